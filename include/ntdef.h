@@ -14,10 +14,11 @@ typedef const char *PCSTR;
 typedef char *PSTR;
 typedef int32_t LONG, *PLONG, NTSTATUS, *PNTSTATUS;
 typedef uint32_t ULONG, *PULONG, DWORD;
-typedef int64_t LONGLONG, LONG64, *PLONG64;
-typedef uint64_t ULONGLONG, ULONG64, *PULONG64, DWORD64;
-typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T;
-typedef intptr_t LONG_PTR;
+/* 64-bit integers are long long, as with MSVC, so %llx prints every one of them. */
+typedef long long LONGLONG, LONG64, *PLONG64;
+typedef unsigned long long ULONGLONG, ULONG64, *PULONG64, DWORD64;
+typedef unsigned long long ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T;
+typedef long long LONG_PTR;
 typedef UCHAR KIRQL, *PKIRQL;
 typedef ULONG ACCESS_MASK;
 typedef PVOID HANDLE, *PHANDLE;

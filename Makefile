@@ -1,0 +1,84 @@
+# IRQLab - build, boot, test and bench the kernel under QEMU.
+# `make run` boots the demo, `make test` runs every suite, `make bench` prints the table.
+
+# Cross toolchain by prefix: x86_64-elf-, then x86_64-linux-gnu-, then the host gcc on x86-64.
+ifeq ($(origin CROSS), undefined)
+CROSS := $(shell \
+  if command -v x86_64-elf-gcc >/dev/null 2>&1; then echo x86_64-elf-; \
+  elif command -v x86_64-linux-gnu-gcc >/dev/null 2>&1; then echo x86_64-linux-gnu-; \
+  elif [ "$$(uname -m)" = x86_64 ] && command -v gcc >/dev/null 2>&1; then echo; \
+  else echo x86_64-linux-gnu-; fi)
+endif
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+NM := $(CROSS)nm
+QEMU ?= qemu-system-x86_64
+PYTHON ?= python3
+B := build
+
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+  -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+  -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+  -fshort-wchar -fno-strict-aliasing -Wall -Wextra -Werror -Wno-multichar -Iinclude -MMD -MP
+ASFLAGS := -mcmodel=kernel -fno-pic -Iinclude -MMD -MP
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T boot/linker.ld
+
+SRCS := $(shell find boot kernel io drivers tests -name '*.c' -o -name '*.S' 2>/dev/null | LC_ALL=C sort)
+OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
+
+QEMU_FLAGS := -machine pc -cpu max -m 512M -no-reboot -display none \
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04
+ACCEL ?= tcg
+RUN_APPEND ?=
+
+.PHONY: all run test bench gdb clean tools
+all: $(B)/kernel.bin
+
+tools:
+	@tools/need.sh $(CC) $(if $(CROSS),gcc-x86-64-linux-gnu,gcc)
+	@tools/need.sh $(LD) $(if $(CROSS),binutils-x86-64-linux-gnu,binutils)
+	@tools/need.sh $(QEMU) qemu-system-x86
+	@tools/need.sh $(PYTHON) python3
+	@tools/need.sh mkfs.fat dosfstools
+	@tools/need.sh mcopy mtools
+
+$(B)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"; $(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS  $<"; $(CC) $(ASFLAGS) -c $< -o $@
+
+# Two links: the first gives the addresses, the second embeds them as the symbol table in
+# .ksyms, which sits after all code and data so filling it in moves nothing.
+$(B)/kernel.elf: $(OBJS) boot/linker.ld tools/mksyms.sh
+	tools/mksyms.sh "" $(B)/ksyms0.S && $(CC) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
+	$(LD) $(LDFLAGS) -o $(B)/kernel.pass1 $(OBJS) $(B)/ksyms0.o
+	tools/mksyms.sh $(B)/kernel.pass1 $(B)/ksyms.S && $(CC) -c $(B)/ksyms.S -o $(B)/ksyms.o
+	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(B)/ksyms.o
+
+$(B)/kernel.bin: $(B)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+run: tools $(B)/kernel.bin
+	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) -serial stdio -kernel $(B)/kernel.bin -append "$(RUN_APPEND)"; \
+	  rc=$$?; [ $$rc = 33 ] || [ $$rc = 0 ] || { echo "make run: QEMU exit status $$rc"; exit 1; }
+
+test: tools $(B)/kernel.bin
+	$(PYTHON) tools/ktest.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL)"
+
+bench: tools $(B)/kernel.bin
+	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)"
+
+gdb: tools $(B)/kernel.bin
+	@tools/need.sh gdb gdb
+	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) -serial stdio -kernel $(B)/kernel.bin -append "$(RUN_APPEND)" -s -S & \
+	  gdb -q $(B)/kernel.elf -ex 'target remote :1234' -ex 'hbreak KiSystemStartup' -ex continue; \
+	  kill %1 2>/dev/null || true
+
+clean:
+	rm -rf $(B)
+
+-include $(OBJS:.o=.d)

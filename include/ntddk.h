@@ -1,0 +1,8 @@
+/* ntddk.h - what a driver includes: the WDM types and every public kernel interface.
+ * Components add their public header here as they land. */
+#pragma once
+#include <ntdef.h>
+#include <ntstatus.h>
+#include <wdm/rtl.h>
+#include <wdm/ke.h>
+#include <wdm/ex.h>

@@ -1,0 +1,63 @@
+/* hal/hal.h - the hardware abstraction layer's interface to the kernel: console devices,
+ * descriptor tables, local and I/O APIC, PIT, and the vector layout that encodes IRQL. */
+#pragma once
+#include <ntddk.h>
+
+/* Vector = IRQL * 16 + n: the APIC's priority class is the IRQL. */
+#define APC_VECTOR 0x1F
+#define DISPATCH_VECTOR 0x2F
+#define CLOCK_VECTOR 0xD1
+#define IPI_VECTOR 0xE1
+#define SPURIOUS_VECTOR 0xFF
+#define VECTOR_TO_IRQL(v) ((KIRQL)((v) >> 4))
+
+/* Console. */
+VOID HalSerialInitialize(void);
+VOID HalSerialPutChar(CHAR c);
+VOID HalVgaInitialize(void);
+VOID HalVgaPutChar(CHAR c);
+VOID HalDisplayString(PCSTR s, SIZE_T n);
+
+/* Descriptor tables. */
+VOID HalInitializeGdt(void);
+VOID HalInitializeIdt(void);
+extern ULONG64 HalDoubleFaultStackTop, HalNmiStackTop;
+
+/* Local APIC. */
+VOID HalInitializeLocalApic(void);
+VOID HalEndOfInterrupt(void);
+VOID HalRequestSoftwareInterrupt(KIRQL Irql);
+VOID HalSendSelfIpi(ULONG Vector);
+BOOLEAN HalIsInterruptPending(ULONG Vector);   /* reads the IRR */
+BOOLEAN HalIsInterruptInService(ULONG Vector); /* reads the ISR */
+ULONG HalReadApicRegister(ULONG Offset);
+VOID HalStartClock(ULONG Hz);
+
+/* Calibration from the PIT, done once at boot. */
+VOID HalCalibrateTimers(void);
+extern ULONG64 HalTscPerSecond;
+extern ULONG64 HalApicTimerPerSecond;
+
+/* ACPI MADT and I/O APIC. */
+VOID HalInitializeAcpi(void);
+extern ULONG64 HalIoApicPhysical;
+extern ULONG HalIoApicGsiBase;
+ULONG HalIsaIrqToGsi(ULONG IsaIrq, PULONG Flags);
+VOID HalInitializeIoApic(void);
+VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, BOOLEAN ActiveLow);
+VOID HalDisableSystemInterrupt(ULONG Gsi);
+VOID HalMaskLegacyPic(void);
+
+/* PIT channel 0 as a one-shot device interrupt source. */
+VOID HalPitStartOneShot(ULONG Microseconds);
+
+/* Physical memory through the direct map the boot code built. */
+#define HAL_DIRECT_MAP_BASE 0xFFFF800000000000ULL
+#define HalPhysicalToVirtual(p) ((PVOID)((ULONG64)(p) + HAL_DIRECT_MAP_BASE))
+#define KERNEL_OFFSET 0xFFFFFFFF80000000ULL
+
+/* Power off QEMU through isa-debug-exit; falls back to halting on real hardware. */
+DECLSPEC_NORETURN VOID HalExitEmulator(ULONG Code);
+#define HAL_EXIT_SUCCESS 0x10 /* QEMU exit status 33 */
+#define HAL_EXIT_FAILURE 0x11 /* 35 */
+#define HAL_EXIT_BUGCHECK 0x12 /* 37 */

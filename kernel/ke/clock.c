@@ -1,0 +1,55 @@
+/* ke/clock.c - the clock interrupt (LAPIC timer at CLOCK_LEVEL) and time queries.
+ * The scheduler and timer code hook the tick; this file only keeps time. */
+#include "ki.h"
+#include "../hal/hal.h"
+
+volatile ULONG64 KiTickCount;
+ULONG KiClockHz = 1000;
+VOID (*KiClockTickHook)(PKTRAP_FRAME TrapFrame);
+
+VOID KiInitializeClock(void)
+{
+    KiClockHz = (ULONG)KiGetBootOptionNumber("hz", 1000);
+    if (KiClockHz < 10 || KiClockHz > 10000)
+        KiClockHz = 1000;
+    HalStartClock(KiClockHz);
+}
+
+/* Runs at CLOCK_LEVEL. */
+VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
+{
+    KiTickCount++;
+    if (KiClockTickHook)
+        KiClockTickHook(TrapFrame);
+}
+
+/* IRQL: any. */
+VOID KeQueryTickCount(PLARGE_INTEGER CurrentCount) { CurrentCount->QuadPart = (LONGLONG)KiTickCount; }
+
+/* IRQL: any. 100-ns units per tick, as on Windows. */
+ULONG KeQueryTimeIncrement(void) { return 10000000 / KiClockHz; }
+
+/* IRQL: any. 100-ns units since boot, from the TSC. */
+ULONG64 KeQueryInterruptTime(void)
+{
+    ULONG64 t = __rdtsc();
+    return (t / HalTscPerSecond) * 10000000 + (t % HalTscPerSecond) * 10000000 / HalTscPerSecond;
+}
+
+/* IRQL: any. */
+LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency)
+{
+    LARGE_INTEGER v;
+    if (PerformanceFrequency)
+        PerformanceFrequency->QuadPart = (LONGLONG)HalTscPerSecond;
+    v.QuadPart = (LONGLONG)__rdtsc();
+    return v;
+}
+
+/* IRQL: any. Busy-waits on the TSC; interrupts still arrive if IRQL allows. */
+VOID KeStallExecutionProcessor(ULONG MicroSeconds)
+{
+    ULONG64 end = __rdtsc() + HalTscPerSecond * MicroSeconds / 1000000;
+    while (__rdtsc() < end)
+        _mm_pause();
+}

@@ -1,0 +1,91 @@
+/* ke/spinlock.c - executive spin locks: an atomic lock word holding its owner, so the same
+ * code works on more processors later, and re-acquire or foreign release is caught. */
+#include "ki.h"
+
+/* The owner is the processor block: a spin lock is held by a processor, not a thread. */
+#define KIP_OWNER() ((KSPIN_LOCK)KeGetCurrentPrcb() | 1)
+
+VOID KiAcquireSpinLockRaw(PKSPIN_LOCK Lock)
+{
+    KSPIN_LOCK me = KIP_OWNER();
+    if (__atomic_load_n(Lock, __ATOMIC_RELAXED) == me)
+        KeBugCheckEx(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)Lock, 0, 0, 0);
+    for (;;) {
+        KSPIN_LOCK expected = 0;
+        if (__atomic_compare_exchange_n(Lock, &expected, me, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+        while (__atomic_load_n(Lock, __ATOMIC_RELAXED))
+            _mm_pause();
+    }
+}
+
+VOID KiReleaseSpinLockRaw(PKSPIN_LOCK Lock)
+{
+    KSPIN_LOCK me = KIP_OWNER();
+    KSPIN_LOCK expected = me;
+    if (!__atomic_compare_exchange_n(Lock, &expected, 0, FALSE, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+        KeBugCheckEx(SPIN_LOCK_NOT_OWNED, (ULONG_PTR)Lock, expected, 0, 0);
+}
+
+/* IRQL: any. */
+VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { *SpinLock = 0; }
+
+/* IRQL: <= DISPATCH_LEVEL (Verifier: 0xC4/0x42 above it). Returns the old IRQL. */
+KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
+{
+    KIRQL cur = KeGetCurrentIrql();
+    if (cur > DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x42, (ULONG_PTR)SpinLock, cur, 0);
+    KIRQL old = KfRaiseIrql(DISPATCH_LEVEL);
+    KiAcquireSpinLockRaw(SpinLock);
+    return old;
+}
+
+VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
+{
+    *OldIrql = KeAcquireSpinLockRaiseToDpc(SpinLock);
+}
+
+/* IRQL: == DISPATCH_LEVEL (Verifier: 0xC4/0x32 otherwise). */
+VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
+{
+    KIRQL cur = KeGetCurrentIrql();
+    if (cur != DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x32, (ULONG_PTR)SpinLock, cur, NewIrql);
+    KiReleaseSpinLockRaw(SpinLock);
+    KeLowerIrql(NewIrql);
+}
+
+static VOID KipRequireDpcLevel(PKSPIN_LOCK SpinLock, ULONG Subcode)
+{
+    KIRQL cur = KeGetCurrentIrql();
+    if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Subcode, (ULONG_PTR)SpinLock, cur, 0);
+}
+
+/* IRQL: >= DISPATCH_LEVEL (Verifier: 0xC4/0x40 below it). */
+VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
+{
+    KipRequireDpcLevel(SpinLock, 0x40);
+    KiAcquireSpinLockRaw(SpinLock);
+}
+
+/* IRQL: >= DISPATCH_LEVEL (Verifier: 0xC4/0x41 below it). */
+VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
+{
+    KipRequireDpcLevel(SpinLock, 0x41);
+    KiReleaseSpinLockRaw(SpinLock);
+}
+
+/* IRQL: >= DISPATCH_LEVEL. */
+BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
+{
+    KSPIN_LOCK expected = 0;
+    if (*SpinLock == KIP_OWNER())
+        KeBugCheckEx(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)SpinLock, 0, 0, 0);
+    return __atomic_compare_exchange_n(SpinLock, &expected, KIP_OWNER(), FALSE, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+/* IRQL: any. TRUE if the lock is free right now. */
+BOOLEAN KeTestSpinLock(PKSPIN_LOCK SpinLock) { return __atomic_load_n(SpinLock, __ATOMIC_RELAXED) == 0; }

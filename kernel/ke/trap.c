@@ -1,0 +1,79 @@
+/* ke/trap.c - where every vector lands: CPU exceptions become bug checks (or page-ins),
+ * interrupts run at the IRQL their vector encodes, with CR8 doing the masking. */
+#include "ki.h"
+#include "../hal/hal.h"
+
+VOID (*KiApcInterruptHook)(PKTRAP_FRAME TrapFrame);
+VOID (*KiDispatchInterruptHook)(void);
+
+/* The software interrupts and the clock are the kernel's own; the rest are device vectors
+ * with interrupt objects. EOI comes first: from here on the APIC masks by CR8 alone, so a
+ * handler that switches threads does not leave its vector in service. */
+static VOID KipInterrupt(PKTRAP_FRAME tf)
+{
+    ULONG v = (ULONG)tf->Vector;
+    PKPRCB prcb = KeGetCurrentPrcb();
+    KIRQL old = KiRaiseIrqlRaw(VECTOR_TO_IRQL(v));
+
+    HalEndOfInterrupt();
+    prcb->InterruptNesting++;
+    _enable();
+    if (v == APC_VECTOR) {
+        if (KiApcInterruptHook)
+            KiApcInterruptHook(tf);
+    } else if (v == DISPATCH_VECTOR) {
+        KiRetireDpcList(prcb);
+        if (KiDispatchInterruptHook)
+            KiDispatchInterruptHook();
+    } else if (v == CLOCK_VECTOR) {
+        KiClockInterrupt(tf);
+    } else {
+        KiDispatchInterruptVector(v, tf);
+    }
+    _disable();
+    prcb->InterruptNesting--;
+    KiLowerIrqlRaw(old);
+}
+
+VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame)
+{
+    ULONG v = (ULONG)TrapFrame->Vector;
+    if (v == SPURIOUS_VECTOR)
+        return; /* no EOI for spurious interrupts */
+    if (v < 32 && v != APC_VECTOR)
+        KiHandleException(TrapFrame);
+    else
+        KipInterrupt(TrapFrame);
+}
+
+/* Exception codes as Windows reports them in KMODE_EXCEPTION_NOT_HANDLED's P1. */
+static ULONG KipExceptionStatus(ULONG Vector)
+{
+    switch (Vector) {
+    case 0: return 0xC0000094; /* STATUS_INTEGER_DIVIDE_BY_ZERO */
+    case 1: return 0x80000004; /* STATUS_SINGLE_STEP */
+    case 3: return 0x80000003; /* STATUS_BREAKPOINT */
+    case 4: return 0xC0000095; /* STATUS_INTEGER_OVERFLOW */
+    case 5: return 0xC000008C; /* STATUS_ARRAY_BOUNDS_EXCEEDED */
+    case 6: return 0xC000001D; /* STATUS_ILLEGAL_INSTRUCTION */
+    case 13: return 0xC0000005; /* general protection: access violation */
+    case 14: return 0xC0000005;
+    case 16: case 19: return 0xC00002B4; /* STATUS_FLOAT_MULTIPLE_FAULTS */
+    case 17: return 0x80000002; /* STATUS_DATATYPE_MISALIGNMENT */
+    default: return 0xC0000096; /* STATUS_PRIVILEGED_INSTRUCTION */
+    }
+}
+
+VOID KiHandleException(PKTRAP_FRAME tf)
+{
+    ULONG v = (ULONG)tf->Vector;
+    if (v == 14) {
+        ULONG64 addr = __readcr2();
+        if (KiPageFault(tf, addr))
+            return;
+        /* KiPageFault bug-checks for everything it cannot resolve. */
+    }
+    if (v == 8 || v == 2 || v == 18)
+        KiBugCheckWithFrame(tf, v == 2 ? 0x80 /* NMI_HARDWARE_FAILURE */ : UNEXPECTED_KERNEL_MODE_TRAP, v, 0, 0, 0);
+    KiBugCheckWithFrame(tf, KMODE_EXCEPTION_NOT_HANDLED, KipExceptionStatus(v), tf->Rip, tf->ErrorCode, 0);
+}

@@ -1,0 +1,48 @@
+/* rtl/dbgprint.c - DbgPrint: format into a stack buffer, then write the line to serial and
+ * VGA with interrupts held off, so lines from ISRs and threads never interleave. */
+#include <ntddk.h>
+#include <stdarg.h>
+#include "../hal/hal.h"
+#include "../ke/ki.h"
+
+int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* IRQL: any. Interrupts are disabled rather than IRQL raised, so printing never changes
+ * the IRQL that tests observe. */
+ULONG64 KiAcquireConsole(void)
+{
+    ULONG64 flags = __readeflags();
+    _disable();
+    return flags;
+}
+
+VOID KiReleaseConsole(ULONG64 Flags)
+{
+    if (Flags & 0x200)
+        _enable();
+}
+
+/* IRQL: any. */
+ULONG DbgPrint(PCSTR Format, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, Format);
+    int n = RtlpFormat(buf, sizeof(buf), Format, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    ULONG64 f = KiAcquireConsole();
+    HalDisplayString(buf, (SIZE_T)n);
+    KiReleaseConsole(f);
+    return 0;
+}
+
+/* IRQL: any. A failed ASSERT is a bug check, as on a checked Windows build without a
+ * debugger attached. */
+VOID RtlAssert(PCSTR Assertion, PCSTR File, ULONG Line, PCSTR Message)
+{
+    DbgPrint("*** Assertion failed: %s%s%s\n***   Source File: %s, line %u\n", Assertion,
+             Message ? " " : "", Message ? Message : "", File, Line);
+    KeBugCheckEx(KERNEL_SECURITY_CHECK_FAILURE, 0xA55E, (ULONG_PTR)File, Line, 0);
+}

@@ -1,0 +1,139 @@
+/* tests/ktest.c - runs the registered tests the kernel command line selects and prints
+ * KTAP; "ktest=list" prints the catalogue the host runner plans its boots from. */
+#include "ktest.h"
+#include "../kernel/ke/ki.h"
+#include "../kernel/hal/hal.h"
+#include <stdarg.h>
+
+extern const KTEST __ktests_start[], __ktests_end[];
+extern const KBENCH __kbench_start[], __kbench_end[];
+int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap);
+
+BOOLEAN KtFailed;
+static ULONG KtpFailures;
+static const KTEST *KtpCurrent;
+
+VOID KtFail(PCSTR File, ULONG Line, PCSTR Format, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, Format);
+    RtlpFormat(msg, sizeof(msg), Format, ap);
+    va_end(ap);
+    DbgPrint("# ASSERTION FAILED at %s:%u: %s\n", File, Line, msg);
+    KtFailed = TRUE;
+}
+
+VOID KtExpectBugCheck(ULONG64 P1, ULONG64 P2, ULONG64 P3, ULONG64 P4)
+{
+    ULONG64 p[4] = { P1, P2, P3, P4 };
+    char line[160];
+    int n = RtlStringCbPrintfA(line, sizeof(line), "EXPECT-BUGCHECK 0x%x",
+                               KtpCurrent ? KtpCurrent->ExpectedBugCheck : 0);
+    for (int i = 0; i < 4; i++)
+        n += p[i] == KT_ANY ? RtlStringCbPrintfA(line + n, sizeof(line) - n, " *")
+                            : RtlStringCbPrintfA(line + n, sizeof(line) - n, " 0x%llx", p[i]);
+    DbgPrint("%s\n", line);
+}
+
+static BOOLEAN KtpWordMatch(PCSTR Value, PCSTR Word)
+{
+    SIZE_T n = strlen(Word);
+    return strncmp(Value, Word, n) == 0 && (Value[n] == ' ' || Value[n] == 0);
+}
+
+static BOOLEAN KtpSelected(const KTEST *t, PCSTR Sel, BOOLEAN *Single)
+{
+    char full[96];
+    RtlStringCbPrintfA(full, sizeof(full), "%s.%s", t->Suite, t->Name);
+    if (KtpWordMatch(Sel, full)) {
+        *Single = TRUE;
+        return TRUE;
+    }
+    *Single = FALSE;
+    return t->ExpectedBugCheck == 0 && (KtpWordMatch(Sel, t->Suite) || KtpWordMatch(Sel, "all"));
+}
+
+static VOID KtpRun(const KTEST *t, ULONG Number)
+{
+    KtpCurrent = t;
+    KtFailed = FALSE;
+    DbgPrint("# RUN %s.%s\n", t->Suite, t->Name);
+    t->Routine();
+    KIRQL irql = KeGetCurrentIrql();
+    if (irql != PASSIVE_LEVEL) {
+        DbgPrint("# test returned at IRQL %u, not PASSIVE_LEVEL\n", irql);
+        KtFailed = TRUE;
+        __writecr8(PASSIVE_LEVEL);
+    }
+    if (!KiInterruptsEnabled()) {
+        DbgPrint("# test returned with interrupts disabled\n");
+        KtFailed = TRUE;
+        _enable();
+    }
+    if (t->ExpectedBugCheck) {
+        DbgPrint("# expected bug check 0x%x did not happen\n", t->ExpectedBugCheck);
+        KtFailed = TRUE;
+    }
+    DbgPrint("%s %u %s.%s\n", KtFailed ? "not ok" : "ok", Number, t->Suite, t->Name);
+    if (KtFailed)
+        KtpFailures++;
+    KtpCurrent = NULL;
+}
+
+VOID KtBenchReport(PCSTR Name, ULONG64 Operations, ULONG64 Ticks)
+{
+    DbgPrint("BENCH %s %llu %llu\n", Name, Operations, Ticks);
+}
+
+static VOID KtpRunBench(PCSTR Sel)
+{
+    DbgPrint("BENCH-TSC-HZ %llu\n", HalTscPerSecond);
+    for (const KBENCH *b = __kbench_start; b < __kbench_end; b++)
+        if (KtpWordMatch(Sel, "all") || KtpWordMatch(Sel, b->Name))
+            b->Routine();
+    DbgPrint("BENCH-DONE\n");
+}
+
+/* Entered from KiSystemStartup at PASSIVE_LEVEL with interrupts on. */
+VOID KtMain(void)
+{
+    PCSTR sel = KiGetBootOption("ktest");
+    BOOLEAN single;
+    ULONG count = 0;
+
+    if (KiBootOptionPresent("kbench")) {
+        KtpRunBench(KiGetBootOption("kbench") ? KiGetBootOption("kbench") : "all");
+        HalExitEmulator(HAL_EXIT_SUCCESS);
+    }
+    if (!sel)
+        sel = "all";
+    if (KtpWordMatch(sel, "list")) {
+        for (const KTEST *t = __ktests_start; t < __ktests_end; t++)
+            DbgPrint("TEST %s.%s 0x%x %s\n", t->Suite, t->Name, t->ExpectedBugCheck,
+                     t->BootOptions ? t->BootOptions : "-");
+        DbgPrint("TEST-LIST-END\n");
+        HalExitEmulator(HAL_EXIT_SUCCESS);
+    }
+    for (const KTEST *t = __ktests_start; t < __ktests_end; t++)
+        if (KtpSelected(t, sel, &single))
+            count++;
+    DbgPrint("KTAP version 1\n1..%u\n", count);
+    ULONG n = 0;
+    for (const KTEST *t = __ktests_start; t < __ktests_end; t++)
+        if (KtpSelected(t, sel, &single))
+            KtpRun(t, ++n);
+    DbgPrint("# KTEST-DONE %u tests, %u failed\n", n, KtpFailures);
+    HalExitEmulator(KtpFailures ? HAL_EXIT_FAILURE : HAL_EXIT_SUCCESS);
+}
+
+/* IRQL: any. Spins with interrupts as the current IRQL allows. */
+BOOLEAN KtSpinMs(volatile BOOLEAN *Flag, ULONG Milliseconds)
+{
+    ULONG64 end = __rdtsc() + HalTscPerSecond / 1000 * Milliseconds;
+    while (!*Flag && __rdtsc() < end)
+        _mm_pause();
+    return *Flag;
+}
+
+VOID KtBusyWaitMs(ULONG Milliseconds) { KeStallExecutionProcessor(Milliseconds * 1000); }
