@@ -40,7 +40,7 @@ VOID KiPrintBacktrace(ULONG64 Rbp, ULONG64 Rip)
         if (!ret)
             break;
         name = KiLookupSymbol(ret - 1, &off);
-        DbgPrint("  #%-2u %p %s+0x%llx\n", i, (PVOID)ret, name ? name : "?", off + 1);
+        DbgPrint("  #%u  %p %s+0x%llx\n", i, (PVOID)ret, name ? name : "?", off + 1);
         ULONG64 next = ((ULONG64 *)Rbp)[0];
         if (next <= Rbp)
             break;

@@ -1,0 +1,117 @@
+/* tests/ke/spinlock_tests.c - spin locks: IRQL effects, owner tracking, queued locks, and
+ * the bug checks for re-acquire, foreign release and wrong-IRQL use. */
+#include "../ktest.h"
+#include "../../kernel/ke/ki.h"
+
+KTEST(spinlock, acquire_raises_to_dispatch_and_release_restores)
+{
+    KSPIN_LOCK l;
+    KIRQL old;
+    KeInitializeSpinLock(&l);
+    KeAcquireSpinLock(&l, &old);
+    KT_EQ(old, PASSIVE_LEVEL);
+    KT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    KT_ASSERT(!KeTestSpinLock(&l));
+    KeReleaseSpinLock(&l, old);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    KT_ASSERT(KeTestSpinLock(&l));
+}
+
+KTEST(spinlock, at_dpc_level_pair_keeps_irql)
+{
+    KSPIN_LOCK l;
+    KIRQL old;
+    KeInitializeSpinLock(&l);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeAcquireSpinLockAtDpcLevel(&l);
+    KT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    KT_ASSERT(!KeTryToAcquireSpinLockAtDpcLevel(&(KSPIN_LOCK){ 1 }));
+    KeReleaseSpinLockFromDpcLevel(&l);
+    KT_ASSERT(KeTryToAcquireSpinLockAtDpcLevel(&l));
+    KeReleaseSpinLockFromDpcLevel(&l);
+    KeLowerIrql(old);
+}
+
+KTEST(spinlock, queued_locks_nest_and_restore_irql)
+{
+    KSPIN_LOCK a, b;
+    KLOCK_QUEUE_HANDLE ha, hb;
+    KeInitializeSpinLock(&a);
+    KeInitializeSpinLock(&b);
+    KeAcquireInStackQueuedSpinLock(&a, &ha);
+    KT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    KT_EQ(a, (KSPIN_LOCK)&ha.LockQueue); /* the lock word is the queue tail */
+    KeAcquireInStackQueuedSpinLockAtDpcLevel(&b, &hb);
+    KeReleaseInStackQueuedSpinLockFromDpcLevel(&hb);
+    KT_EQ(b, 0);
+    KeReleaseInStackQueuedSpinLock(&ha);
+    KT_EQ(a, 0);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+}
+
+static KSPIN_LOCK KtpLock;
+
+KTEST_BUGCHECK(spinlock, reacquire_bugchecks_already_owned, SPIN_LOCK_ALREADY_OWNED)
+{
+    KIRQL old, old2;
+    KeInitializeSpinLock(&KtpLock);
+    KeAcquireSpinLock(&KtpLock, &old);
+    KtExpectBugCheck((ULONG_PTR)&KtpLock, 0, 0, 0);
+    KeAcquireSpinLock(&KtpLock, &old2);
+}
+
+KTEST_BUGCHECK(spinlock, release_of_free_lock_bugchecks_not_owned, SPIN_LOCK_NOT_OWNED)
+{
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KtExpectBugCheck((ULONG_PTR)&KtpLock, 0, 0, 0);
+    KeReleaseSpinLock(&KtpLock, old);
+}
+
+KTEST_BUGCHECK(spinlock, queued_reacquire_bugchecks_already_owned, SPIN_LOCK_ALREADY_OWNED)
+{
+    KLOCK_QUEUE_HANDLE h1, h2;
+    KeInitializeSpinLock(&KtpLock);
+    KeAcquireInStackQueuedSpinLock(&KtpLock, &h1);
+    KtExpectBugCheck((ULONG_PTR)&KtpLock, 0, 0, 0);
+    KeAcquireInStackQueuedSpinLockAtDpcLevel(&KtpLock, &h2);
+}
+
+KTEST_BUGCHECK(spinlock, queued_release_not_held_bugchecks_not_owned, SPIN_LOCK_NOT_OWNED)
+{
+    KLOCK_QUEUE_HANDLE h;
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    h.LockQueue.Lock = &KtpLock;
+    h.LockQueue.Next = NULL;
+    KtExpectBugCheck((ULONG_PTR)&KtpLock, 0, 0, 0);
+    KeReleaseInStackQueuedSpinLockFromDpcLevel(&h);
+}
+
+KTEST_BUGCHECK(spinlock, verifier_release_below_dispatch, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeAcquireSpinLock(&KtpLock, &old);
+    KeLowerIrql(APC_LEVEL);
+    KtExpectBugCheck(0x32, (ULONG_PTR)&KtpLock, APC_LEVEL, PASSIVE_LEVEL);
+    KeReleaseSpinLock(&KtpLock, PASSIVE_LEVEL);
+}
+
+KTEST_BUGCHECK(spinlock, verifier_acquire_above_dispatch, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeRaiseIrql(CLOCK_LEVEL, &old);
+    KtExpectBugCheck(0x42, (ULONG_PTR)&KtpLock, CLOCK_LEVEL, 0);
+    KeAcquireSpinLock(&KtpLock, &old);
+}
+
+KTEST_BUGCHECK(spinlock, verifier_at_dpc_level_acquire_from_passive, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    KeInitializeSpinLock(&KtpLock);
+    KtExpectBugCheck(0x40, (ULONG_PTR)&KtpLock, PASSIVE_LEVEL, 0);
+    KeAcquireSpinLockAtDpcLevel(&KtpLock);
+}

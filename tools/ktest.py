@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""tools/ktest.py - the host side of `make test`: boots the kernel once to list its tests,
+then once per suite, and once alone for every test that must end in a bug check; every boot
+has a timeout. Prints KTAP-style results and ends with the line `N passed, N failed`."""
+import argparse, concurrent.futures as cf, os, re, shlex, subprocess, sys, time
+
+EXIT_OK, EXIT_FAIL, EXIT_BUGCHECK = 33, 35, 37
+ANY = "*"
+
+def boot(qemu, kernel, append, timeout, log_path, extra=()):
+    cmd = shlex.split(qemu) + ["-serial", "stdio", "-kernel", kernel, "-append", append] + list(extra)
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = (e.stdout or b"").decode("utf-8", "replace") + "\n[runner] TIMEOUT\n", None
+    out = out.replace("\r", "")
+    with open(log_path, "w") as f:
+        f.write("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n" + out)
+    return out, rc, time.time() - t0
+
+def list_tests(args):
+    out, rc, _ = boot(args.qemu, args.kernel, "ktest=list", args.timeout, os.path.join(args.logs, "list.log"))
+    tests = []
+    for m in re.finditer(r"^TEST (\S+)\.(\S+) (0x[0-9a-f]+) (.*)$", out, re.M):
+        opts = m.group(4).strip()
+        tests.append(dict(suite=m.group(1), name=m.group(2), code=int(m.group(3), 16),
+                          opts="" if opts == "-" else opts))
+    if "TEST-LIST-END" not in out or rc != EXIT_OK:
+        sys.exit("ktest: the kernel did not list its tests (see %s/list.log)" % args.logs)
+    return tests
+
+def tail(out, n=25):
+    return "\n".join("    " + l for l in out.strip().splitlines()[-n:])
+
+def run_suite(args, label, append, names):
+    out, rc, secs = boot(args.qemu, args.kernel, append, args.timeout, os.path.join(args.logs, label + ".log"))
+    seen = {m.group(2): m.group(1) == "ok" for m in re.finditer(r"^(ok|not ok) \d+ (\S+)$", out, re.M)}
+    results = []
+    for n in names:
+        if n in seen:
+            why = "" if seen[n] else "assertion failed"
+            if not seen[n]:
+                # the assertion lines printed between this test's RUN line and its result
+                m = re.search(r"^# RUN %s\n(.*?)^not ok" % re.escape(n), out, re.M | re.S)
+                why = (m.group(1).strip() if m else why)
+            results.append((n, seen[n], why))
+        else:
+            why = "hang (timeout)" if rc is None else "no result: boot ended with status %s" % rc
+            if "BUGCHECK " in out:
+                why = "unexpected bug check: " + re.search(r"^BUGCHECK .*$", out, re.M).group(0)
+            results.append((n, False, why + "\n" + tail(out)))
+    return results, secs
+
+def run_bugcheck(args, t):
+    full = "%s.%s" % (t["suite"], t["name"])
+    append = " ".join(x for x in ("ktest=" + full, t["opts"], args.options) if x)
+    out, rc, secs = boot(args.qemu, args.kernel, append, args.timeout, os.path.join(args.logs, full + ".log"))
+    exp = re.search(r"^EXPECT-BUGCHECK (0x[0-9a-f]+) (\S+) (\S+) (\S+) (\S+)$", out, re.M)
+    got = re.search(r"^BUGCHECK (0x[0-9a-f]+) (0x[0-9a-f]+) (0x[0-9a-f]+) (0x[0-9a-f]+) (0x[0-9a-f]+)$", out, re.M)
+    if rc is None:
+        return [(full, False, "hang (timeout)\n" + tail(out))], secs
+    if not got:
+        return [(full, False, "no bug check (status %s), expected 0x%x\n%s" % (rc, t["code"], tail(out)))], secs
+    if rc != EXIT_BUGCHECK:
+        return [(full, False, "bug check line but exit status %s" % rc)], secs
+    if not exp:
+        return [(full, False, "test declared no parameters (KtExpectBugCheck) before its bug check\n" + tail(out))], secs
+    code = int(got.group(1), 16)
+    if code != t["code"]:
+        return [(full, False, "bug check 0x%x, expected 0x%x\n%s" % (code, t["code"], tail(out)))], secs
+    for i in range(2, 6):
+        if exp.group(i) != ANY and int(exp.group(i), 16) != int(got.group(i), 16):
+            return [(full, False, "P%d is %s, expected %s\n%s" % (i - 1, got.group(i), exp.group(i), tail(out)))], secs
+    if not re.search(r"^Backtrace:\n\s+#0\s+\S+ [A-Za-z_]\w*\+0x", out, re.M):
+        return [(full, False, "stop report has no symbolized backtrace\n" + tail(out))], secs
+    return [(full, True, "")], secs
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--qemu", required=True)
+    ap.add_argument("--timeout", type=float, default=float(os.environ.get("KTEST_TIMEOUT", 120)))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--options", default="verifier=all", help="kernel options for every test boot")
+    ap.add_argument("--logs", default="build/test-logs")
+    ap.add_argument("--only", default=os.environ.get("KTEST_ONLY", ""), help="comma-separated suites or suite.test")
+    args = ap.parse_args()
+    os.makedirs(args.logs, exist_ok=True)
+
+    tests = list_tests(args)
+    only = [o for o in args.only.split(",") if o]
+    if only:
+        tests = [t for t in tests if t["suite"] in only or "%s.%s" % (t["suite"], t["name"]) in only]
+    jobs = []
+    suites = {}
+    for t in tests:
+        full = "%s.%s" % (t["suite"], t["name"])
+        if t["code"]:
+            jobs.append(("bugcheck", t))
+        elif t["opts"]:
+            jobs.append(("suite", (full, "ktest=%s %s %s" % (full, t["opts"], args.options), [full])))
+        else:
+            suites.setdefault(t["suite"], []).append(full)
+    for s, names in suites.items():
+        jobs.insert(0, ("suite", (s, "ktest=%s %s" % (s, args.options), names)))
+
+    passed = failed = 0
+    t0 = time.time()
+    with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        futs = [ex.submit(run_bugcheck, args, j[1]) if j[0] == "bugcheck" else ex.submit(run_suite, args, *j[1])
+                for j in jobs]
+        for f in cf.as_completed(futs):
+            results, secs = f.result()
+            for name, ok, why in results:
+                print("%s %s" % ("ok" if ok else "not ok", name), flush=True)
+                if not ok:
+                    print("# " + why.replace("\n", "\n# "), flush=True)
+                passed += ok
+                failed += not ok
+    print("# %d boots in %.1f s (logs in %s)" % (len(jobs) + 1, time.time() - t0, args.logs))
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not passed else 0)
+
+if __name__ == "__main__":
+    main()
