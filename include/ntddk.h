@@ -6,3 +6,4 @@
 #include <wdm/rtl.h>
 #include <wdm/ke.h>
 #include <wdm/ex.h>
+#include <wdm/kedisp.h>
