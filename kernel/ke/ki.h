@@ -117,3 +117,8 @@ extern char __kernel_start[], __kernel_end[], __text_start[], __text_end[];
 extern char __pagetext_start[], __pagetext_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];
 VOID KiSetBugCheckCulprit(PCSTR DriverName, PVOID Routine);
+
+/* Memory-manager services the kernel and the I/O manager use (kernel/mm). */
+PVOID MmCreateKernelStack(ULONG Pages);              /* returns the stack top; IRQL <= APC_LEVEL */
+VOID MmDeleteKernelStack(PVOID StackTop, ULONG Pages); /* IRQL <= APC_LEVEL */
+BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged pool; any IRQL */
