@@ -1,0 +1,95 @@
+/* drivers/ramdisk/ramdisk.c - DriverEntry for \Device\RamDisk0: finds the disk image (a
+ * Multiboot module, else the built-in default), creates the device, connects its interrupt. */
+#include "ramdisk.h"
+#include "../../kernel/ke/ki.h"
+#include "../../kernel/hal/hal.h"
+
+extern UCHAR RdDefaultImage[], RdDefaultImageEnd[];
+
+static NTSTATUS RdpCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_SUCCESS;
+}
+
+/* The image: the first Multiboot module (`-initrd disk.img`), else the default built in. */
+static VOID RdpFindImage(PRAMDISK_EXTENSION Ext)
+{
+    if (KeLoaderBlock.ModuleCount > 0) {
+        KI_MODULE *m = &KeLoaderBlock.Modules[0];
+        Ext->Image = HalPhysicalToVirtual(m->Start);
+        Ext->Length = (m->End - m->Start) & ~(ULONG64)(RD_SECTOR_SIZE - 1);
+        DbgPrint("RAMDISK: image from boot module '%s', %llu bytes\n", m->Name, Ext->Length);
+    } else {
+        Ext->Image = RdDefaultImage;
+        Ext->Length = (ULONG64)(RdDefaultImageEnd - RdDefaultImage);
+        DbgPrint("RAMDISK: built-in default image, %llu bytes\n", Ext->Length);
+    }
+}
+
+/* IRQL: PASSIVE_LEVEL. */
+static VOID RdpUnload(PDRIVER_OBJECT DriverObject)
+{
+    PDEVICE_OBJECT dev = DriverObject->DeviceObject;
+    if (dev) {
+        PRAMDISK_EXTENSION ext = dev->DeviceExtension;
+        if (ext->Interrupt)
+            IoDisconnectInterrupt(ext->Interrupt);
+        if (ext->LatencyUs)
+            HalDisableSystemInterrupt(ext->Gsi);
+        IoDeleteDevice(dev);
+    }
+}
+
+/* IRQL: PASSIVE_LEVEL. */
+NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
+    PDEVICE_OBJECT dev;
+    PRAMDISK_EXTENSION ext;
+    ULONG flags;
+    NTSTATUS status;
+    UNREFERENCED_PARAMETER(RegistryPath);
+
+    status = IoCreateDevice(DriverObject, sizeof(RAMDISK_EXTENSION), &name, FILE_DEVICE_DISK, 0, FALSE, &dev);
+    if (!NT_SUCCESS(status))
+        return status;
+    ext = dev->DeviceExtension;
+    RtlZeroMemory(ext, sizeof(*ext));
+    ext->DeviceObject = dev;
+    KeInitializeSpinLock(&ext->Lock);
+    InitializeListHead(&ext->Queue);
+    KeInitializeDpc(&ext->Dpc, RdDpcForIsr, ext);
+    ext->Synchronous = KiBootOptionPresent("ramdisk.sync");
+    ext->LatencyUs = (ULONG)KiGetBootOptionNumber("ramdisk.latency", 0);
+    RdpFindImage(ext);
+
+    status = IoConnectInterrupt(&ext->Interrupt, RdInterruptService, ext, NULL, RD_VECTOR, RD_DIRQL, RD_DIRQL,
+                                Latched, FALSE, 1, FALSE);
+    if (!NT_SUCCESS(status)) {
+        IoDeleteDevice(dev);
+        return status;
+    }
+    if (ext->LatencyUs) {
+        ext->Gsi = HalIsaIrqToGsi(0, &flags);
+        HalEnableSystemInterrupt(ext->Gsi, RD_VECTOR, FALSE, FALSE);
+    }
+
+    DriverObject->MajorFunction[IRP_MJ_CREATE] = RdpCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = RdpCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_CLEANUP] = RdpCreateClose;
+    DriverObject->MajorFunction[IRP_MJ_READ] = RdDispatchReadWrite;
+    DriverObject->MajorFunction[IRP_MJ_WRITE] = RdDispatchReadWrite;
+    DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = RdDispatchDeviceControl;
+    DriverObject->DriverUnload = RdpUnload;
+    dev->Flags |= DO_DIRECT_IO;
+    dev->AlignmentRequirement = 0;
+    dev->Flags &= ~DO_DEVICE_INITIALIZING;
+    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s\n",
+             ext->Synchronous ? "synchronous" : "asynchronous", RD_VECTOR, RD_DIRQL,
+             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : "self-IPI");
+    return STATUS_SUCCESS;
+}
