@@ -1,0 +1,40 @@
+/* drivers/filter/filter.h - a legacy file-system filter: device extensions and the
+ * statistics its completion routines keep in nonpaged memory under a spin lock. */
+#pragma once
+#include <ntddk.h>
+
+#define FLT_TAG 'tlFI'
+
+/* What the completion routines saw. IRQL buckets: PASSIVE, APC, DISPATCH (or above). */
+typedef struct _FILTER_STATS {
+    ULONG64 Requests[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    ULONG64 Completions[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    ULONG64 CompletionsAtIrql[3];
+    ULONG64 BytesRead, BytesWritten;
+    ULONG64 PendingReturned;     /* completions that saw Irp->PendingReturned set */
+    ULONG64 Failures;            /* completions with an error status */
+    NTSTATUS LastStatus;
+    ULONG64 CreateWaits;         /* case 1: dispatch waited for its event */
+    ULONG64 Posted;              /* case 2: completion posted the IRP to a worker */
+    ULONG64 PostedFinishedAtPassive;
+    ULONG64 VolumesAttached;
+} FILTER_STATS, *PFILTER_STATS;
+
+typedef struct _FILTER_EXTENSION {
+    PDEVICE_OBJECT Self;
+    PDEVICE_OBJECT AttachedTo; /* the next lower device: a volume or the FS control device */
+    BOOLEAN IsVolume;
+} FILTER_EXTENSION, *PFILTER_EXTENSION;
+
+extern PDRIVER_OBJECT FltDriverObject;
+VOID FltGetStats(PFILTER_STATS Out);   /* IRQL <= DISPATCH_LEVEL */
+VOID FltResetStats(void);              /* IRQL <= DISPATCH_LEVEL */
+VOID FltDumpStats(void);               /* IRQL <= DISPATCH_LEVEL */
+VOID FltRecordCompletion(UCHAR Major, PIRP Irp);
+NTSTATUS FltAttachToDevice(PDEVICE_OBJECT Target, BOOLEAN IsVolume, PDEVICE_OBJECT *FilterDevice);
+
+DRIVER_DISPATCH FltPassThrough;
+DRIVER_DISPATCH FltReadWrite;
+DRIVER_DISPATCH FltCreate;
+DRIVER_DISPATCH FltPostToWorker;
+DRIVER_DISPATCH FltFsControl;

@@ -1,0 +1,75 @@
+/* drivers/filter/fltstats.c - the filter's statistics: recorded by completion routines at
+ * up to DISPATCH_LEVEL, so they live in nonpaged memory and are guarded by a spin lock. */
+#include "filter.h"
+
+static KSPIN_LOCK FltpStatsLock;
+static FILTER_STATS FltpStats; /* kernel image data: never paged */
+
+/* IRQL <= DISPATCH_LEVEL. Called from completion routines and the post-processing worker. */
+VOID FltRecordCompletion(UCHAR Major, PIRP Irp)
+{
+    KIRQL irql = KeGetCurrentIrql(), old;
+    KeAcquireSpinLock(&FltpStatsLock, &old);
+    FltpStats.Completions[Major]++;
+    FltpStats.CompletionsAtIrql[irql >= DISPATCH_LEVEL ? 2 : irql]++;
+    if (Irp->PendingReturned)
+        FltpStats.PendingReturned++;
+    if (NT_ERROR(Irp->IoStatus.Status))
+        FltpStats.Failures++;
+    else if (Major == IRP_MJ_READ)
+        FltpStats.BytesRead += Irp->IoStatus.Information;
+    else if (Major == IRP_MJ_WRITE)
+        FltpStats.BytesWritten += Irp->IoStatus.Information;
+    FltpStats.LastStatus = Irp->IoStatus.Status;
+    KeReleaseSpinLock(&FltpStatsLock, old);
+}
+
+/* IRQL <= DISPATCH_LEVEL. Adds one to a counter chosen by its offset in FILTER_STATS. */
+VOID FltpCount(ULONG64 *Counter)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&FltpStatsLock, &old);
+    (*Counter)++;
+    KeReleaseSpinLock(&FltpStatsLock, old);
+}
+
+PFILTER_STATS FltpStatsBlock(void) { return &FltpStats; }
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID FltGetStats(PFILTER_STATS Out)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&FltpStatsLock, &old);
+    *Out = FltpStats;
+    KeReleaseSpinLock(&FltpStatsLock, old);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID FltResetStats(void)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&FltpStatsLock, &old);
+    RtlZeroMemory(&FltpStats, sizeof(FltpStats));
+    KeReleaseSpinLock(&FltpStatsLock, old);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID FltDumpStats(void)
+{
+    FILTER_STATS s;
+    static const char *names[] = { "CREATE", "?", "CLOSE", "READ", "WRITE", "QUERY_INFO", "SET_INFO", "?", "?",
+                                   "FLUSH", "QUERY_VOLUME", "?", "DIRECTORY", "FSCTL", "IOCTL", "?", "?", "?",
+                                   "CLEANUP" };
+    FltGetStats(&s);
+    DbgPrint("Filter statistics (recorded by its completion routines):\n");
+    for (ULONG i = 0; i < ARRAYSIZE(names); i++)
+        if (s.Requests[i] || s.Completions[i])
+            DbgPrint("  IRP_MJ_%-13s requests %6llu  completions seen %6llu\n", names[i], s.Requests[i],
+                     s.Completions[i]);
+    DbgPrint("  completion routines ran at PASSIVE %llu, APC %llu, DISPATCH %llu\n", s.CompletionsAtIrql[0],
+             s.CompletionsAtIrql[1], s.CompletionsAtIrql[2]);
+    DbgPrint("  bytes read %llu, written %llu; PendingReturned seen %llu; failures %llu\n", s.BytesRead,
+             s.BytesWritten, s.PendingReturned, s.Failures);
+    DbgPrint("  creates waited on an event %llu; posted to a worker %llu (finished at PASSIVE %llu); volumes %llu\n",
+             s.CreateWaits, s.Posted, s.PostedFinishedAtPassive, s.VolumesAttached);
+}
