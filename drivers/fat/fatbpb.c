@@ -45,15 +45,15 @@ static NTSTATUS FatpParseBpb(PFAT_VOLUME Vol, const UCHAR *Boot)
         return STATUS_DISK_CORRUPT_ERROR;
     if ((ULONG64)Total * Bps > Vol->DiskLength)
         return STATUS_DISK_CORRUPT_ERROR;
-    /* The whole FAT is kept in pool; refuse sizes whose byte count would not fit a ULONG. */
-    if ((ULONG64)FatSz * Bps > 0x40000000)
-        return STATUS_INSUFFICIENT_RESOURCES;
 
     RootSectors = (RootEntries * FAT_DIRENT_SIZE + Bps - 1) / Bps;
     Meta = (ULONG64)Reserved + (ULONG64)Fats * FatSz + RootSectors;
     if (Meta >= Total)
         return STATUS_DISK_CORRUPT_ERROR;
     DataSectors = Total - Meta;
+    /* The whole FAT is kept in pool; refuse sizes whose byte count would not fit a ULONG. */
+    if ((ULONG64)FatSz * Bps > 0x40000000)
+        return STATUS_INSUFFICIENT_RESOURCES;
 
     Vol->BytesPerSector = Bps;
     Vol->SectorsPerCluster = Spc;
