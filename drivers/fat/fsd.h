@@ -1,0 +1,60 @@
+/* drivers/fat/fsd.h - the FAT file-system driver's objects: the volume control block (the
+ * volume device's extension), shared file control blocks and per-open context blocks. */
+#pragma once
+#include <ntddk.h>
+#include "fatengine.h"
+
+#define FSD_TAG 'dsFF'
+
+/* One per open file: all FILE_OBJECTs for the same path share it (the engine requires at
+ * most one engine FCB per on-disk file). */
+typedef struct _FSD_FCB {
+    LIST_ENTRY Link;
+    PFAT_FCB File;          /* the engine's */
+    UNICODE_STRING Path;    /* pool copy, volume-relative, e.g. \DOCS\A.TXT */
+    ULONG OpenCount;        /* FILE_OBJECTs not yet closed */
+    ULONG HandleCount;      /* FILE_OBJECTs not yet cleaned up */
+    BOOLEAN DeletePending;
+    BOOLEAN Deleted;
+    BOOLEAN IsDirectory;
+} FSD_FCB, *PFSD_FCB;
+
+/* One per FILE_OBJECT (FsContext2). */
+typedef struct _FSD_CCB {
+    ULONG DirCursor;        /* directory enumeration position */
+    BOOLEAN DeleteOnClose;
+    BOOLEAN ScanStarted;
+    UNICODE_STRING Pattern; /* the first query's file-name filter, pool copy */
+} FSD_CCB, *PFSD_CCB;
+
+/* The volume device's extension. */
+typedef struct _FSD_VCB {
+    PDEVICE_OBJECT VolumeDevice;
+    PDEVICE_OBJECT TargetDevice; /* top of the storage stack we were mounted on */
+    PVPB Vpb;
+    PFAT_VOLUME Volume;
+    KEVENT Lock;                 /* synchronization event: the engine is not reentrant */
+    LIST_ENTRY Fcbs;
+    ULONG ReadIrps, WriteIrps;   /* our own IRPs to the disk, by pattern */
+} FSD_VCB, *PFSD_VCB;
+
+extern PDEVICE_OBJECT FatControlDevice;
+
+NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
+VOID FatFsdLock(PFSD_VCB Vcb);
+VOID FatFsdUnlock(PFSD_VCB Vcb);
+NTSTATUS FatFsdComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
+PVOID FatFsdUserBuffer(PIRP Irp);
+LONGLONG FatFsdDosTimeToNt(USHORT Date, USHORT Time);
+
+DRIVER_DISPATCH FatFsdCreate;
+DRIVER_DISPATCH FatFsdCleanup;
+DRIVER_DISPATCH FatFsdClose;
+DRIVER_DISPATCH FatFsdRead;
+DRIVER_DISPATCH FatFsdWrite;
+DRIVER_DISPATCH FatFsdFlush;
+DRIVER_DISPATCH FatFsdQueryInformation;
+DRIVER_DISPATCH FatFsdSetInformation;
+DRIVER_DISPATCH FatFsdQueryVolumeInformation;
+DRIVER_DISPATCH FatFsdDirectoryControl;
+DRIVER_DISPATCH FatFsdFileSystemControl;

@@ -1,0 +1,174 @@
+/* drivers/fat/fsdcreate.c - IRP_MJ_CREATE with Windows' dispositions and results, and the
+ * two halves of closing: cleanup (last handle: delete-pending files go) and close (free). */
+#include "fsd.h"
+
+static BOOLEAN FatFsdpSamePath(PCUNICODE_STRING a, PCUNICODE_STRING b)
+{
+    return RtlEqualUnicodeString(a, b, TRUE);
+}
+
+static PFSD_FCB FatFsdpFindFcb(PFSD_VCB Vcb, PCUNICODE_STRING Path)
+{
+    for (PLIST_ENTRY e = Vcb->Fcbs.Flink; e != &Vcb->Fcbs; e = e->Flink) {
+        PFSD_FCB f = CONTAINING_RECORD(e, FSD_FCB, Link);
+        if (!f->Deleted && FatFsdpSamePath(&f->Path, Path))
+            return f;
+    }
+    return NULL;
+}
+
+static PFSD_FCB FatFsdpNewFcb(PFSD_VCB Vcb, PFAT_FCB File, PCUNICODE_STRING Path)
+{
+    PFSD_FCB f = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*f) + Path->Length, FSD_TAG);
+    FAT_FILE_INFO info;
+    if (!f)
+        return NULL;
+    f->File = File;
+    f->Path.Buffer = (PWSTR)(f + 1);
+    f->Path.Length = f->Path.MaximumLength = Path->Length;
+    RtlCopyMemory(f->Path.Buffer, Path->Buffer, Path->Length);
+    FatQueryFileInformation(File, &info);
+    f->IsDirectory = info.IsDirectory;
+    InsertTailList(&Vcb->Fcbs, &f->Link);
+    return f;
+}
+
+/* The volume-relative path of the request: "" and "\" are the root. */
+static VOID FatFsdpPath(PFILE_OBJECT FileObject, PUNICODE_STRING Path)
+{
+    static WCHAR root[] = L"\\";
+    *Path = FileObject->FileName;
+    if (Path->Length == 0)
+        RtlInitUnicodeString(Path, root);
+}
+
+/* IRQL == PASSIVE_LEVEL. Information returns FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN or
+ * FILE_SUPERSEDED as Windows does. */
+NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PFSD_VCB vcb = DeviceObject->DeviceExtension;
+    PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(Irp);
+    PFILE_OBJECT fo = sl->FileObject;
+    ULONG disposition = sl->Parameters.Create.Options >> 24;
+    ULONG options = sl->Parameters.Create.Options & 0xFFFFFF;
+    BOOLEAN wantDir = (options & FILE_DIRECTORY_FILE) != 0, wantFile = (options & FILE_NON_DIRECTORY_FILE) != 0;
+    UNICODE_STRING path;
+    PFSD_FCB fcb;
+    PFAT_FCB file = NULL;
+    NTSTATUS status = STATUS_SUCCESS;
+    ULONG_PTR info = FILE_OPENED;
+
+    if (disposition > FILE_MAXIMUM_DISPOSITION || (wantDir && wantFile))
+        return FatFsdComplete(Irp, STATUS_INVALID_PARAMETER, 0);
+    FatFsdpPath(fo, &path);
+    FatFsdLock(vcb);
+    if (!vcb->Volume) {
+        status = STATUS_VOLUME_DISMOUNTED;
+        goto out;
+    }
+    fcb = FatFsdpFindFcb(vcb, &path);
+    if (fcb && fcb->DeletePending) {
+        status = STATUS_DELETE_PENDING;
+        goto out;
+    }
+    if (!fcb) {
+        status = FatOpenFile(vcb->Volume, &path, &file);
+        if (status == STATUS_OBJECT_NAME_NOT_FOUND && disposition != FILE_OPEN && disposition != FILE_OVERWRITE) {
+            status = FatCreateFile(vcb->Volume, &path, wantDir, (UCHAR)(sl->Parameters.Create.FileAttributes & 0x27),
+                                   &file);
+            info = FILE_CREATED;
+        } else if (NT_SUCCESS(status) && disposition == FILE_CREATE) {
+            FatCloseFile(file);
+            status = STATUS_OBJECT_NAME_COLLISION;
+        }
+        if (!NT_SUCCESS(status))
+            goto out;
+        fcb = FatFsdpNewFcb(vcb, file, &path);
+        if (!fcb) {
+            FatCloseFile(file);
+            status = STATUS_INSUFFICIENT_RESOURCES;
+            goto out;
+        }
+    } else if (disposition == FILE_CREATE) {
+        status = STATUS_OBJECT_NAME_COLLISION;
+        goto out;
+    }
+
+    if (wantDir && !fcb->IsDirectory)
+        status = STATUS_NOT_A_DIRECTORY;
+    else if (wantFile && fcb->IsDirectory)
+        status = STATUS_FILE_IS_A_DIRECTORY;
+    else if (info == FILE_OPENED && (disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF ||
+                                     disposition == FILE_SUPERSEDE)) {
+        status = fcb->IsDirectory ? STATUS_FILE_IS_A_DIRECTORY : FatSetEndOfFile(fcb->File, 0);
+        info = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
+    }
+    if (NT_SUCCESS(status)) {
+        PFSD_CCB ccb = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(FSD_CCB), FSD_TAG);
+        if (!ccb) {
+            status = STATUS_INSUFFICIENT_RESOURCES;
+        } else {
+            ccb->DeleteOnClose = (options & FILE_DELETE_ON_CLOSE) != 0;
+            fo->FsContext = fcb;
+            fo->FsContext2 = ccb;
+            fo->Vpb = vcb->Vpb;
+            fcb->OpenCount++;
+            fcb->HandleCount++;
+        }
+    }
+    if (!NT_SUCCESS(status) && fcb->OpenCount == 0) { /* nobody else holds it: undo */
+        RemoveEntryList(&fcb->Link);
+        FatCloseFile(fcb->File);
+        ExFreePoolWithTag(fcb, FSD_TAG);
+    }
+out:
+    FatFsdUnlock(vcb);
+    return FatFsdComplete(Irp, status, NT_SUCCESS(status) ? info : 0);
+}
+
+/* IRQL == PASSIVE_LEVEL. The last handle going away is when a delete takes effect. */
+NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PFSD_VCB vcb = DeviceObject->DeviceExtension;
+    PFILE_OBJECT fo = IoGetCurrentIrpStackLocation(Irp)->FileObject;
+    PFSD_FCB fcb = fo->FsContext;
+    PFSD_CCB ccb = fo->FsContext2;
+    NTSTATUS status = STATUS_SUCCESS;
+
+    if (!fcb)
+        return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+    FatFsdLock(vcb);
+    if (ccb->DeleteOnClose)
+        fcb->DeletePending = TRUE;
+    if (--fcb->HandleCount == 0 && fcb->DeletePending && !fcb->Deleted) {
+        status = FatDeleteFile(fcb->File);
+        fcb->Deleted = NT_SUCCESS(status);
+    }
+    fo->Flags |= FO_CLEANUP_COMPLETE;
+    FatFsdUnlock(vcb);
+    return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+}
+
+/* IRQL == PASSIVE_LEVEL. */
+NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PFSD_VCB vcb = DeviceObject->DeviceExtension;
+    PFILE_OBJECT fo = IoGetCurrentIrpStackLocation(Irp)->FileObject;
+    PFSD_FCB fcb = fo->FsContext;
+    PFSD_CCB ccb = fo->FsContext2;
+
+    if (!fcb)
+        return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+    FatFsdLock(vcb);
+    if (ccb->Pattern.Buffer)
+        ExFreePoolWithTag(ccb->Pattern.Buffer, FSD_TAG);
+    ExFreePoolWithTag(ccb, FSD_TAG);
+    if (--fcb->OpenCount == 0) {
+        RemoveEntryList(&fcb->Link);
+        FatCloseFile(fcb->File);
+        ExFreePoolWithTag(fcb, FSD_TAG);
+    }
+    fo->FsContext = fo->FsContext2 = NULL;
+    FatFsdUnlock(vcb);
+    return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+}
