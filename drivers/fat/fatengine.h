@@ -5,7 +5,14 @@
 #include <ntstatus.h>
 #include <wdm/rtl.h>
 
-/* Pool services; the kernel provides them, the engine only allocates NonPagedPool (type 0). */
+/* Pool services; the engine only allocates NonPagedPool (type 0). The kernel's own header is
+ * preferred so the prototypes can never disagree; the fallback serves trees without it. */
+#if defined(__has_include)
+#if __has_include(<wdm/ex.h>)
+#include <wdm/ex.h>
+#define IRQLAB_HAVE_POOL 1
+#endif
+#endif
 #ifndef IRQLAB_HAVE_POOL
 PVOID ExAllocatePoolWithTag(ULONG PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag);

@@ -3,6 +3,8 @@
 #include "fatp.h"
 
 #define FATP_MAX_FILE_SIZE 0xFFFFFFFFull
+/* Upper bound for one media transfer, so a RAM-disk IRP never has to map a huge buffer. */
+#define FATP_MAX_TRANSFER (256 * 1024)
 
 FAT_DIR FatFcbDir(PFAT_FCB Fcb)
 {
@@ -36,6 +38,12 @@ static NTSTATUS FatpTransfer(PFAT_FCB Fcb, BOOLEAN Write, ULONG Offset, PUCHAR B
             Status = STATUS_DISK_CORRUPT_ERROR;     /* chain shorter than the size says */
         if (!NT_SUCCESS(Status))
             return Status;
+        /* Physically contiguous clusters become one transfer; files are mostly laid out so. */
+        for (ULONG Run = Cluster, Next; Chunk < Length && Chunk < FATP_MAX_TRANSFER; Run = Next) {
+            if (!NT_SUCCESS(FatNextCluster(Vol, Run, &Next)) || Next != Run + 1)
+                break;
+            Chunk += Length - Chunk < Bpc ? Length - Chunk : Bpc;
+        }
         ULONG64 Disk = FatClusterOffset(Vol, Cluster) + InCluster;
         if (!Write)
             Status = FatRangeRead(Vol, Disk, Buffer, Chunk);

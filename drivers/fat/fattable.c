@@ -239,6 +239,9 @@ static NTSTATUS FatpWriteFsInfo(PFAT_VOLUME Vol)
     NTSTATUS Status = FatDiskRead(Vol, Off, Vol->Scratch, Vol->BytesPerSector);
     if (!NT_SUCCESS(Status))
         return Status;
+    /* Skipping an unchanged sector keeps a mount that only reads from writing anything. */
+    if (FatLe32(Vol->Scratch + 488) == Vol->FreeClusters && FatLe32(Vol->Scratch + 492) == Vol->NextFreeHint)
+        return STATUS_SUCCESS;
     FatPut32(Vol->Scratch + 488, Vol->FreeClusters);
     FatPut32(Vol->Scratch + 492, Vol->NextFreeHint);
     return FatDiskWrite(Vol, Off, Vol->Scratch, Vol->BytesPerSector);
