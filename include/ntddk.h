@@ -7,3 +7,4 @@
 #include <wdm/ke.h>
 #include <wdm/ex.h>
 #include <wdm/kedisp.h>
+#include <wdm/io.h>
