@@ -36,8 +36,10 @@ static VOID KtpDpcRoutine(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
     UNREFERENCED_PARAMETER(Context);
     UNREFERENCED_PARAMETER(A2);
     PDEVICE_OBJECT d = A1;
-    PKT_EXT x = d->DeviceExtension;
     KtDpcCount++;
+    if (!d)
+        return; /* an interrupt with no request outstanding */
+    PKT_EXT x = d->DeviceExtension;
     PIRP irp = x->Held;
     if (!irp)
         return;
