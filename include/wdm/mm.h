@@ -5,7 +5,7 @@
 
 /* Pageable code: the `#pragma alloc_text(PAGE, Routine)` of this kernel. The routine goes
  * to .pagetext, which the pager evicts like paged pool; call it only at IRQL <= APC_LEVEL. */
-#define PAGEABLE __attribute__((section("PAGE"), noinline))
+#define PAGEABLE __attribute__((section("PAGE"), noipa))
 
 /* PAGED_CODE(): IRQL <= APC_LEVEL, else the assertion failure a checked Windows build
  * raises without a debugger: KMODE_EXCEPTION_NOT_HANDLED (0x1E) with P1 = 0xC0000420
