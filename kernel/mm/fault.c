@@ -23,8 +23,17 @@ BOOLEAN KiPageFault(PKTRAP_FRAME TrapFrame, ULONG64 Address)
     ULONG64 pte = MiReadPte(Address);
 
     if (ec & 1) { /* present: a protection violation */
-        if (access == 8)
-            KiBugCheckWithFrame(TrapFrame, ATTEMPTED_EXECUTE_OF_NOEXECUTE_MEMORY, Address, pte, 0, 0);
+        if (access == 8) {
+            /* Execution went to data, so the instruction pointer names no routine: report
+             * from the call that jumped there (its return address is on top of the stack). */
+            KTRAP_FRAME caller = *TrapFrame;
+            ULONG64 ret = *(PULONG64)TrapFrame->Rsp;
+            if (ret >= (ULONG64)__text_start && ret < (ULONG64)__pagetext_end) {
+                caller.Rip = ret;
+                caller.Rsp += 8;
+            }
+            KiBugCheckWithFrame(&caller, ATTEMPTED_EXECUTE_OF_NOEXECUTE_MEMORY, Address, pte, 0, 0);
+        }
         if (access == 1)
             KiBugCheckWithFrame(TrapFrame, ATTEMPTED_WRITE_TO_READONLY_MEMORY, Address, pte, 0, 0);
     }
