@@ -103,7 +103,7 @@ BOOLEAN ObIsObjectOfType(PVOID Object, POBJECT_TYPE Type)
 }
 
 /* IRQL <= DISPATCH_LEVEL. */
-VOID ObReferenceObject(PVOID Object)
+VOID ObfReferenceObject(PVOID Object)
 {
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     if (h->Magic != OB_HEADER_MAGIC || __atomic_add_fetch(&h->PointerCount, 1, __ATOMIC_SEQ_CST) <= 1)
@@ -111,7 +111,7 @@ VOID ObReferenceObject(PVOID Object)
 }
 
 /* IRQL <= DISPATCH_LEVEL. The last reference runs the type's delete procedure and frees. */
-VOID ObDereferenceObject(PVOID Object)
+VOID ObfDereferenceObject(PVOID Object)
 {
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     if (h->Magic != OB_HEADER_MAGIC)

@@ -693,10 +693,12 @@ VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine
 
 /* ---- Object manager ---- */
 typedef struct _OBJECT_NAME_INFORMATION { UNICODE_STRING Name; } OBJECT_NAME_INFORMATION, *POBJECT_NAME_INFORMATION;
-VOID ObReferenceObject(PVOID Object);                   /* any IRQL <= DISPATCH_LEVEL */
-VOID ObDereferenceObject(PVOID Object);
-#define ObfReferenceObject ObReferenceObject
-#define ObfDereferenceObject ObDereferenceObject
+VOID ObfReferenceObject(PVOID Object);                  /* IRQL <= DISPATCH_LEVEL */
+VOID ObfDereferenceObject(PVOID Object);                /* IRQL <= DISPATCH_LEVEL */
+#ifndef ObReferenceObject
+#define ObReferenceObject(o) ObfReferenceObject(o)
+#define ObDereferenceObject(o) ObfDereferenceObject(o)
+#endif
 LONG ObGetObjectPointerCount(PVOID Object);
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length,
                            PULONG ReturnLength);         /* PASSIVE_LEVEL */
