@@ -13,7 +13,7 @@ def boot(qemu, kernel, append, extra, timeout):
         sys.exit("kbench: benchmark boot failed (status %d):\n%s" % (p.returncode, out[-3000:]))
     hz = int(re.search(r"^BENCH-TSC-HZ (\d+)$", out, re.M).group(1))
     rows = [(m.group(1), int(m.group(2)), int(m.group(3)))
-            for m in re.finditer(r"^BENCH (\S+) (\d+) (\d+)$", out, re.M)]
+            for m in re.finditer(r"^BENCH (.+?) (\d+) (\d+)$", out, re.M)]
     return hz, rows, out
 
 def main():
