@@ -55,6 +55,12 @@ $(B)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS  $<"; $(CC) $(ASFLAGS) -c $< -o $@
 
+# The built-in default disk the RAM disk serves when no -initrd image is given.
+$(B)/default-disk.img: tools/mkdiskimg.sh
+	@mkdir -p $(B)
+	tools/mkdiskimg.sh $@ 4
+$(B)/drivers/ramdisk/default_image.S.o: $(B)/default-disk.img
+
 # Two links: the first gives the addresses, the second embeds them as the symbol table in
 # .ksyms, which sits after all code and data so filling it in moves nothing.
 $(B)/kernel.elf: $(OBJS) boot/linker.ld tools/mksyms.sh

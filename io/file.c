@@ -77,7 +77,11 @@ static VOID IopDeleteFile(PVOID Object)
     ObDereferenceObject(f->DeviceObject);
 }
 
-/* PASSIVE_LEVEL. File systems offer themselves for mounting. */
+/* Legacy filters that asked to hear about file systems (IoRegisterFsRegistrationChange). */
+#define IOP_MAX_FS_NOTIFY 4
+static struct { PDRIVER_OBJECT Driver; PDRIVER_FS_NOTIFICATION Routine; } IopFsNotify[IOP_MAX_FS_NOTIFY];
+
+/* PASSIVE_LEVEL. File systems offer themselves for mounting; registered filters are told. */
 VOID IoRegisterFileSystem(PDEVICE_OBJECT DeviceObject)
 {
     IOP_FS_ENTRY *e = ExAllocatePoolWithTag(NonPagedPool, sizeof(*e), 'sfOI');
@@ -86,6 +90,25 @@ VOID IoRegisterFileSystem(PDEVICE_OBJECT DeviceObject)
     ObReferenceObject(DeviceObject);
     e->Device = DeviceObject;
     InsertTailList(&IopFileSystems, &e->Link);
+    for (ULONG i = 0; i < IOP_MAX_FS_NOTIFY; i++)
+        if (IopFsNotify[i].Routine)
+            IopFsNotify[i].Routine(DeviceObject, TRUE);
+}
+
+/* PASSIVE_LEVEL. The routine is called at once for every file system already registered,
+ * then for each one that registers later, as Windows does for legacy filters. */
+NTSTATUS IoRegisterFsRegistrationChange(PDRIVER_OBJECT DriverObject, PDRIVER_FS_NOTIFICATION DriverNotificationRoutine)
+{
+    for (ULONG i = 0; i < IOP_MAX_FS_NOTIFY; i++) {
+        if (!IopFsNotify[i].Routine) {
+            IopFsNotify[i].Driver = DriverObject;
+            IopFsNotify[i].Routine = DriverNotificationRoutine;
+            for (PLIST_ENTRY l = IopFileSystems.Flink; l != &IopFileSystems; l = l->Flink)
+                DriverNotificationRoutine(CONTAINING_RECORD(l, IOP_FS_ENTRY, Link)->Device, TRUE);
+            return STATUS_SUCCESS;
+        }
+    }
+    return STATUS_INSUFFICIENT_RESOURCES;
 }
 
 /* PASSIVE_LEVEL. */

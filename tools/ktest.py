@@ -113,6 +113,8 @@ def main():
     suites = {}
     for t in tests:
         full = "%s.%s" % (t["suite"], t["name"])
+        if "hostonly" in t["opts"].split():
+            continue  # booted by a tests/host script, with the image it prepares
         if t["code"]:
             jobs.append(("bugcheck", t))
         elif t["opts"]:

@@ -112,3 +112,5 @@ NTSTATUS FatDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
     IoRegisterFileSystem(FatControlDevice);
     return STATUS_SUCCESS;
 }
+
+IRQLAB_BUILTIN_DRIVER(20, L"\\FileSystem\\FatDriver", FatDriverEntry);

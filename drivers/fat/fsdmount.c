@@ -53,8 +53,11 @@ static NTSTATUS FatFsdpMount(PIRP Irp)
     vpb->Flags |= VPB_MOUNTED;
     vdo->Vpb = vpb;
     vdo->Flags &= ~DO_DEVICE_INITIALIZING;
-    DbgPrint("FAT: mounted FAT%u volume '%ws' (serial %08x), %u clusters of %u bytes\n", info.FatType,
-             info.Label, info.SerialNumber, info.TotalClusters, info.BytesPerCluster);
+    CHAR label[12];
+    for (ULONG k = 0; k < 12; k++)
+        label[k] = k < info.LabelLength && info.Label[k] < 128 ? (CHAR)info.Label[k] : 0;
+    DbgPrint("FAT: mounted FAT%u volume '%s' (serial %08x), %u clusters of %u bytes\n", info.FatType, label,
+             info.SerialNumber, info.TotalClusters, info.BytesPerCluster);
     return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
 }
 

@@ -50,3 +50,5 @@ NTSTATUS FltDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
     DriverObject->MajorFunction[IRP_MJ_FILE_SYSTEM_CONTROL] = FltFsControl;
     return IoRegisterFsRegistrationChange(DriverObject, FltpFsNotification);
 }
+
+IRQLAB_BUILTIN_DRIVER(30, L"\\FileSystem\\Filters\\IrqFilter", FltDriverEntry);

@@ -93,3 +93,5 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
              ext->LatencyUs ? "PIT one-shot through the I/O APIC" : "self-IPI");
     return STATUS_SUCCESS;
 }
+
+IRQLAB_BUILTIN_DRIVER(10, L"\\Driver\\RamDisk", RdDriverEntry);

@@ -2,7 +2,7 @@
  * One disk, served asynchronously: IRPs queue for a "controller" that interrupts on completion. */
 #pragma once
 #include <ntddk.h>
-#include <ntdddisk.h>
+
 
 #define RD_TAG 'kDmR'
 #define RD_SECTOR_SIZE 512

@@ -587,6 +587,25 @@ typedef struct _FILE_BOTH_DIR_INFORMATION {
     WCHAR ShortName[12];
     WCHAR FileName[1];
 } FILE_BOTH_DIR_INFORMATION, *PFILE_BOTH_DIR_INFORMATION;
+typedef struct _FILE_RENAME_INFORMATION {
+    BOOLEAN ReplaceIfExists;
+    HANDLE RootDirectory;
+    ULONG FileNameLength;
+    WCHAR FileName[1];
+} FILE_RENAME_INFORMATION, *PFILE_RENAME_INFORMATION;
+typedef struct _FILE_FS_SIZE_INFORMATION {
+    LARGE_INTEGER TotalAllocationUnits;
+    LARGE_INTEGER AvailableAllocationUnits;
+    ULONG SectorsPerAllocationUnit;
+    ULONG BytesPerSector;
+} FILE_FS_SIZE_INFORMATION, *PFILE_FS_SIZE_INFORMATION;
+typedef struct _FILE_FS_VOLUME_INFORMATION {
+    LARGE_INTEGER VolumeCreationTime;
+    ULONG VolumeSerialNumber;
+    ULONG VolumeLabelLength;
+    BOOLEAN SupportsObjects;
+    WCHAR VolumeLabel[1];
+} FILE_FS_VOLUME_INFORMATION, *PFILE_FS_VOLUME_INFORMATION;
 typedef struct _FILE_NAMES_INFORMATION {
     ULONG NextEntryOffset, FileIndex, FileNameLength;
     WCHAR FileName[1];
@@ -606,6 +625,9 @@ typedef struct _FILE_NAMES_INFORMATION {
 #define FILE_OPEN_IF 0x00000003
 #define FILE_OVERWRITE 0x00000004
 #define FILE_OVERWRITE_IF 0x00000005
+#define FILE_MAXIMUM_DISPOSITION 0x00000005
+#define FILE_DELETE_ON_CLOSE 0x00001000
+#define FILE_WRITE_TO_END_OF_FILE 0xffffffff
 #define FILE_DIRECTORY_FILE 0x00000001
 #define FILE_WRITE_THROUGH 0x00000002
 #define FILE_SYNCHRONOUS_IO_NONALERT 0x00000020
@@ -646,6 +668,9 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
                                   PDEVICE_OBJECT *DeviceObject);
 PDEVICE_OBJECT IoGetRelatedDeviceObject(PFILE_OBJECT FileObject);
 VOID IoRegisterFileSystem(PDEVICE_OBJECT DeviceObject);
+typedef VOID DRIVER_FS_NOTIFICATION(PDEVICE_OBJECT DeviceObject, BOOLEAN FsActive);
+typedef DRIVER_FS_NOTIFICATION *PDRIVER_FS_NOTIFICATION;
+NTSTATUS IoRegisterFsRegistrationChange(PDRIVER_OBJECT DriverObject, PDRIVER_FS_NOTIFICATION DriverNotificationRoutine);
 VOID IoUnregisterFileSystem(PDEVICE_OBJECT DeviceObject);
 NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE InitializationFunction);
 NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject);

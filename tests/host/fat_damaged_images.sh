@@ -1,0 +1,33 @@
+#!/bin/bash
+# tests/host/fat_damaged_images.sh - damaged boot sector, BPB and directory entry: the kernel
+# refuses the volume or the file with the NTSTATUS Windows gives, never crashes or hangs.
+set -euo pipefail
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export MTOOLS_SKIP_CHECK=1
+base=$work/base.img
+mkfs.fat -F 16 -s 1 -C "$base" 8192 >/dev/null
+printf 'data' > "$work/HOST.TXT"
+mcopy -i "$base" "$work/HOST.TXT" ::/HOST.TXT
+run() { # name expected-status patch-command...
+    local name=$1 expect=$2; shift 2
+    cp "$base" "$work/$name.img"
+    "$@" "$work/$name.img"
+    set +e
+    log=$(timeout 120 $QEMU -serial stdio -kernel "$KERNEL" -initrd "$work/$name.img" \
+          -append "ktest=fshost.damaged_image_is_refused_cleanly fsexpect=$expect verifier=all" </dev/null 2>&1)
+    rc=$?
+    set -e
+    [ $rc = 33 ] || { echo "$name: status $rc"; echo "$log" | tail -25; exit 1; }
+    echo "$name: refused with $expect"
+}
+zero_boot() { dd if=/dev/zero of="$1" bs=512 count=1 conv=notrunc status=none; }
+bad_cluster_size() { printf '\x03' | dd of="$1" bs=1 seek=13 conv=notrunc status=none; }
+# HOST.TXT's directory entry is the root's first: point its first cluster far past the end
+bad_dirent() {
+    local root=$(( (1 + 2 * $(od -An -tu2 -j22 -N2 "$1")) * 512 ))
+    printf '\xf0\xff' | dd of="$1" bs=1 seek=$((root + 26)) conv=notrunc status=none
+}
+run zeroed-boot-sector 0xC000014F zero_boot
+run bad-sectors-per-cluster 0xC0000032 bad_cluster_size
+run dirent-past-the-end 0xC0000032 bad_dirent
