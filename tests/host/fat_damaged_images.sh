@@ -25,7 +25,8 @@ zero_boot() { dd if=/dev/zero of="$1" bs=512 count=1 conv=notrunc status=none; }
 bad_cluster_size() { printf '\x03' | dd of="$1" bs=1 seek=13 conv=notrunc status=none; }
 # HOST.TXT's directory entry is the root's first: point its first cluster far past the end
 bad_dirent() {
-    local root=$(( (1 + 2 * $(od -An -tu2 -j22 -N2 "$1")) * 512 ))
+    local res=$(od -An -tu2 -j14 -N2 "$1") nfat=$(od -An -tu1 -j16 -N1 "$1") fsz=$(od -An -tu2 -j22 -N2 "$1")
+    local root=$(( (res + nfat * fsz) * 512 ))
     printf '\xf0\xff' | dd of="$1" bs=1 seek=$((root + 26)) conv=notrunc status=none
 }
 run zeroed-boot-sector 0xC000014F zero_boot
