@@ -89,6 +89,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
 
     __writecr8(PASSIVE_LEVEL);
     _enable();
+    KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
 
     if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench"))
         KtMain();
