@@ -17,7 +17,8 @@ QEMU ?= qemu-system-x86_64
 PYTHON ?= python3
 B := build
 
-CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+# Recursive (=) so the compiler is asked only after `make tools` has installed it.
+CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
   -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
   -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
   -fshort-wchar -fno-strict-aliasing -Wall -Wextra -Werror -Wno-multichar -Iinclude -MMD -MP
@@ -42,6 +43,9 @@ tools:
 	@tools/need.sh $(PYTHON) python3
 	@tools/need.sh mkfs.fat dosfstools
 	@tools/need.sh mcopy mtools
+	@tools/need.sh grub-mkrescue grub-common
+	@tools/need.sh xorriso xorriso
+	@tools/need.sh /usr/lib/grub/i386-pc grub-pc-bin
 
 $(B)/%.c.o: %.c
 	@mkdir -p $(dir $@)

@@ -144,7 +144,10 @@ long_mode_high:
     jmp 5b
 
     .section .bss
-    .align 16
+    .align 4096
+    .globl KiBootStackGuard
+KiBootStackGuard:                /* left unmapped by the memory manager: overflow faults */
+    .skip 4096
     .globl KiBootStack
 KiBootStack:
     .skip 32768

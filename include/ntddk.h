@@ -6,4 +6,5 @@
 #include <wdm/rtl.h>
 #include <wdm/ke.h>
 #include <wdm/ex.h>
+#include <wdm/mm.h>
 #include <wdm/kedisp.h>

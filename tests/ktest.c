@@ -51,7 +51,8 @@ static BOOLEAN KtpSelected(const KTEST *t, PCSTR Sel, BOOLEAN *Single)
         return TRUE;
     }
     *Single = FALSE;
-    return t->ExpectedBugCheck == 0 && (KtpWordMatch(Sel, t->Suite) || KtpWordMatch(Sel, "all"));
+    /* bug-check tests and tests with boot options of their own get a boot to themselves */
+    return t->ExpectedBugCheck == 0 && !t->BootOptions && (KtpWordMatch(Sel, t->Suite) || KtpWordMatch(Sel, "all"));
 }
 
 static VOID KtpRun(const KTEST *t, ULONG Number)

@@ -78,6 +78,21 @@ def run_bugcheck(args, t):
         return [(full, False, "stop report has no symbolized backtrace\n" + tail(out))], secs
     return [(full, True, "")], secs
 
+def run_host(args, script):
+    """A host-side test: a script given the kernel and QEMU command; exit 0 means pass."""
+    name = "host." + os.path.basename(script).rsplit(".", 1)[0]
+    env = dict(os.environ, KERNEL=os.path.abspath(args.kernel), QEMU=args.qemu)
+    t0 = time.time()
+    try:
+        p = subprocess.run(["bash", script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=args.timeout * 3, env=env)
+        out, ok = p.stdout.decode("utf-8", "replace"), p.returncode == 0
+    except subprocess.TimeoutExpired as e:
+        out, ok = (e.stdout or b"").decode("utf-8", "replace") + "\n[runner] TIMEOUT", False
+    with open(os.path.join(args.logs, name + ".log"), "w") as f:
+        f.write(out)
+    return [(name, ok, "" if ok else tail(out))], time.time() - t0
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", required=True)
@@ -107,11 +122,16 @@ def main():
     for s, names in suites.items():
         jobs.insert(0, ("suite", (s, "ktest=%s %s" % (s, args.options), names)))
 
+    host_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "host")
+    for script in sorted(os.listdir(host_dir)) if os.path.isdir(host_dir) else []:
+        if script.endswith(".sh") and (not only or "host." + script[:-3] in only):
+            jobs.append(("host", os.path.join(host_dir, script)))
     passed = failed = 0
     t0 = time.time()
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        futs = [ex.submit(run_bugcheck, args, j[1]) if j[0] == "bugcheck" else ex.submit(run_suite, args, *j[1])
-                for j in jobs]
+        runners = {"bugcheck": lambda a: run_bugcheck(args, a), "host": lambda a: run_host(args, a),
+                   "suite": lambda a: run_suite(args, *a)}
+        futs = [ex.submit(runners[kind], arg) for kind, arg in jobs]
         for f in cf.as_completed(futs):
             results, secs = f.result()
             for name, ok, why in results:

@@ -1,14 +1,16 @@
 #!/bin/sh
 # tools/need.sh COMMAND PACKAGE - makes sure a host tool exists: installs PACKAGE with
 # apt-get when we are root on Debian/Ubuntu, otherwise stops with one line naming it.
+# COMMAND may be an absolute path (a file or folder the package provides).
 cmd=$1 pkg=$2
-command -v "$cmd" >/dev/null 2>&1 && exit 0
+have() { case "$cmd" in /*) [ -e "$cmd" ] ;; *) command -v "$cmd" >/dev/null 2>&1 ;; esac; }
+have && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "need: installing $pkg (for $cmd)" >&2
     stamp=/tmp/.irqlab-apt-updated
     [ -f $stamp ] || { apt-get update -qq >/dev/null 2>&1 && touch $stamp; }
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null 2>&1
-    command -v "$cmd" >/dev/null 2>&1 && exit 0
+    have && exit 0
 fi
 echo "missing host tool '$cmd': install the package '$pkg' (apt-get install $pkg)" >&2
 exit 1

@@ -1,10 +1,8 @@
-/* mm/init.c - memory manager start-up: choose the pool region from the Multiboot memory
- * map, above the kernel image and every boot module, so nothing loaded is overwritten. */
-#include "../ke/ki.h"
-#include "../hal/hal.h"
+/* mm/init.c - memory manager start-up: reserve the backing store from the memory map,
+ * hand the rest to the frame allocator, re-map the kernel image, start pager and pools. */
+#include "mi.h"
 
-VOID MiInitializePool(ULONG64 PhysicalBase, ULONG64 Size);
-#define MI_EARLY_POOL_SIZE (64ULL << 20)
+#define MI_BACKING_BYTES ((ULONG64)MI_PAGEABLE_PAGES * PAGE_SIZE)
 
 /* The boot code's identity map was only needed to reach the higher half; without it a NULL
  * (or any low) pointer faults, as it must. */
@@ -15,9 +13,9 @@ static VOID MipDropIdentityMap(void)
     __writecr3(__readcr3());
 }
 
-VOID MmInitSystem(void)
+/* The backing store sits above the kernel image and every boot module, below 4 GiB. */
+static ULONG64 MipFindBackingStore(void)
 {
-    MipDropIdentityMap();
     ULONG64 floor = KeLoaderBlock.KernelPhysicalEnd;
     for (ULONG i = 0; i < KeLoaderBlock.ModuleCount; i++)
         if (KeLoaderBlock.Modules[i].End > floor)
@@ -26,10 +24,22 @@ VOID MmInitSystem(void)
     for (ULONG i = 0; i < KeLoaderBlock.MemoryRangeCount; i++) {
         KI_MEMORY_RANGE *r = &KeLoaderBlock.MemoryRanges[i];
         ULONG64 base = r->Base < floor ? floor : r->Base;
-        if (r->Type == 1 && r->Base + r->Length > base + MI_EARLY_POOL_SIZE && base + MI_EARLY_POOL_SIZE <= (4ULL << 30)) {
-            MiInitializePool(base, MI_EARLY_POOL_SIZE);
-            return;
-        }
+        if (r->Type == 1 && r->Base + r->Length >= base + MI_BACKING_BYTES && base + MI_BACKING_BYTES <= (4ULL << 30))
+            return base;
     }
-    KeBugCheckEx(0x7D /* INSTALL_MORE_MEMORY */, KeLoaderBlock.HighestPhysicalAddress, 0, 0, 0);
+    KeBugCheckEx(0x7D /* INSTALL_MORE_MEMORY */, KeLoaderBlock.HighestPhysicalAddress, MI_BACKING_BYTES, 0, 0);
+}
+
+/* Called once by KiSystemStartup at HIGH_LEVEL, after the verifier options are read. */
+VOID MmInitSystem(void)
+{
+    MipDropIdentityMap();
+    ULONG64 backing = MipFindBackingStore();
+    MiInitializePhysical(backing, MI_BACKING_BYTES);
+    MiProtectKernelImage();
+    MiInitializePager(backing);
+    MiInitializePools();
+    DbgPrint("MM: %llu MiB free in frames, backing store %llu MiB at %p, pageable code %llu KiB\n",
+             MiFreePhysicalPages >> 8, MI_BACKING_BYTES >> 20, (PVOID)backing,
+             (ULONG64)(__pagetext_end - __pagetext_start) >> 10);
 }

@@ -1,22 +1,37 @@
-/* mm/stack.c - kernel stacks for threads (early version: carved from nonpaged pool; the
- * pager replaces this with guard-paged stacks). */
-#include "../ke/ki.h"
+/* mm/stack.c - kernel stacks: resident pages in the system PTE region with a no-access
+ * guard page below, so an overflow faults (and, pushing, double-faults) instead of
+ * silently overwriting whatever lies beneath. */
+#include "mi.h"
 
-/* IRQL: <= APC_LEVEL. Returns the top of a stack of Pages pages, 16-byte aligned. */
+/* IRQL: <= APC_LEVEL. Returns the top of a stack of Pages pages, page aligned; NULL when
+ * out of memory or address space. */
 PVOID MmCreateKernelStack(ULONG Pages)
 {
-    PUCHAR base = ExAllocatePoolWithTag(NonPagedPool, (SIZE_T)Pages * PAGE_SIZE, 'kStK');
-    return base ? base + (SIZE_T)Pages * PAGE_SIZE : NULL;
+    if (!Pages)
+        return NULL;
+    ULONG64 va = MiAllocateVa(&MiSystemPteVa, Pages + 1);
+    if (!va)
+        return NULL;
+    MiWritePte(va, MI_PTE_GUARD);
+    if (!MiMapNewPages(va + PAGE_SIZE, Pages, MI_PTE_W | MI_PTE_NX)) {
+        MiWritePte(va, 0);
+        MiFreeVa(&MiSystemPteVa, va, Pages + 1);
+        return NULL;
+    }
+    return (PVOID)(va + (ULONG64)(Pages + 1) * PAGE_SIZE);
 }
 
-/* IRQL: <= APC_LEVEL. */
+/* IRQL: <= APC_LEVEL, never on the stack being deleted. */
 VOID MmDeleteKernelStack(PVOID StackTop, ULONG Pages)
 {
-    ExFreePoolWithTag((PUCHAR)StackTop - (SIZE_T)Pages * PAGE_SIZE, 'kStK');
+    ULONG64 va = (ULONG64)StackTop - (ULONG64)(Pages + 1) * PAGE_SIZE;
+    MiUnmapAndFreePages(va + PAGE_SIZE, Pages, 0);
+    MiWritePte(va, 0);
+    MiFreeVa(&MiSystemPteVa, va, Pages + 1);
 }
 
-/* IRQL: any. Only pageable code exists so far; paged pool joins when the pager does. */
+/* IRQL: any. Paged pool and pageable code: what must not be touched at DISPATCH_LEVEL. */
 BOOLEAN MmIsAddressPageable(PVOID Address)
 {
-    return (PCHAR)Address >= __pagetext_start && (PCHAR)Address < __pagetext_end;
+    return MiIsPagedPoolAddress(Address) || MiIsPageTextAddress((ULONG64)Address);
 }

@@ -1,0 +1,245 @@
+/* fatfile.c - file contents and per-file metadata: read, write, extend and truncate through
+ * the cluster chain, keeping the short directory entry in step with the FCB. */
+#include "fatp.h"
+
+#define FATP_MAX_FILE_SIZE 0xFFFFFFFFull
+/* Upper bound for one media transfer, so a RAM-disk IRP never has to map a huge buffer. */
+#define FATP_MAX_TRANSFER (256 * 1024)
+
+FAT_DIR FatFcbDir(PFAT_FCB Fcb)
+{
+    return Fcb->IsRoot ? FatRootDir(Fcb->Volume) : Fcb->FirstCluster;
+}
+
+NTSTATUS FatWriteFcbEntry(PFAT_FCB Fcb)
+{
+    if (Fcb->IsRoot)
+        return STATUS_SUCCESS;  /* the root has no entry of its own */
+    Fcb->Entry.FileSize = Fcb->IsDirectory ? 0 : Fcb->FileSize;
+    FatSetEntryCluster(&Fcb->Entry, Fcb->FirstCluster);
+    return FatWriteDirEntry(Fcb->Volume, Fcb->Parent, Fcb->EntryIndex, &Fcb->Entry);
+}
+
+/* Move bytes between Buffer and [Offset, Offset+Length) of the file; Source NULL on a write
+ * means zeros. The range must already be allocated. */
+static NTSTATUS FatpTransfer(PFAT_FCB Fcb, BOOLEAN Write, ULONG Offset, PUCHAR Buffer,
+                             const UCHAR *Source, ULONG Length)
+{
+    PFAT_VOLUME Vol = Fcb->Volume;
+    ULONG Bpc = Vol->BytesPerCluster;
+    NTSTATUS Status;
+
+    while (Length) {
+        ULONG Cluster, InCluster = Offset % Bpc;
+        ULONG Chunk = Bpc - InCluster < Length ? Bpc - InCluster : Length;
+
+        Status = FatSeekCluster(Vol, Fcb->FirstCluster, Offset / Bpc, &Fcb->Cursor, &Cluster);
+        if (Status == STATUS_END_OF_FILE)
+            Status = STATUS_DISK_CORRUPT_ERROR;     /* chain shorter than the size says */
+        if (!NT_SUCCESS(Status))
+            return Status;
+        /* Physically contiguous clusters become one transfer; files are mostly laid out so. */
+        for (ULONG Run = Cluster, Next; Chunk < Length && Chunk < FATP_MAX_TRANSFER; Run = Next) {
+            if (!NT_SUCCESS(FatNextCluster(Vol, Run, &Next)) || Next != Run + 1)
+                break;
+            Chunk += Length - Chunk < Bpc ? Length - Chunk : Bpc;
+        }
+        ULONG64 Disk = FatClusterOffset(Vol, Cluster) + InCluster;
+        if (!Write)
+            Status = FatRangeRead(Vol, Disk, Buffer, Chunk);
+        else if (Source)
+            Status = FatRangeWrite(Vol, Disk, Source, Chunk);
+        else
+            Status = FatRangeZero(Vol, Disk, Chunk);
+        if (!NT_SUCCESS(Status))
+            return Status;
+        Offset += Chunk;
+        Length -= Chunk;
+        if (Buffer)
+            Buffer += Chunk;
+        if (Source)
+            Source += Chunk;
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS FatResizeFcb(PFAT_FCB Fcb, ULONG NewSize, ULONG ZeroUpTo)
+{
+    PFAT_VOLUME Vol = Fcb->Volume;
+    ULONG Needed = (ULONG)(((ULONG64)NewSize + Vol->BytesPerCluster - 1) / Vol->BytesPerCluster);
+    NTSTATUS Status;
+
+    if (Needed > Fcb->Clusters) {
+        ULONG First, Last;
+        Status = FatAllocateClusters(Vol, Needed - Fcb->Clusters, Fcb->LastCluster, &First, &Last);
+        if (!NT_SUCCESS(Status))
+            return Status;
+        if (!Fcb->FirstCluster)
+            Fcb->FirstCluster = First;
+        Fcb->LastCluster = Last;
+        Fcb->Clusters = Needed;
+    } else if (Needed < Fcb->Clusters) {
+        Fcb->Cursor.First = 0;
+        if (Needed == 0) {
+            FatFreeChain(Vol, Fcb->FirstCluster);
+            Fcb->FirstCluster = 0;
+            Fcb->LastCluster = 0;
+        } else {
+            Status = FatTruncateChain(Vol, Fcb->FirstCluster, Needed);
+            if (NT_SUCCESS(Status))
+                Status = FatSeekCluster(Vol, Fcb->FirstCluster, Needed - 1, NULL, &Fcb->LastCluster);
+            if (!NT_SUCCESS(Status))
+                return Status;
+        }
+        Fcb->Clusters = Needed;
+    }
+    if (ZeroUpTo > NewSize)
+        ZeroUpTo = NewSize;
+    if (ZeroUpTo > Fcb->FileSize) {
+        /* Old bytes past EOF in the last cluster, or a reused cluster, must not show through. */
+        Status = FatpTransfer(Fcb, TRUE, Fcb->FileSize, NULL, NULL, ZeroUpTo - Fcb->FileSize);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
+    Fcb->FileSize = NewSize;
+    return STATUS_SUCCESS;
+}
+
+static VOID FatpTouch(PFAT_FCB Fcb)
+{
+    FatStampNow(Fcb->Volume, &Fcb->Entry.WrtDate, &Fcb->Entry.WrtTime, NULL);
+    Fcb->Entry.LstAccDate = Fcb->Entry.WrtDate;
+    Fcb->Entry.Attr |= FAT_ATTR_ARCHIVE;
+}
+
+static NTSTATUS FatpCheckFile(PFAT_FCB Fcb)
+{
+    if (Fcb->Deleted)
+        return STATUS_FILE_DELETED;
+    if (Fcb->IsDirectory)
+        return STATUS_FILE_IS_A_DIRECTORY;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS FatReadFile(PFAT_FCB Fcb, ULONG64 Offset, PVOID Buffer, ULONG Length, PULONG BytesRead)
+{
+    NTSTATUS Status = FatpCheckFile(Fcb);
+
+    *BytesRead = 0;
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Length == 0)
+        return STATUS_SUCCESS;
+    if (Offset >= Fcb->FileSize)
+        return STATUS_END_OF_FILE;
+    if (Length > Fcb->FileSize - Offset)
+        Length = (ULONG)(Fcb->FileSize - Offset);
+    Status = FatpTransfer(Fcb, FALSE, (ULONG)Offset, Buffer, NULL, Length);
+    if (NT_SUCCESS(Status))
+        *BytesRead = Length;
+    return Status;
+}
+
+NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
+                      PULONG BytesWritten)
+{
+    NTSTATUS Status = FatpCheckFile(Fcb);
+    ULONG64 End = Offset + Length;
+
+    *BytesWritten = 0;
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Length == 0)
+        return STATUS_SUCCESS;
+    if (Offset > FATP_MAX_FILE_SIZE || End > FATP_MAX_FILE_SIZE)
+        return STATUS_DISK_FULL;
+    if (End > Fcb->FileSize) {
+        /* Allocate before touching data so a full disk leaves the file unchanged. */
+        Status = FatResizeFcb(Fcb, (ULONG)End, (ULONG)Offset);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
+    Status = FatpTransfer(Fcb, TRUE, (ULONG)Offset, NULL, Buffer, Length);
+    FatpTouch(Fcb);
+    NTSTATUS EntryStatus = FatWriteFcbEntry(Fcb);
+    if (NT_SUCCESS(Status))
+        Status = EntryStatus;
+    if (NT_SUCCESS(Status))
+        *BytesWritten = Length;
+    return Status;
+}
+
+NTSTATUS FatSetEndOfFile(PFAT_FCB Fcb, ULONG64 NewSize)
+{
+    NTSTATUS Status = FatpCheckFile(Fcb);
+
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (NewSize > FATP_MAX_FILE_SIZE)
+        return STATUS_DISK_FULL;
+    if (NewSize == Fcb->FileSize)
+        return STATUS_SUCCESS;
+    Status = FatResizeFcb(Fcb, (ULONG)NewSize, (ULONG)NewSize);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    FatpTouch(Fcb);
+    return FatWriteFcbEntry(Fcb);
+}
+
+NTSTATUS FatQueryFileInformation(PFAT_FCB Fcb, PFAT_FILE_INFO Info)
+{
+    PFAT_VOLUME Vol = Fcb->Volume;
+
+    if (Fcb->Deleted)
+        return STATUS_FILE_DELETED;
+    RtlZeroMemory(Info, sizeof(*Info));
+    Info->FileSize = Fcb->IsDirectory ? 0 : Fcb->FileSize;
+    Info->AllocationSize = (ULONG64)Fcb->Clusters * Vol->BytesPerCluster;
+    if (Fcb->IsRoot && Vol->FatType != 32)
+        Info->AllocationSize = (ULONG64)Vol->RootEntryCount * FAT_DIRENT_SIZE;
+    Info->FirstCluster = Fcb->FirstCluster;
+    Info->IsDirectory = Fcb->IsDirectory;
+    Info->IsRoot = Fcb->IsRoot;
+    Info->Attributes = Fcb->IsRoot ? FAT_ATTR_DIRECTORY : Fcb->Entry.Attr;
+    if (!Fcb->IsRoot) {
+        Info->CreateTimeTenth = Fcb->Entry.CrtTimeTenth;
+        Info->CreateTime = Fcb->Entry.CrtTime;
+        Info->CreateDate = Fcb->Entry.CrtDate;
+        Info->AccessDate = Fcb->Entry.LstAccDate;
+        Info->WriteTime = Fcb->Entry.WrtTime;
+        Info->WriteDate = Fcb->Entry.WrtDate;
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS FatSetFileAttributes(PFAT_FCB Fcb, UCHAR Attributes)
+{
+    const UCHAR Settable = FAT_ATTR_READ_ONLY | FAT_ATTR_HIDDEN | FAT_ATTR_SYSTEM | FAT_ATTR_ARCHIVE;
+
+    if (Fcb->Deleted)
+        return STATUS_FILE_DELETED;
+    if (Fcb->IsRoot)
+        return STATUS_INVALID_PARAMETER;
+    Fcb->Entry.Attr = (UCHAR)((Fcb->Entry.Attr & ~Settable) | (Attributes & Settable));
+    return FatWriteFcbEntry(Fcb);
+}
+
+NTSTATUS FatSetFileTimes(PFAT_FCB Fcb, USHORT CreateDate, USHORT CreateTime, USHORT AccessDate,
+                         USHORT WriteDate, USHORT WriteTime)
+{
+    if (Fcb->Deleted)
+        return STATUS_FILE_DELETED;
+    if (Fcb->IsRoot)
+        return STATUS_INVALID_PARAMETER;
+    if (CreateDate != 0xFFFF)
+        Fcb->Entry.CrtDate = CreateDate;
+    if (CreateTime != 0xFFFF)
+        Fcb->Entry.CrtTime = CreateTime;
+    if (AccessDate != 0xFFFF)
+        Fcb->Entry.LstAccDate = AccessDate;
+    if (WriteDate != 0xFFFF)
+        Fcb->Entry.WrtDate = WriteDate;
+    if (WriteTime != 0xFFFF)
+        Fcb->Entry.WrtTime = WriteTime;
+    return FatWriteFcbEntry(Fcb);
+}

@@ -1,0 +1,21 @@
+#!/bin/bash
+# tests/host/grub_boot.sh - the kernel boots through GRUB's Multiboot loader too, not only
+# QEMU's: build a GRUB rescue ISO around kernel.bin, boot it, and run the IRQL suite there.
+set -euo pipefail
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/iso/boot/grub"
+cp "$KERNEL" "$work/iso/boot/kernel.bin"
+cat > "$work/iso/boot/grub/grub.cfg" <<CFG
+set timeout=0
+menuentry irqlab { multiboot /boot/kernel.bin ktest=irql verifier=all
+boot }
+CFG
+grub-file --is-x86-multiboot "$work/iso/boot/kernel.bin"
+grub-mkrescue -o "$work/irqlab.iso" "$work/iso" >/dev/null 2>&1
+set +e
+out=$(timeout 120 $QEMU -serial stdio -cdrom "$work/irqlab.iso" </dev/null 2>&1)
+rc=$?
+set -e
+echo "$out" | tail -3
+[ $rc = 33 ] && echo "$out" | grep -Eq '^# KTEST-DONE [1-9][0-9]* tests, 0 failed'
