@@ -135,7 +135,8 @@ VOID KiDereferenceThread(PKTHREAD Thread)
 static VOID KipReapThread(PVOID Context)
 {
     PKTHREAD t = Context;
-    MmDeleteKernelStack(t->StackTop, t->StackPages);
+    if (t->StackPages) /* the initial thread's boot stack is not Mm's */
+        MmDeleteKernelStack(t->StackTop, t->StackPages);
     t->StackTop = NULL;
     KiDereferenceThread(t);
 }

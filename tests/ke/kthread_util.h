@@ -12,11 +12,12 @@ FORCEINLINE PKTHREAD KtStartThread(PKSTART_ROUTINE Routine, PVOID Context, KPRIO
     return t;
 }
 
-/* Waits at most Ms milliseconds for the thread to end; drops the reference. */
+/* Waits for the thread to end (at least Ms milliseconds, never under 2 s: a loaded host
+ * may starve the guest); drops the reference. */
 FORCEINLINE NTSTATUS KtJoinThread(PKTHREAD Thread, ULONG Ms)
 {
     LARGE_INTEGER to;
-    to.QuadPart = -(LONGLONG)Ms * 10000;
+    to.QuadPart = -(LONGLONG)(Ms < 2000 ? 2000 : Ms) * 10000;
     NTSTATUS st = KeWaitForSingleObject(Thread, Executive, KernelMode, FALSE, &to);
     if (st == STATUS_SUCCESS)
         KiDereferenceThread(Thread);

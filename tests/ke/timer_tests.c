@@ -41,20 +41,37 @@ KTEST(timer, one_shot_timer_signals_and_queues_its_dpc_once)
     KT_ASSERT(!KeCancelTimer(&t));
 }
 
+static volatile ULONG64 KtpDpcTimes[8];
+static VOID KtpPeriodicDpc(PKDPC Dpc, PVOID Ctx, PVOID A1, PVOID A2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Ctx);
+    if (KtpDpcRuns < 8) /* the expiration time arrives split in the two arguments */
+        KtpDpcTimes[KtpDpcRuns] = (ULONG64)(ULONG)(ULONG_PTR)A1 | ((ULONG64)(ULONG_PTR)A2 << 32);
+    KtpDpcRuns++;
+}
+
 KTEST(timer, periodic_timer_repeats_until_cancelled)
 {
     KTIMER t;
     KDPC d;
     KtpDpcRuns = 0;
     KeInitializeTimerEx(&t, NotificationTimer);
-    KeInitializeDpc(&d, KtpTimerDpc, NULL);
+    KeInitializeDpc(&d, KtpPeriodicDpc, NULL);
+    ULONG64 t0 = KeQueryInterruptTime();
     KeSetTimerEx(&t, KtMs(2), 2, &d);
-    KtpSleep(25);
-    LONG runs = KtpDpcRuns;
-    DbgPrint("# periodic 2 ms timer: %d DPCs in 25 ms\n", runs);
-    KT_ASSERT(runs >= 6 && runs <= 13);
+    for (int i = 0; i < 400 && KtpDpcRuns < 8; i++)
+        KtpSleep(5);
     KT_ASSERT(KeCancelTimer(&t));
-    runs = KtpDpcRuns;
+    KT_ASSERT(KtpDpcRuns >= 8);
+    KT_ASSERT(KtpDpcTimes[0] >= t0 + 20000);
+    /* Due times are a period apart; each fires at the first clock tick past its due time,
+     * so observed spacing is a period give or take one tick, never two periods in one. */
+    ULONG64 tick = KeQueryTimeIncrement();
+    for (int i = 1; i < 8; i++)
+        KT_ASSERT(KtpDpcTimes[i] - KtpDpcTimes[i - 1] + tick >= 20000);
+    KT_ASSERT(KtpDpcTimes[7] - KtpDpcTimes[0] + tick >= 7 * 20000);
+    LONG runs = KtpDpcRuns;
     KtpSleep(10);
     KT_EQ(KtpDpcRuns, runs);
 }

@@ -63,7 +63,7 @@ KTEST(wait, relative_timeout_expires_with_status_timeout)
     KT_STATUS(KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, &to), STATUS_TIMEOUT);
     ULONG64 waited = KeQueryInterruptTime() - t0;
     KT_ASSERT(waited >= 200000);
-    KT_ASSERT(KiTickCount - k0 >= 19);
+    KT_ASSERT(KiTickCount > k0); /* a clock tick (the expiration check) ended it */
     KT_ASSERT(e.Header.WaitListHead.Flink == &e.Header.WaitListHead); /* wait block unlinked */
 }
 
@@ -99,11 +99,14 @@ KTEST(wait, zero_timeout_polls_even_at_dispatch_level)
 KTEST(wait, delay_execution_sleeps_about_the_right_number_of_ticks)
 {
     LARGE_INTEGER d = KtMs(10);
-    ULONG64 k0 = KiTickCount;
+    ULONG64 k0 = KiTickCount, t0 = KeQueryInterruptTime();
     KT_STATUS(KeDelayExecutionThread(KernelMode, FALSE, &d), STATUS_SUCCESS);
-    ULONG64 ticks = KiTickCount - k0;
-    DbgPrint("# slept %llu ticks for 10 ms at %u Hz\n", ticks, KiClockHz);
-    KT_ASSERT(ticks >= 9 && ticks <= 14);
+    ULONG64 ticks = KiTickCount - k0, slept = KeQueryInterruptTime() - t0;
+    DbgPrint("# slept %llu ticks (%llu us) for 10 ms at %u Hz\n", ticks, slept / 10, KiClockHz);
+    /* Never early; woken by the first tick past the due time. A starved QEMU loses ticks
+     * (fewer than 10 may arrive), so only the upper bound is in ticks. */
+    KT_ASSERT(slept >= 100000);
+    KT_ASSERT(ticks >= 1 && ticks <= 10 * KiClockHz / 1000 + 2);
 }
 
 static KEVENT KtpA, KtpB;
