@@ -53,9 +53,9 @@ KTEST(irql, clock_masked_at_clock_level_and_above)
     KT_EQ(KtpTicksDuring(HIGH_LEVEL, 20, &pending), 0);
     KT_ASSERT(pending);
     /* and it arrives as soon as IRQL drops below CLOCK_LEVEL */
-    ULONG64 t0 = KiTickCount;
     KIRQL old;
     KeRaiseIrql(CLOCK_LEVEL, &old);
+    ULONG64 t0 = KiTickCount; /* read after the raise: no tick can slip in before it */
     KeStallExecutionProcessor(5000);
     KeLowerIrql(PROFILE_LEVEL);
     ULONG64 t1 = KiTickCount;
