@@ -8,3 +8,4 @@
 #include <wdm/ex.h>
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>
+#include <wdm/io.h>

@@ -66,14 +66,10 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVOID ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation);
 NTSTATUS ZwClose(HANDLE Handle);
-/* Object references. Threads are the only objects with handles so far; ObjectType may be
- * NULL or *PsThreadType. */
+/* Threads are objects of the object manager (io/ob.c): pass *PsThreadType as ObjectType;
+ * ObReferenceObject/ObDereferenceObject work on them. */
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
 extern POBJECT_TYPE *PsThreadType;
-VOID ObfReferenceObject(PVOID Object);
-VOID ObfDereferenceObject(PVOID Object);
-#define ObReferenceObject(o) ObfReferenceObject(o)
-#define ObDereferenceObject(o) ObfDereferenceObject(o)
 #define LOW_PRIORITY 0
 #define LOW_REALTIME_PRIORITY 16
 #define HIGH_PRIORITY 31

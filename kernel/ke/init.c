@@ -7,6 +7,7 @@ LOADER_PARAMETER_BLOCK KeLoaderBlock;
 ULONG KiVerifierFlags;
 VOID KtMain(void);
 VOID KiRunDemo(void);
+VOID IoInitSystem(void);
 
 static VOID KipCopyString(PCHAR Dest, SIZE_T Size, ULONG Physical)
 {
@@ -90,6 +91,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     __writecr8(PASSIVE_LEVEL);
     _enable();
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
+    IoInitSystem(); /* built-in drivers, in their registered order */
 
     if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench"))
         KtMain();

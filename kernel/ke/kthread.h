@@ -69,14 +69,13 @@ typedef struct _KTHREAD {
     PKSTART_ROUTINE StartRoutine;
     PVOID StartContext;
     NTSTATUS ExitStatus;
-    volatile LONG ReferenceCount;
     WORK_QUEUE_ITEM ReaperItem;
     ULONG64 ContextSwitches;
     CHAR Name[16];
 } KTHREAD;
 
 extern PKTHREAD KiIdleThread;
-extern KTHREAD KiInitialThread;
+extern PKTHREAD KiInitialThread;
 extern LIST_ENTRY KiThreadListHead;
 extern ULONG KiQuantumTicks;
 extern volatile ULONG64 KiContextSwitches;

@@ -2,14 +2,33 @@
  * a new thread, termination and reaping; the boot context becomes the initial thread. */
 #include "ki.h"
 #include "../hal/hal.h"
+#include "../../io/iop.h" /* the object manager: threads are objects with a header */
 
-KTHREAD KiInitialThread;
+PKTHREAD KiInitialThread;
 LIST_ENTRY KiThreadListHead;
 static volatile LONG KipNextThreadId = 4;
 extern char KiBootStackTop[];
 
-static VOID KipInitializeThreadObject(PKTHREAD t, PCSTR Name, KPRIORITY Priority)
+/* The last reference (handles, ObReferenceObject, the reaper's) is gone: the stack went
+ * before; the object manager frees the memory after this. IRQL <= DISPATCH_LEVEL. */
+static VOID KipDeleteThread(PVOID Object)
 {
+    PKTHREAD t = Object;
+    KIRQL irql = KiAcquireDispatcherDatabase();
+    RemoveEntryList(&t->ThreadListEntry);
+    KiReleaseDispatcherDatabase(irql);
+}
+
+static OBJECT_TYPE PspThreadType = { "Thread", 'erhT', KipDeleteThread, NULL };
+static POBJECT_TYPE PspThreadTypePointer = &PspThreadType;
+POBJECT_TYPE *PsThreadType = &PspThreadTypePointer;
+
+/* A thread object with its one "alive" reference, which the reaper drops. */
+static PKTHREAD KipAllocateThread(PCSTR Name, KPRIORITY Priority)
+{
+    PKTHREAD t;
+    if (!NT_SUCCESS(ObCreateObject(&PspThreadType, sizeof(KTHREAD), NULL, (PVOID *)&t)))
+        return NULL;
     RtlZeroMemory(t, sizeof(*t));
     t->Header.Type = ThreadObject;
     t->Header.Size = sizeof(KTHREAD) / sizeof(LONG);
@@ -20,13 +39,13 @@ static VOID KipInitializeThreadObject(PKTHREAD t, PCSTR Name, KPRIORITY Priority
     t->ApcQueueable = TRUE;
     t->Priority = Priority;
     t->Quantum = KiQuantumTicks;
-    t->ReferenceCount = 1; /* dropped by the reaper once the thread is gone */
     t->Id = (ULONG)__atomic_fetch_add(&KipNextThreadId, 4, __ATOMIC_RELAXED);
     for (ULONG i = 0; Name && Name[i] && i + 1 < sizeof(t->Name); i++)
         t->Name[i] = Name[i];
     KIRQL irql = KiAcquireDispatcherDatabase();
     InsertTailList(&KiThreadListHead, &t->ThreadListEntry);
     KiReleaseDispatcherDatabase(irql);
+    return t;
 }
 
 /* Every thread starts here, at DISPATCH_LEVEL with interrupts off (the switch that chose
@@ -44,15 +63,14 @@ DECLSPEC_NORETURN VOID KiThreadStartup(PKTHREAD Thread)
 static NTSTATUS KipCreateThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
                                 PCSTR Name, BOOLEAN MakeReady, PKTHREAD *Thread)
 {
-    PKTHREAD t = ExAllocatePoolWithTag(NonPagedPool, sizeof(KTHREAD), 'erhT');
-    if (!t)
-        return STATUS_INSUFFICIENT_RESOURCES;
     PUCHAR top = MmCreateKernelStack(KI_THREAD_STACK_PAGES);
-    if (!top) {
-        ExFreePoolWithTag(t, 'erhT');
+    if (!top)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    PKTHREAD t = KipAllocateThread(Name, Priority);
+    if (!t) {
+        MmDeleteKernelStack(top, KI_THREAD_STACK_PAGES);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    KipInitializeThreadObject(t, Name, Priority);
     t->StackTop = top;
     t->StackPages = KI_THREAD_STACK_PAGES;
     t->StartRoutine = StartRoutine;
@@ -90,45 +108,26 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
                               HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext)
 {
-    NTSTATUS ObpInsertHandle(PVOID Object, PHANDLE Handle);
-    UNREFERENCED_PARAMETER(DesiredAccess);
     UNREFERENCED_PARAMETER(ObjectAttributes);
     UNREFERENCED_PARAMETER(ProcessHandle);
     PKTHREAD t;
-    HANDLE h;
     if (!ThreadHandle || !StartRoutine)
         return STATUS_INVALID_PARAMETER;
-    NTSTATUS st = ObpInsertHandle(NULL, &h); /* reserve the slot before the thread exists */
+    NTSTATUS st = KiCreateSystemThread(StartRoutine, StartContext, KI_DEFAULT_PRIORITY, "system", &t);
     if (!NT_SUCCESS(st))
         return st;
-    st = KiCreateSystemThread(StartRoutine, StartContext, KI_DEFAULT_PRIORITY, "system", &t);
-    if (!NT_SUCCESS(st)) {
-        ZwClose(h);
-        return st;
-    }
-    VOID ObpSetHandleObject(HANDLE Handle, PVOID Object);
-    ObpSetHandleObject(h, t); /* the handle keeps the creation reference */
-    if (ClientId) {
+    st = ObCreateHandle(t, DesiredAccess, ThreadHandle); /* the handle holds its own reference */
+    if (NT_SUCCESS(st) && ClientId) {
         ClientId->UniqueProcess = (HANDLE)4;
         ClientId->UniqueThread = (HANDLE)(ULONG_PTR)t->Id;
     }
-    *ThreadHandle = h;
-    return STATUS_SUCCESS;
+    KiDereferenceThread(t);
+    return st; /* without a handle the thread still runs to its end */
 }
 
-VOID KiReferenceThread(PKTHREAD Thread) { __atomic_add_fetch(&Thread->ReferenceCount, 1, __ATOMIC_RELAXED); }
-
-/* IRQL <= DISPATCH_LEVEL. The last reference frees the thread object (its stack is gone
- * already: the reaper drops the thread's own reference after deleting it). */
-VOID KiDereferenceThread(PKTHREAD Thread)
-{
-    if (__atomic_sub_fetch(&Thread->ReferenceCount, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
-    KIRQL irql = KiAcquireDispatcherDatabase();
-    RemoveEntryList(&Thread->ThreadListEntry);
-    KiReleaseDispatcherDatabase(irql);
-    ExFreePoolWithTag(Thread, 'erhT');
-}
+/* IRQL <= DISPATCH_LEVEL. */
+VOID KiReferenceThread(PKTHREAD Thread) { ObfReferenceObject(Thread); }
+VOID KiDereferenceThread(PKTHREAD Thread) { ObfDereferenceObject(Thread); }
 
 /* A delayed worker frees a terminated thread's stack: at PASSIVE_LEVEL, after the dying
  * thread has switched away for good (it queued this at DISPATCH_LEVEL). */
@@ -178,13 +177,15 @@ VOID KiInitializeThreads(void)
     PKTHREAD idle;
     InitializeListHead(&KiThreadListHead);
     KiInitializeTimers();
+    PKTHREAD initial = KipAllocateThread("initial", KI_DEFAULT_PRIORITY);
+    if (!initial)
+        KeBugCheckEx(0x32 /* PHASE1_INITIALIZATION_FAILED */, STATUS_INSUFFICIENT_RESOURCES, 0, 0, 0);
+    initial->StackTop = KiBootStackTop; /* StackPages 0: the boot stack is not Mm's */
+    initial->State = Running;
     KIRQL irql = KiAcquireDispatcherDatabase();
+    KiInitialThread = initial;
+    KeGetCurrentPrcb()->CurrentThread = initial;
     KiInitializeScheduler();
-    KipInitializeThreadObject(&KiInitialThread, "initial", KI_DEFAULT_PRIORITY);
-    KiInitialThread.StackTop = KiBootStackTop;
-    KiInitialThread.State = Running;
-    KiInitialThread.ReferenceCount = 1 << 30; /* never reaped */
-    KeGetCurrentPrcb()->CurrentThread = &KiInitialThread;
     KiReleaseDispatcherDatabase(irql);
 
     /* The idle thread lives outside the ready queues: it runs when nothing else can. */

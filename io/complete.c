@@ -1,0 +1,181 @@
+/* io/complete.c - IoCompleteRequest: the walk up the stack locations calling completion
+ * routines (the WRK/ReactOS algorithm, nt-semantics.md), then the final completion: IOSB,
+ * buffered copy-back, MDL unlock, event, and the requesting thread's APC if it was pended. */
+#include "iop.h"
+
+/* Clears what a stack location carried for the driver below; the major function and device
+ * stay, as on Windows. */
+static VOID IopZeroStackLocation(PIO_STACK_LOCATION Sp)
+{
+    Sp->MinorFunction = 0;
+    Sp->Flags = 0;
+    Sp->Control = 0;
+    RtlZeroMemory(&Sp->Parameters, sizeof(Sp->Parameters));
+    Sp->FileObject = NULL;
+    Sp->CompletionRoutine = NULL;
+    Sp->Context = NULL;
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    BOOLEAN verify = IopVerifying();
+    if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1)) {
+        KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
+        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    }
+    PDEVICE_OBJECT completer = Irp->CurrentLocation <= Irp->StackCount
+                                   ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject : NULL;
+    if (verify) {
+        if (irql > DISPATCH_LEVEL)
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x0E, irql, (ULONG_PTR)Irp, 0, completer,
+                            __builtin_return_address(0));
+        if (Irp->IoStatus.Status == STATUS_PENDING || Irp->IoStatus.Status == -1)
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x06, (ULONG_PTR)(ULONG)Irp->IoStatus.Status,
+                            (ULONG_PTR)Irp, 0, completer, __builtin_return_address(0));
+        if (Irp->CancelRoutine)
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x07, (ULONG_PTR)Irp->CancelRoutine, (ULONG_PTR)Irp,
+                            0, completer, __builtin_return_address(0));
+    }
+    Irp->IopState &= ~IOP_IRP_DISPATCHED;
+    IopTrace(IO_TRACE_COMPLETE_REQUEST, Irp, completer,
+             Irp->CurrentLocation <= Irp->StackCount ? IoGetCurrentIrpStackLocation(Irp)->MajorFunction : 0,
+             Irp->CurrentLocation, Irp->PendingReturned, __builtin_return_address(0), Irp->IoStatus.Status);
+
+    /* "From the next-highest to the highest": each pass leaves location sp for the one
+     * above it, which is the location of the driver that registered sp's routine. */
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(Irp);
+    for (Irp->CurrentLocation++, Irp->Tail.Overlay.CurrentStackLocation++;
+         Irp->CurrentLocation <= (CHAR)(Irp->StackCount + 1);
+         sp++, Irp->CurrentLocation++, Irp->Tail.Overlay.CurrentStackLocation++) {
+        if (verify)
+            IopFrameLocationPassed(Irp, sp);
+        Irp->PendingReturned = (sp->Control & SL_PENDING_RETURNED) != 0;
+        NTSTATUS st = Irp->IoStatus.Status;
+        BOOLEAN invoke = sp->CompletionRoutine &&
+                         ((NT_SUCCESS(st) && (sp->Control & SL_INVOKE_ON_SUCCESS)) ||
+                          (!NT_SUCCESS(st) && (sp->Control & SL_INVOKE_ON_ERROR)) ||
+                          (Irp->Cancel && (sp->Control & SL_INVOKE_ON_CANCEL)));
+        if (!invoke) {
+            /* No routine to propagate pending: the I/O manager does it, so the flag climbs. */
+            if (Irp->PendingReturned && Irp->CurrentLocation <= Irp->StackCount)
+                IoMarkIrpPending(Irp);
+            IopZeroStackLocation(sp);
+            continue;
+        }
+        PIO_COMPLETION_ROUTINE routine = sp->CompletionRoutine;
+        PVOID context = sp->Context;
+        UCHAR major = sp->MajorFunction;
+        BOOLEAN oplock = IopIsOplockRequest(sp);
+        IopZeroStackLocation(sp);
+        /* The routine's device is its own driver's, from its own (now current) location;
+         * a driver that allocated no location for itself gets NULL. */
+        PDEVICE_OBJECT device = Irp->CurrentLocation == (CHAR)(Irp->StackCount + 1)
+                                    ? NULL : IoGetCurrentIrpStackLocation(Irp)->DeviceObject;
+        if (verify) {
+            if (MmIsAddressPageable((PVOID)routine))
+                IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x227, (ULONG_PTR)routine, (ULONG_PTR)Irp,
+                                (ULONG_PTR)device, device, (PVOID)routine);
+            if (context && MmIsAddressPageable(context))
+                IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_PAGEABLE_COMPLETION_CONTEXT,
+                                (ULONG_PTR)routine, (ULONG_PTR)Irp, (ULONG_PTR)context, device, (PVOID)routine);
+        }
+        CHAR location = Irp->CurrentLocation;
+        BOOLEAN pending = Irp->PendingReturned;
+        NTSTATUS rs = routine(device, Irp, context);
+        IopTrace(IO_TRACE_COMPLETION, Irp, device, major, location, pending, (PVOID)routine, rs);
+        if (rs == STATUS_MORE_PROCESSING_REQUIRED) {
+            if (verify && oplock)
+                IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_OPLOCK_MORE_PROCESSING, (ULONG_PTR)routine,
+                                (ULONG_PTR)Irp, (ULONG_PTR)device, device, (PVOID)routine);
+            return; /* the IRP is no longer ours to touch */
+        }
+        /* Any other value counts as STATUS_SUCCESS. A routine that let completion go on must
+         * have propagated pending into its own location. */
+        if (verify && pending && Irp->CurrentLocation <= Irp->StackCount &&
+            !(IoGetCurrentIrpStackLocation(Irp)->Control & SL_PENDING_RETURNED))
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x228, (ULONG_PTR)routine, (ULONG_PTR)Irp,
+                            (ULONG_PTR)device, device, (PVOID)routine);
+    }
+    IopCompleteFinal(Irp, PriorityBoost);
+}
+
+VOID IoCompleteRequest(PIRP Irp, CCHAR PriorityBoost) { IofCompleteRequest(Irp, PriorityBoost); }
+
+/* What the requesting thread sees: runs in its context (APC) if the request was pended,
+ * else inline. A synchronous failure leaves the caller's IOSB and event alone. */
+VOID IopFinishRequest(PIRP Irp)
+{
+    NTSTATUS st = Irp->IoStatus.Status;
+    if ((Irp->Flags & IRP_BUFFERED_IO) && (Irp->Flags & IRP_INPUT_OPERATION) && !NT_ERROR(st) && Irp->UserBuffer &&
+        Irp->IoStatus.Information)
+        RtlCopyMemory(Irp->UserBuffer, Irp->AssociatedIrp.SystemBuffer, Irp->IoStatus.Information);
+    if (!NT_ERROR(st) || Irp->PendingReturned) {
+        if (Irp->UserIosb)
+            *Irp->UserIosb = Irp->IoStatus;
+        if (Irp->UserEvent)
+            IopSignalEvent(Irp->UserEvent);
+    }
+    if (Irp->IopState & IOP_IRP_OWNED_BY_IO)
+        IopReleaseIoOwnedIrp(Irp);
+}
+
+VOID IopCompleteFinal(PIRP Irp, CCHAR Boost)
+{
+    if (Irp->Flags & IRP_ASSOCIATED_IRP) {
+        PIRP master = Irp->AssociatedIrp.MasterIrp;
+        while (Irp->MdlAddress) {
+            PMDL m = Irp->MdlAddress;
+            Irp->MdlAddress = m->Next;
+            if (m->MdlFlags & MDL_PAGES_LOCKED)
+                MmUnlockPages(m);
+            IoFreeMdl(m);
+        }
+        IoFreeIrp(Irp);
+        if (__atomic_sub_fetch(&master->AssociatedIrp.IrpCount, 1, __ATOMIC_SEQ_CST) == 0)
+            IoCompleteRequest(master, Boost);
+        return;
+    }
+    for (PMDL m = Irp->MdlAddress; m; m = m->Next)
+        if (m->MdlFlags & MDL_PAGES_LOCKED)
+            MmUnlockPages(m);
+    if (Irp->PendingReturned && IopQueueCompletionApc(Irp, Boost))
+        return;
+    IopFinishRequest(Irp);
+}
+
+/* ---- IoSetCompletionRoutineEx: the driver stays loaded until its routine has run ---- */
+typedef struct _IOP_UNLOAD_SAFE_CONTEXT {
+    PIO_COMPLETION_ROUTINE Routine;
+    PVOID Context;
+    PDRIVER_OBJECT Driver;
+} IOP_UNLOAD_SAFE_CONTEXT;
+
+static NTSTATUS IopUnloadSafeCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    IOP_UNLOAD_SAFE_CONTEXT c = *(IOP_UNLOAD_SAFE_CONTEXT *)Context;
+    ExFreePoolWithTag(Context, 'csUI');
+    if (IopVerifying() && MmIsAddressPageable((PVOID)c.Routine))
+        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x227, (ULONG_PTR)c.Routine, (ULONG_PTR)Irp,
+                        (ULONG_PTR)DeviceObject, DeviceObject, (PVOID)c.Routine);
+    NTSTATUS st = c.Routine(DeviceObject, Irp, c.Context);
+    ObDereferenceObject(c.Driver);
+    return st;
+}
+
+/* IRQL <= DISPATCH_LEVEL. Can fail; the caller then completes the IRP itself. */
+NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine,
+                                  PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
+                                  BOOLEAN InvokeOnCancel)
+{
+    IOP_UNLOAD_SAFE_CONTEXT *c = ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
+    if (!c)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    c->Routine = CompletionRoutine;
+    c->Context = Context;
+    c->Driver = DeviceObject->DriverObject;
+    ObReferenceObject(c->Driver);
+    IoSetCompletionRoutine(Irp, IopUnloadSafeCompletion, c, InvokeOnSuccess, InvokeOnError, InvokeOnCancel);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,180 @@
+/* io/device.c - device objects: creation with an extension and a name, deletion, and
+ * device stacks (attach, detach, the top of a stack). */
+#include "iop.h"
+
+static VOID IopDeleteDevice(PVOID Object);
+OBJECT_TYPE IopDeviceType = { "Device", 'vdDI', IopDeleteDevice, NULL };
+static POBJECT_TYPE IopDeviceTypePointer = &IopDeviceType;
+POBJECT_TYPE *IoDeviceObjectType = &IopDeviceTypePointer;
+static KSPIN_LOCK IopDatabaseLock; /* guards AttachedDevice/AttachedTo links */
+
+static VOID IopDeleteDevice(PVOID Object)
+{
+    PDEVICE_OBJECT d = Object;
+    if (d->Vpb)
+        ExFreePoolWithTag(d->Vpb, 'bpVI');
+    ObDereferenceObject(d->DriverObject);
+}
+
+static BOOLEAN IopDeviceHasVpb(ULONG Type)
+{
+    return Type == FILE_DEVICE_DISK || Type == FILE_DEVICE_CD_ROM ||
+           Type == FILE_DEVICE_MASS_STORAGE;
+}
+
+/* PASSIVE_LEVEL. The device starts with DO_DEVICE_INITIALIZING; the driver clears it. */
+NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
+                        ULONG DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                        PDEVICE_OBJECT *DeviceObject)
+{
+    PDEVICE_OBJECT d;
+    IopCheckPassiveRoutine((PVOID)IoCreateDevice, DriverObject);
+    ULONG ext = (DeviceExtensionSize + 15) & ~15u;
+    NTSTATUS st = ObCreateObject(&IopDeviceType, sizeof(DEVICE_OBJECT) + sizeof(DEVOBJ_EXTENSION) + ext,
+                                 DeviceName, (PVOID *)&d);
+    if (!NT_SUCCESS(st))
+        return st;
+    d->Type = IO_TYPE_DEVICE;
+    d->Size = (USHORT)(sizeof(DEVICE_OBJECT) + ext);
+    d->DriverObject = DriverObject;
+    d->DeviceType = DeviceType;
+    d->Characteristics = DeviceCharacteristics;
+    d->StackSize = 1;
+    d->SectorSize = DeviceType == FILE_DEVICE_DISK ? 512 : 0;
+    d->Flags = DO_DEVICE_INITIALIZING | (Exclusive ? DO_EXCLUSIVE : 0);
+    d->DeviceExtension = DeviceExtensionSize ? (PVOID)((PUCHAR)(d + 1) + sizeof(DEVOBJ_EXTENSION)) : NULL;
+    d->DeviceObjectExtension = (PDEVOBJ_EXTENSION)(d + 1);
+    d->DeviceObjectExtension->DeviceObject = d;
+    if (IopDeviceHasVpb(DeviceType)) {
+        d->Vpb = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(VPB), 'bpVI');
+        if (!d->Vpb) {
+            ObDereferenceObject(d);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        d->Vpb->Type = IO_TYPE_VPB;
+        d->Vpb->Size = sizeof(VPB);
+        d->Vpb->RealDevice = d;
+    }
+    ObReferenceObject(DriverObject); /* dropped when the device object goes */
+    if (DeviceName && DeviceName->Length) {
+        st = ObInsertObjectName(d);
+        if (!NT_SUCCESS(st)) {
+            ObDereferenceObject(d);
+            return st;
+        }
+        d->Flags |= DO_DEVICE_HAS_NAME;
+    }
+    KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    d->NextDevice = DriverObject->DeviceObject;
+    DriverObject->DeviceObject = d;
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    *DeviceObject = d;
+    return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL. The name goes at once; the object when its last reference does. A device
+ * still attached to one below it must detach first (Verifier 0xC9/0x201). */
+VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
+{
+    IopCheckPassiveRoutine((PVOID)IoDeleteDevice, DeviceObject);
+    if (DeviceObject->DeviceObjectExtension->AttachedTo && IopVerifying())
+        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x201, (ULONG_PTR)__builtin_return_address(0), 0,
+                        (ULONG_PTR)DeviceObject, DeviceObject, __builtin_return_address(0));
+    KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    for (PDEVICE_OBJECT *p = &DeviceObject->DriverObject->DeviceObject; *p; p = &(*p)->NextDevice) {
+        if (*p == DeviceObject) {
+            *p = DeviceObject->NextDevice;
+            break;
+        }
+    }
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    ObMakeTemporaryObject(DeviceObject);
+    ObDereferenceObject(DeviceObject);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+PDEVICE_OBJECT IopTopOfStack(PDEVICE_OBJECT Device)
+{
+    while (Device->AttachedDevice)
+        Device = Device->AttachedDevice;
+    return Device;
+}
+
+/* IRQL <= DISPATCH_LEVEL. The top of TargetDevice's stack gets SourceDevice above it; the
+ * source's StackSize grows to cover everything below. */
+NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice,
+                                         PDEVICE_OBJECT *AttachedToDeviceObject)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    PDEVICE_OBJECT top = IopTopOfStack(TargetDevice);
+    if (SourceDevice->DeviceObjectExtension->AttachedTo || top == SourceDevice) {
+        KeReleaseSpinLock(&IopDatabaseLock, old);
+        *AttachedToDeviceObject = NULL;
+        return STATUS_INVALID_PARAMETER;
+    }
+    *AttachedToDeviceObject = top; /* set before the link is visible, as the Safe variant promises */
+    top->AttachedDevice = SourceDevice;
+    SourceDevice->StackSize = (CCHAR)(top->StackSize + 1);
+    SourceDevice->AlignmentRequirement = top->AlignmentRequirement;
+    SourceDevice->SectorSize = top->SectorSize;
+    SourceDevice->DeviceObjectExtension->AttachedTo = top;
+    ObReferenceObject(top);
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    return STATUS_SUCCESS;
+}
+
+/* IRQL <= DISPATCH_LEVEL. Returns the device attached to, or NULL. */
+PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
+{
+    PDEVICE_OBJECT to;
+    return NT_SUCCESS(IoAttachDeviceToDeviceStackSafe(SourceDevice, TargetDevice, &to)) ? to : NULL;
+}
+
+/* IRQL <= DISPATCH_LEVEL. TargetDevice is the lower device; whatever sits on it detaches.
+ * Detaching from a device with nothing attached is Verifier 0xC9/0x202. */
+VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    PDEVICE_OBJECT upper = TargetDevice->AttachedDevice;
+    if (!upper) {
+        KeReleaseSpinLock(&IopDatabaseLock, old);
+        if (IopVerifying())
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x202, (ULONG_PTR)__builtin_return_address(0), 0,
+                            (ULONG_PTR)TargetDevice, TargetDevice, __builtin_return_address(0));
+        return;
+    }
+    upper->DeviceObjectExtension->AttachedTo = NULL;
+    TargetDevice->AttachedDevice = NULL;
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    ObDereferenceObject(TargetDevice);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+PDEVICE_OBJECT IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject) { return IopTopOfStack(DeviceObject); }
+
+/* IRQL <= DISPATCH_LEVEL. The top of the stack, referenced for the caller. */
+PDEVICE_OBJECT IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    PDEVICE_OBJECT top = IopTopOfStack(DeviceObject);
+    ObReferenceObject(top);
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    return top;
+}
+
+/* IRQL <= DISPATCH_LEVEL. The next lower device, referenced, or NULL. */
+PDEVICE_OBJECT IoGetLowerDeviceObject(PDEVICE_OBJECT DeviceObject)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    PDEVICE_OBJECT lower = DeviceObject->DeviceObjectExtension->AttachedTo;
+    if (lower)
+        ObReferenceObject(lower);
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    return lower;
+}

@@ -1,0 +1,93 @@
+/* io/driver.c - driver objects: creation around DriverEntry, the built-in drivers started
+ * in section-name order by IoInitSystem, and unload with its checks. */
+#include "iop.h"
+
+static VOID IopDeleteDriver(PVOID Object);
+OBJECT_TYPE IopDriverType = { "Driver", 'vrDI', IopDeleteDriver, NULL };
+static POBJECT_TYPE IopDriverTypePointer = &IopDriverType;
+POBJECT_TYPE *IoDriverObjectType = &IopDriverTypePointer;
+extern const IRQLAB_BUILTIN_DRIVER_ENTRY __kdrivers_start[], __kdrivers_end[];
+
+/* What every MajorFunction slot holds until the driver fills it in. */
+static NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Irp->IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_INVALID_DEVICE_REQUEST;
+}
+
+static VOID IopDeleteDriver(PVOID Object)
+{
+    PDRIVER_OBJECT d = Object;
+    DbgPrint("IO: driver %s unloaded\n", IopDriverNameA(d));
+}
+
+/* PASSIVE_LEVEL. Creates \Driver\Name (or \FileSystem\Name) and runs DriverEntry; on failure
+ * the object goes away again without DriverUnload, as on Windows. */
+NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE InitializationFunction)
+{
+    PDRIVER_OBJECT d;
+    static WCHAR regPrefix[] = L"\\Registry\\Machine\\System\\CurrentControlSet\\Services";
+    UNICODE_STRING reg;
+    IopCheckPassiveRoutine((PVOID)IoCreateDriver, NULL);
+    NTSTATUS st = ObCreateObject(&IopDriverType, sizeof(DRIVER_OBJECT) + sizeof(DRIVER_EXTENSION), DriverName, (PVOID *)&d);
+    if (!NT_SUCCESS(st))
+        return st;
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(d);
+    d->Type = IO_TYPE_DRIVER;
+    d->Size = sizeof(DRIVER_OBJECT);
+    d->DriverExtension = (PDRIVER_EXTENSION)(d + 1);
+    d->DriverExtension->DriverObject = d;
+    d->DriverName = h->Name;
+    d->DriverInit = InitializationFunction;
+    d->Flags = DRVO_BUILTIN_DRIVER;
+    for (ULONG i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
+        d->MajorFunction[i] = IopInvalidDeviceRequest;
+    st = ObInsertObjectName(d);
+    if (!NT_SUCCESS(st)) {
+        ObDereferenceObject(d);
+        return st;
+    }
+    RtlInitUnicodeString(&reg, regPrefix);
+    st = InitializationFunction(d, &reg);
+    if (!NT_SUCCESS(st)) {
+        DbgPrint("IO: DriverEntry of %s failed 0x%08x\n", IopDriverNameA(d), (ULONG)st);
+        ObMakeTemporaryObject(d);
+        ObDereferenceObject(d);
+    }
+    return st;
+}
+
+/* PASSIVE_LEVEL. Calls DriverUnload; every device must be gone afterwards. The object (and
+ * so the "image") lives on while anything still references it: devices, or completion
+ * routines registered with IoSetCompletionRoutineEx. */
+NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject)
+{
+    IopCheckPassiveRoutine((PVOID)IoUnloadDriver, DriverObject);
+    if (!DriverObject->DriverUnload || (DriverObject->Flags & DRVO_UNLOAD_INVOKED))
+        return STATUS_INVALID_DEVICE_REQUEST;
+    DriverObject->Flags |= DRVO_UNLOAD_INVOKED;
+    DriverObject->DriverUnload(DriverObject);
+    if (DriverObject->DeviceObject && IopVerifying())
+        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_UNLOAD_WITH_DEVICES, (ULONG_PTR)DriverObject,
+                        (ULONG_PTR)DriverObject->DeviceObject, 0, DriverObject->DeviceObject,
+                        (PVOID)DriverObject->DriverUnload);
+    ObDereferenceObject(DriverObject);
+    return STATUS_SUCCESS;
+}
+
+PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject) { return DriverObject->DriverExtension; }
+
+/* PASSIVE_LEVEL, once at boot: starts the built-in drivers in their registered order. */
+VOID IoInitSystem(void)
+{
+    for (const IRQLAB_BUILTIN_DRIVER_ENTRY *e = __kdrivers_start; e < __kdrivers_end; e++) {
+        UNICODE_STRING name;
+        RtlInitUnicodeString(&name, e->Name);
+        NTSTATUS st = IoCreateDriver(&name, e->DriverEntry);
+        if (!NT_SUCCESS(st))
+            DbgPrint("IO: a built-in driver (entry %p) did not start (0x%08x)\n", (PVOID)e->DriverEntry, (ULONG)st);
+    }
+}

@@ -1,0 +1,84 @@
+/* io/iop.h - private to the I/O and object managers: object headers and types, handles,
+ * IRP verifier state, the IRP trace, and the bridges to the dispatcher. Not for drivers. */
+#pragma once
+#include <ntddk.h>
+#include "../kernel/ke/ki.h"
+
+/* ---- Objects: a header before every body; the body is what callers see ---- */
+typedef struct _OBJECT_TYPE {
+    PCSTR Name;
+    ULONG Tag;
+    VOID (*DeleteProcedure)(PVOID Object); /* last reference gone; IRQL <= DISPATCH_LEVEL */
+    VOID (*CloseProcedure)(PVOID Object, LONG HandlesLeft); /* a handle closed; PASSIVE_LEVEL */
+} OBJECT_TYPE;
+
+#define OB_HEADER_MAGIC 0x4A424F49u /* "IOBJ" */
+typedef struct _OBJECT_HEADER {
+    ULONG Magic;
+    volatile LONG PointerCount;
+    volatile LONG HandleCount;
+    BOOLEAN InNamespace;
+    POBJECT_TYPE Type;
+    UNICODE_STRING Name;  /* full path, e.g. \Device\Ram0; empty when unnamed */
+    LIST_ENTRY NamespaceEntry;
+    ULONG64 Body[];
+} OBJECT_HEADER, *POBJECT_HEADER;
+#define OBJECT_TO_OBJECT_HEADER(o) CONTAINING_RECORD((o), OBJECT_HEADER, Body)
+
+NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PCUNICODE_STRING Name, PVOID *Object);
+NTSTATUS ObInsertObjectName(PVOID Object);     /* enter its name in the namespace */
+VOID ObMakeTemporaryObject(PVOID Object);      /* drop the name from the namespace */
+PVOID ObpLookupName(PCUNICODE_STRING Name, USHORT *MatchedLength); /* longest prefix; referenced */
+BOOLEAN ObIsObjectOfType(PVOID Object, POBJECT_TYPE Type);
+NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle); /* takes a reference */
+ULONG ObpHandleCount(void);
+extern OBJECT_TYPE IopDeviceType, IopDriverType, IopFileType;
+
+/* ---- IRP private state (Irp->IopState) ---- */
+#define IOP_IRP_OWNED_BY_IO 0x0001      /* built by the I/O manager: it frees the IRP */
+#define IOP_IRP_DISPATCHED 0x0002       /* sent with IoCallDriver, not yet completed */
+#define IOP_IRP_FREE_DEFERRED 0x0004    /* IoFreeIrp while a verifier frame still watches it */
+#define IOP_IRP_POOL 0x0008             /* allocated by IoAllocateIrp */
+#define IOP_IRP_ZW_WAIT 0x0010          /* a Zw caller waits on UserEvent */
+
+/* Verifier frame: one per active IoCallDriver, so a dispatch routine's pending discipline
+ * can be judged after it returns even though completion zeroed its stack location. */
+typedef struct _IOP_CALL_FRAME {
+    LIST_ENTRY Link;
+    PIRP Irp;
+    PIO_STACK_LOCATION Location;
+    BOOLEAN Passed;      /* the completion walk went through Location */
+    BOOLEAN Marked;      /* ...and found it marked pending */
+    BOOLEAN LowerPended; /* a nested IoCallDriver on this IRP returned STATUS_PENDING */
+    BOOLEAN FreeDeferred;
+} IOP_CALL_FRAME, *PIOP_CALL_FRAME;
+VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location);
+BOOLEAN IopFrameDeferFree(PIRP Irp);
+VOID IopFreeIrpNow(PIRP Irp);
+
+/* ---- Verifier helpers ---- */
+FORCEINLINE BOOLEAN IopVerifying(void) { return KiVerifierOn(VERIFIER_IO_CHECKING); }
+DECLSPEC_NORETURN VOID IopVerifierStop(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
+                                       PDEVICE_OBJECT Culprit, PVOID Routine);
+VOID IopCheckPassiveRoutine(PVOID Routine, PVOID Object);
+BOOLEAN IopIsOplockRequest(PIO_STACK_LOCATION Sp);
+PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
+
+/* ---- Trace ---- */
+VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, UCHAR Major, CHAR Location, BOOLEAN Pending,
+              PVOID Routine, NTSTATUS Status);
+VOID IopReleaseIoOwnedIrp(PIRP Irp);
+BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
+VOID IopFinishRequest(PIRP Irp);
+VOID IoInitSystem(void);
+
+/* ---- Completion, files ---- */
+VOID IopCompleteFinal(PIRP Irp, CCHAR Boost);
+VOID IopDeviceOpened(PDEVICE_OBJECT Device, LONG Delta);
+PDEVICE_OBJECT IopTopOfStack(PDEVICE_OBJECT Device);
+NTSTATUS IopCheckUnloadedDriver(PDRIVER_OBJECT Driver);
+
+/* ---- Dispatcher bridges (io/iowait.c): real events and APCs when the dispatcher is linked ---- */
+BOOLEAN IopQueueCompletionApc(PIRP Irp, CCHAR Boost);
+BOOLEAN IopWorkerQueueAvailable(void);
+VOID IopSignalEvent(PKEVENT Event);

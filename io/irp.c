@@ -1,0 +1,224 @@
+/* io/irp.c - IRP allocation and the request builders: stack locations follow the IRP and
+ * CurrentLocation counts down from StackCount + 1 as the IRP goes down the stack. */
+#include "iop.h"
+
+#define IOP_IRP_TAG ' prI'
+
+/* IRQL: any. Lays out an IRP of StackSize locations in caller-provided memory. */
+VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
+{
+    RtlZeroMemory(Irp, PacketSize);
+    Irp->Type = IO_TYPE_IRP;
+    Irp->Size = PacketSize;
+    Irp->StackCount = StackSize;
+    Irp->CurrentLocation = (CHAR)(StackSize + 1);
+    Irp->ApcEnvironment = OriginalApcEnvironment;
+    InitializeListHead(&Irp->ThreadListEntry);
+    Irp->Tail.Overlay.CurrentStackLocation = (PIO_STACK_LOCATION)(Irp + 1) + StackSize;
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+{
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    if (StackSize < 1)
+        return NULL;
+    USHORT size = IoSizeOfIrp(StackSize);
+    PIRP irp = ExAllocatePoolWithTag(NonPagedPool, size, IOP_IRP_TAG);
+    if (!irp)
+        return NULL;
+    IoInitializeIrp(irp, size, StackSize);
+    irp->AllocationFlags = IRP_ALLOCATED_FIXED_SIZE;
+    irp->IopState = IOP_IRP_POOL;
+    return irp;
+}
+
+VOID IopFreeIrpNow(PIRP Irp)
+{
+    Irp->Type = 0; /* a second free or a completion of freed memory shows up as a bad type */
+    ExFreePoolWithTag(Irp, IOP_IRP_TAG);
+}
+
+/* IRQL <= DISPATCH_LEVEL. Freeing an IRP a lower driver still holds is Verifier 0xC9/0x20A;
+ * freeing something that is not an IRP is 0xC9/0x01. */
+VOID IoFreeIrp(PIRP Irp)
+{
+    if (Irp->Type != IO_TYPE_IRP) {
+        if (IopVerifying())
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0, NULL,
+                            __builtin_return_address(0));
+        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    }
+    if ((Irp->IopState & IOP_IRP_DISPATCHED) && IopVerifying())
+        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x20A, (ULONG_PTR)__builtin_return_address(0),
+                        (ULONG_PTR)Irp, (ULONG_PTR)IoGetCurrentIrpStackLocation(Irp)->DeviceObject,
+                        NULL, __builtin_return_address(0));
+    if (!(Irp->IopState & IOP_IRP_POOL))
+        return; /* caller-initialised memory: nothing of ours to free */
+    if (IopFrameDeferFree(Irp))
+        return; /* a verifier frame still reads it; it frees on the way out */
+    IopFreeIrpNow(Irp);
+}
+
+/* IRQL <= DISPATCH_LEVEL. Makes a completed IRP from IoAllocateIrp new again. */
+VOID IoReuseIrp(PIRP Irp, NTSTATUS Status)
+{
+    UCHAR flags = Irp->AllocationFlags;
+    ULONG state = Irp->IopState & IOP_IRP_POOL;
+    IoInitializeIrp(Irp, Irp->Size, Irp->StackCount);
+    Irp->AllocationFlags = flags;
+    Irp->IopState = state;
+    Irp->IoStatus.Status = Status;
+}
+
+static PVOID IopCurrentThread(void) { return KeGetCurrentPrcb()->CurrentThread; }
+
+/* Buffered or direct I/O for a read or write, as the target device asks. */
+BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length)
+{
+    Irp->UserBuffer = Buffer;
+    if (!Length)
+        return TRUE;
+    if (Device->Flags & DO_BUFFERED_IO) {
+        Irp->AssociatedIrp.SystemBuffer = ExAllocatePoolWithTag(NonPagedPool, Length, 'fbSI');
+        if (!Irp->AssociatedIrp.SystemBuffer)
+            return FALSE;
+        Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+        if (Major == IRP_MJ_WRITE)
+            RtlCopyMemory(Irp->AssociatedIrp.SystemBuffer, Buffer, Length);
+        else
+            Irp->Flags |= IRP_INPUT_OPERATION;
+    } else if (Device->Flags & DO_DIRECT_IO) {
+        PMDL mdl = IoAllocateMdl(Buffer, Length, FALSE, FALSE, Irp);
+        if (!mdl)
+            return FALSE;
+        MmProbeAndLockPages(mdl, KernelMode, Major == IRP_MJ_READ ? IoWriteAccess : IoReadAccess);
+    }
+    return TRUE;
+}
+
+static VOID IopFreeTransfer(PIRP Irp)
+{
+    if (Irp->Flags & IRP_DEALLOCATE_BUFFER)
+        ExFreePoolWithTag(Irp->AssociatedIrp.SystemBuffer, 'fbSI');
+    while (Irp->MdlAddress) {
+        PMDL m = Irp->MdlAddress;
+        Irp->MdlAddress = m->Next;
+        if (m->MdlFlags & MDL_PAGES_LOCKED)
+            MmUnlockPages(m);
+        IoFreeMdl(m);
+    }
+}
+
+/* IRQL <= DISPATCH_LEVEL. The caller owns the IRP: its completion routine frees it (with
+ * IoFreeIrp, after releasing the buffer or MDL it set up) and returns
+ * STATUS_MORE_PROCESSING_REQUIRED. */
+PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
+                                   PLARGE_INTEGER StartingOffset, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    PIRP irp = IoAllocateIrp(DeviceObject->StackSize, FALSE);
+    if (!irp)
+        return NULL;
+    PIO_STACK_LOCATION sp = IoGetNextIrpStackLocation(irp);
+    sp->MajorFunction = (UCHAR)MajorFunction;
+    irp->UserIosb = IoStatusBlock;
+    irp->Tail.Overlay.Thread = IopCurrentThread();
+    irp->RequestorMode = KernelMode;
+    if (MajorFunction == IRP_MJ_READ || MajorFunction == IRP_MJ_WRITE) {
+        if (!IopSetupTransfer(irp, DeviceObject, MajorFunction, Buffer, Length)) {
+            IopFreeTransfer(irp);
+            IoFreeIrp(irp);
+            return NULL;
+        }
+        sp->Parameters.Read.Length = Length;
+        sp->Parameters.Read.ByteOffset.QuadPart = StartingOffset ? StartingOffset->QuadPart : 0;
+    }
+    return irp;
+}
+
+/* PASSIVE_LEVEL. The I/O manager owns and frees this IRP when it completes; Event is set
+ * (and IoStatusBlock written) unless the request fails synchronously. */
+PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
+                                  PLARGE_INTEGER StartingOffset, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    PIRP irp = IoBuildAsynchronousFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset,
+                                             IoStatusBlock);
+    if (!irp)
+        return NULL;
+    irp->UserEvent = Event;
+    irp->Flags |= IRP_SYNCHRONOUS_API;
+    irp->IopState |= IOP_IRP_OWNED_BY_IO;
+    return irp;
+}
+
+/* PASSIVE_LEVEL. The buffering follows the control code's transfer method. */
+PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObject, PVOID InputBuffer,
+                                   ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                                   BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    PIRP irp = IoAllocateIrp(DeviceObject->StackSize, FALSE);
+    if (!irp)
+        return NULL;
+    PIO_STACK_LOCATION sp = IoGetNextIrpStackLocation(irp);
+    sp->MajorFunction = InternalDeviceIoControl ? IRP_MJ_INTERNAL_DEVICE_CONTROL : IRP_MJ_DEVICE_CONTROL;
+    sp->Parameters.DeviceIoControl.IoControlCode = IoControlCode;
+    sp->Parameters.DeviceIoControl.InputBufferLength = InputBufferLength;
+    sp->Parameters.DeviceIoControl.OutputBufferLength = OutputBufferLength;
+    irp->UserIosb = IoStatusBlock;
+    irp->UserEvent = Event;
+    irp->Tail.Overlay.Thread = IopCurrentThread();
+    irp->Flags |= IRP_SYNCHRONOUS_API;
+    irp->IopState |= IOP_IRP_OWNED_BY_IO;
+    ULONG method = IoControlCode & 3;
+    ULONG big = InputBufferLength > OutputBufferLength ? InputBufferLength : OutputBufferLength;
+    if (method == METHOD_BUFFERED) {
+        if (big) {
+            irp->AssociatedIrp.SystemBuffer = ExAllocatePoolWithTag(NonPagedPool, big, 'fbSI');
+            if (!irp->AssociatedIrp.SystemBuffer) {
+                IoFreeIrp(irp);
+                return NULL;
+            }
+            if (InputBuffer && InputBufferLength)
+                RtlCopyMemory(irp->AssociatedIrp.SystemBuffer, InputBuffer, InputBufferLength);
+            irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+            if (OutputBuffer && OutputBufferLength)
+                irp->Flags |= IRP_INPUT_OPERATION;
+        }
+        irp->UserBuffer = OutputBuffer;
+    } else if (method == METHOD_IN_DIRECT || method == METHOD_OUT_DIRECT) {
+        irp->AssociatedIrp.SystemBuffer = InputBuffer;
+        if (OutputBuffer && OutputBufferLength) {
+            PMDL mdl = IoAllocateMdl(OutputBuffer, OutputBufferLength, FALSE, FALSE, irp);
+            if (!mdl) {
+                IoFreeIrp(irp);
+                return NULL;
+            }
+            MmProbeAndLockPages(mdl, KernelMode, method == METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
+        }
+    } else {
+        sp->Parameters.DeviceIoControl.Type3InputBuffer = InputBuffer;
+        irp->UserBuffer = OutputBuffer;
+    }
+    return irp;
+}
+
+/* IRQL <= DISPATCH_LEVEL. An associated IRP of a master: when the last one completes, the
+ * master completes. The master's IrpCount is the driver's to set. */
+PIRP IoMakeAssociatedIrp(PIRP Irp, CCHAR StackSize)
+{
+    PIRP a = IoAllocateIrp(StackSize, FALSE);
+    if (!a)
+        return NULL;
+    a->Flags |= IRP_ASSOCIATED_IRP;
+    a->AssociatedIrp.MasterIrp = Irp;
+    a->Tail.Overlay.Thread = Irp->Tail.Overlay.Thread;
+    a->RequestorMode = Irp->RequestorMode;
+    return a;
+}
+
+/* The I/O manager's own clean-up of an IRP it built (buffers, MDLs, then the packet). */
+VOID IopReleaseIoOwnedIrp(PIRP Irp)
+{
+    IopFreeTransfer(Irp);
+    IoFreeIrp(Irp);
+}

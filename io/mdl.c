@@ -1,0 +1,154 @@
+/* io/mdl.c - memory descriptor lists for direct I/O: the physical pages behind a buffer,
+ * found by walking the page tables, locked for the transfer and mapped for the driver. */
+#include "iop.h"
+#include "../kernel/hal/hal.h"
+
+#define IOP_MDL_TAG 'ldMI'
+
+/* IRQL: any. Physical address of a mapped kernel virtual address, or ~0 if not present. */
+static ULONG64 IopVirtualToPhysical(ULONG64 Va)
+{
+    ULONG64 table = __readcr3() & 0x000FFFFFFFFFF000ULL;
+    static const ULONG shifts[4] = { 39, 30, 21, 12 };
+    for (ULONG level = 0; level < 4; level++) {
+        ULONG64 e = ((PULONG64)HalPhysicalToVirtual(table))[(Va >> shifts[level]) & 511];
+        if (!(e & 1))
+            return ~0ULL;
+        ULONG64 frame = e & 0x000FFFFFFFFFF000ULL;
+        if (level == 3 || (level > 0 && (e & 0x80))) {
+            ULONG64 pageMask = (1ULL << shifts[level]) - 1;
+            return (frame & ~pageMask) | (Va & pageMask);
+        }
+        table = frame;
+    }
+    return ~0ULL;
+}
+
+/* IRQL: any. */
+SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length)
+{
+    return sizeof(MDL) + ADDRESS_AND_SIZE_TO_SPAN_PAGES(Base, Length) * sizeof(PFN_NUMBER);
+}
+
+static VOID IopInitializeMdl(PMDL Mdl, PVOID Va, SIZE_T Length)
+{
+    Mdl->Next = NULL;
+    Mdl->Size = (CSHORT)MmSizeOfMdl(Va, Length);
+    Mdl->MdlFlags = 0;
+    Mdl->Process = NULL;
+    Mdl->MappedSystemVa = NULL;
+    Mdl->StartVa = (PVOID)((ULONG_PTR)Va & ~(ULONG_PTR)(PAGE_SIZE - 1));
+    Mdl->ByteOffset = (ULONG)((ULONG_PTR)Va & (PAGE_SIZE - 1));
+    Mdl->ByteCount = (ULONG)Length;
+}
+
+/* IRQL <= DISPATCH_LEVEL. With an Irp, the MDL becomes its MdlAddress or, if SecondaryBuffer,
+ * joins the end of its chain. */
+PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    if (!Length)
+        return NULL;
+    PMDL mdl = ExAllocatePoolWithTag(NonPagedPool, MmSizeOfMdl(VirtualAddress, Length), IOP_MDL_TAG);
+    if (!mdl)
+        return NULL;
+    IopInitializeMdl(mdl, VirtualAddress, Length);
+    if (Irp) {
+        if (!SecondaryBuffer || !Irp->MdlAddress) {
+            Irp->MdlAddress = mdl;
+        } else {
+            PMDL m = Irp->MdlAddress;
+            while (m->Next)
+                m = m->Next;
+            m->Next = mdl;
+        }
+    }
+    return mdl;
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID IoFreeMdl(PMDL Mdl)
+{
+    if (Mdl->MdlFlags & MDL_PAGES_LOCKED)
+        KeBugCheckEx(0x76 /* PROCESS_HAS_LOCKED_PAGES */, 0, (ULONG_PTR)Mdl, 0, 0);
+    ExFreePoolWithTag(Mdl, IOP_MDL_TAG);
+}
+
+static BOOLEAN IopFillPfns(PMDL Mdl)
+{
+    PPFN_NUMBER pfn = MmGetMdlPfnArray(Mdl);
+    ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl), Mdl->ByteCount);
+    for (ULONG i = 0; i < pages; i++) {
+        ULONG64 pa = IopVirtualToPhysical((ULONG64)Mdl->StartVa + (ULONG64)i * PAGE_SIZE);
+        if (pa == ~0ULL)
+            return FALSE;
+        pfn[i] = pa >> PAGE_SHIFT;
+    }
+    return TRUE;
+}
+
+/* IRQL <= DISPATCH_LEVEL. The buffer is nonpaged: its system address is its own. */
+VOID MmBuildMdlForNonPagedPool(PMDL Mdl)
+{
+    if (!IopFillPfns(Mdl))
+        KeBugCheckEx(PAGE_FAULT_IN_NONPAGED_AREA, (ULONG_PTR)Mdl->StartVa, 0, 0, 0);
+    Mdl->MappedSystemVa = MmGetMdlVirtualAddress(Mdl);
+    Mdl->MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
+}
+
+/* IRQL <= APC_LEVEL for pageable buffers, <= DISPATCH_LEVEL for nonpaged ones. Touches
+ * every page (so a pageable one is brought in) and records its frame. */
+VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operation)
+{
+    UNREFERENCED_PARAMETER(AccessMode);
+    ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl), Mdl->ByteCount);
+    for (ULONG i = 0; i < pages; i++)
+        (void)*(volatile UCHAR *)((PUCHAR)Mdl->StartVa + (ULONG64)i * PAGE_SIZE + (i ? 0 : Mdl->ByteOffset));
+    if (!IopFillPfns(Mdl))
+        KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)STATUS_ACCESS_VIOLATION, (ULONG_PTR)Mdl->StartVa, 0, 0);
+    Mdl->MdlFlags |= MDL_PAGES_LOCKED | (Operation != IoReadAccess ? MDL_IO_PAGE_READ : 0);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID MmUnlockPages(PMDL Mdl)
+{
+    if (!(Mdl->MdlFlags & MDL_PAGES_LOCKED))
+        KeBugCheckEx(0x7A /* KERNEL_DATA_INPAGE_ERROR-like misuse */, (ULONG_PTR)Mdl, 0, 0, 0);
+    if (Mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
+        MmUnmapLockedPages(Mdl->MappedSystemVa, Mdl);
+    Mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_IO_PAGE_READ);
+}
+
+/* IRQL <= DISPATCH_LEVEL. Every locked page is reachable through the direct map of physical
+ * memory; a buffer on one page (or physically contiguous) maps without copying tables. */
+PVOID MmMapLockedPagesSpecifyCache(PMDL Mdl, KPROCESSOR_MODE AccessMode, ULONG CacheType, PVOID RequestedAddress,
+                                   ULONG BugCheckOnFailure, ULONG Priority)
+{
+    UNREFERENCED_PARAMETER(AccessMode);
+    UNREFERENCED_PARAMETER(CacheType);
+    UNREFERENCED_PARAMETER(RequestedAddress);
+    UNREFERENCED_PARAMETER(Priority);
+    PPFN_NUMBER pfn = MmGetMdlPfnArray(Mdl);
+    ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl), Mdl->ByteCount);
+    for (ULONG i = 1; i < pages; i++) {
+        if (pfn[i] != pfn[0] + i) {
+            /* not contiguous: the buffer's own kernel address is a system address here */
+            Mdl->MappedSystemVa = MmGetMdlVirtualAddress(Mdl);
+            Mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+            return Mdl->MappedSystemVa;
+        }
+    }
+    if (!pages && BugCheckOnFailure)
+        KeBugCheckEx(0x40 /* TARGET_MDL_TOO_SMALL */, (ULONG_PTR)Mdl, 0, 0, 0);
+    Mdl->MappedSystemVa = (PUCHAR)HalPhysicalToVirtual(pfn[0] << PAGE_SHIFT) + Mdl->ByteOffset;
+    Mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+    return Mdl->MappedSystemVa;
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL Mdl)
+{
+    UNREFERENCED_PARAMETER(BaseAddress);
+    Mdl->MdlFlags &= ~MDL_MAPPED_TO_SYSTEM_VA;
+    Mdl->MappedSystemVa = NULL;
+}
