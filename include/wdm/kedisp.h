@@ -66,6 +66,10 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVOID ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation);
 NTSTATUS ZwClose(HANDLE Handle);
+/* Threads are objects of the object manager (io/ob.c): pass *PsThreadType as ObjectType;
+ * ObReferenceObject/ObDereferenceObject work on them. */
+typedef struct _OBJECT_TYPE *POBJECT_TYPE;
+extern POBJECT_TYPE *PsThreadType;
 #define LOW_PRIORITY 0
 #define LOW_REALTIME_PRIORITY 16
 #define HIGH_PRIORITY 31
@@ -160,3 +164,7 @@ typedef struct _WORK_QUEUE_ITEM {
         (Item)->List.Flink = NULL;                   \
     } while (0)
 VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
+
+/* IRQLab extension: print every thread, its state, priority, IRQL and what it waits on.
+ * IRQL: any (also part of every bug-check report). */
+VOID KeDumpThreads(void);

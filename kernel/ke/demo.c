@@ -3,6 +3,7 @@
 #include "ki.h"
 #include "../hal/hal.h"
 
+VOID KiRunThreadDemo(void);
 static volatile LONG KipDemoOrder[4];
 static volatile LONG KipDemoCount;
 
@@ -50,5 +51,6 @@ VOID KiRunDemo(void)
     DbgPrint("  lowering to PASSIVE_LEVEL...\n");
     KeLowerIrql(old);
     DbgPrint("  after KeLowerIrql: %d DPCs ran (B first: high importance goes to the head)\n", KipDemoCount);
+    KiRunThreadDemo();
     DbgPrint("\nDemo done; powering off.\n");
 }

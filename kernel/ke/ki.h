@@ -122,3 +122,6 @@ VOID KiSetBugCheckCulprit(PCSTR DriverName, PVOID Routine);
 PVOID MmCreateKernelStack(ULONG Pages);              /* returns the stack top; IRQL <= APC_LEVEL */
 VOID MmDeleteKernelStack(PVOID StackTop, ULONG Pages); /* IRQL <= APC_LEVEL */
 BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged pool; any IRQL */
+
+/* Threads and the dispatcher (kernel/ke/kthread.h). */
+#include "kthread.h"

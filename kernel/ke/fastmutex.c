@@ -1,0 +1,66 @@
+/* ke/fastmutex.c - fast mutexes: held at APC_LEVEL (no APCs at all while owned), not
+ * recursive; contention waits on a synchronization event that hands the mutex over. */
+#include "ki.h"
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID ExInitializeFastMutex(PFAST_MUTEX FastMutex)
+{
+    FastMutex->Count = 1;
+    FastMutex->Owner = NULL;
+    FastMutex->Contention = 0;
+    KeInitializeEvent(&FastMutex->Event, SynchronizationEvent, FALSE);
+}
+
+/* Above APC_LEVEL: Verifier 0xC4 P1 0x33 (IRQL, fast mutex, 0); without Verifier
+ * IRQL_NOT_LESS_OR_EQUAL (fast mutex, IRQL, 1, caller) - the wait inside would be illegal. */
+static VOID KipCheckAcquireIrql(PFAST_MUTEX FastMutex, PVOID Caller)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    if (irql <= APC_LEVEL)
+        return;
+    if (KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x33, irql, (ULONG_PTR)FastMutex, 0);
+    KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)FastMutex, irql, 1, (ULONG_PTR)Caller);
+}
+
+/* IRQL <= APC_LEVEL; returns at APC_LEVEL. */
+VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+    KipCheckAcquireIrql(FastMutex, __builtin_return_address(0));
+    KIRQL old = KfRaiseIrql(APC_LEVEL);
+    if (__atomic_sub_fetch(&FastMutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
+        FastMutex->Contention++;
+        KeWaitForSingleObject(&FastMutex->Event, WrExecutive, KernelMode, FALSE, NULL);
+    }
+    FastMutex->Owner = KeGetCurrentThread();
+    FastMutex->OldIrql = old;
+}
+
+/* IRQL <= APC_LEVEL. TRUE (at APC_LEVEL, owning it) or FALSE (nothing changed). */
+BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+    KipCheckAcquireIrql(FastMutex, __builtin_return_address(0));
+    KIRQL old = KfRaiseIrql(APC_LEVEL);
+    LONG expected = 1;
+    if (!__atomic_compare_exchange_n(&FastMutex->Count, &expected, 0, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        KeLowerIrql(old);
+        return FALSE;
+    }
+    FastMutex->Owner = KeGetCurrentThread();
+    FastMutex->OldIrql = old;
+    return TRUE;
+}
+
+/* IRQL == APC_LEVEL (Verifier 0xC4 P1 0x34 otherwise: IRQL, fast mutex, 0). Lowers to the
+ * IRQL the owner had when it acquired. */
+VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    if (irql != APC_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x34, irql, (ULONG_PTR)FastMutex, 0);
+    KIRQL old = (KIRQL)FastMutex->OldIrql;
+    FastMutex->Owner = NULL;
+    if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) != 1)
+        KeSetEvent(&FastMutex->Event, 0, FALSE); /* a waiter: it wakes owning the mutex */
+    KeLowerIrql(old);
+}

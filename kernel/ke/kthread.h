@@ -1,0 +1,142 @@
+/* ke/kthread.h - the thread object and the dispatcher's private interface (ready queues,
+ * wait blocks, timers, APC delivery) shared by the Ke files that implement them. */
+#pragma once
+
+/* Internal statuses and the ones raised as exceptions (ExRaiseStatus) on misuse. */
+#define STATUS_KERNEL_APC ((NTSTATUS)0x00000100L) /* a wait interrupted to deliver a kernel APC */
+#ifndef STATUS_MUTANT_NOT_OWNED
+#define STATUS_MUTANT_NOT_OWNED ((NTSTATUS)0xC0000046L)
+#endif
+#ifndef STATUS_SEMAPHORE_LIMIT_EXCEEDED
+#define STATUS_SEMAPHORE_LIMIT_EXCEEDED ((NTSTATUS)0xC0000047L)
+#endif
+
+/* Bug-check codes this part of the kernel raises. */
+#define APC_INDEX_MISMATCH 0x01
+#define MAXIMUM_WAIT_OBJECTS_EXCEEDED 0x0C
+#define KERNEL_APC_PENDING_DURING_EXIT 0x20
+#define WORKER_THREAD_RETURNED_AT_BAD_IRQL 0xE1
+
+/* DISPATCHER_HEADER.Type values, numbered as Windows numbers them. */
+#define EventNotificationObject 0
+#define EventSynchronizationObject 1
+#define MutantObject 2
+#define SemaphoreObject 5
+#define ThreadObject 6
+#define TimerNotificationObject 8
+#define TimerSynchronizationObject 9
+#define ApcObject 0x12
+
+typedef enum _KTHREAD_STATE { Initialized, Ready, Running, Standby, Terminated, Waiting } KTHREAD_STATE;
+
+#define KI_THREAD_STACK_PAGES 4
+#define KI_DEFAULT_PRIORITY 8   /* where Windows starts system threads */
+#define KI_DEFAULT_QUANTUM 2    /* clock ticks; boot option quantum=N */
+
+typedef struct _KTHREAD {
+    DISPATCHER_HEADER Header;   /* signaled once the thread has terminated */
+    ULONG64 SavedRsp;           /* while switched out: where KiSwapContext left its registers */
+    PVOID StackTop;
+    ULONG StackPages;
+    ULONG Id;
+    volatile UCHAR State;       /* KTHREAD_STATE */
+    UCHAR WaitIrql;             /* IRQL the thread waits at (and returns to) */
+    UCHAR WaitReason;
+    UCHAR WaitType;
+    LONG Priority;
+    volatile LONG Quantum;      /* ticks left; the clock interrupt counts it down */
+    LIST_ENTRY ReadyListEntry;
+    LIST_ENTRY ThreadListEntry; /* every thread, for KeDumpThreads */
+    /* Waiting. */
+    PKWAIT_BLOCK WaitBlockList;
+    ULONG WaitCount;
+    volatile NTSTATUS WaitStatus;
+    ULONG64 WaitDueTime;        /* interrupt time the wait times out at, 0 for none */
+    KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS];
+    KWAIT_BLOCK TimerWaitBlock;
+    KTIMER Timer;               /* the timeout of the current wait */
+    /* Kernel APCs. Both disable counts are positive depths here; reports convert them
+     * to Windows' combined negative form. */
+    LIST_ENTRY ApcListHead;     /* special APCs first, then normal ones */
+    volatile BOOLEAN KernelApcPending;
+    volatile BOOLEAN KernelApcInProgress;
+    BOOLEAN ApcQueueable;
+    volatile SHORT KernelApcDisable;  /* critical regions and owned KMUTEXes */
+    volatile SHORT SpecialApcDisable; /* guarded regions */
+    LIST_ENTRY MutantListHead;
+    ULONG InterruptNesting;     /* the processor's count, saved while switched out */
+    /* Lifetime. */
+    PKSTART_ROUTINE StartRoutine;
+    PVOID StartContext;
+    NTSTATUS ExitStatus;
+    WORK_QUEUE_ITEM ReaperItem;
+    ULONG64 ContextSwitches;
+    CHAR Name[16];
+} KTHREAD;
+
+extern PKTHREAD KiIdleThread;
+extern PKTHREAD KiInitialThread;
+extern LIST_ENTRY KiThreadListHead;
+extern ULONG KiQuantumTicks;
+extern volatile ULONG64 KiContextSwitches;
+
+/* The dispatcher database is guarded by DISPATCH_LEVEL: one processor, and the clock
+ * interrupt (CLOCK_LEVEL) only counts quanta and reads the next timer due time. */
+FORCEINLINE KIRQL KiAcquireDispatcherDatabase(void)
+{
+    KIRQL old = (KIRQL)__readcr8();
+    if (old < DISPATCH_LEVEL)
+        __writecr8(DISPATCH_LEVEL);
+    return old;
+}
+FORCEINLINE VOID KiReleaseDispatcherDatabase(KIRQL Old)
+{
+    if (Old < DISPATCH_LEVEL)
+        __writecr8(Old);
+}
+
+/* Scheduler (sched.c), at DISPATCH_LEVEL. */
+VOID KiReadyThread(PKTHREAD Thread);
+VOID KiSwapThread(void); /* the current thread has left Running; run the best ready one */
+VOID KiYieldThread(void); /* IRQL < DISPATCH_LEVEL: let ready threads of equal priority run */
+VOID KiSwapContext(ULONG64 *OldRsp, ULONG64 NewRsp); /* switch.S */
+VOID KiThreadStartupThunk(void);
+VOID KiInitializeScheduler(void);
+PCSTR KiThreadStateName(ULONG State);
+
+/* Threads (thread.c). */
+NTSTATUS KiCreateSystemThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
+                              PCSTR Name, PKTHREAD *Thread); /* returns a referenced thread */
+VOID KiInitializeThreads(void);
+VOID KiReferenceThread(PKTHREAD Thread);
+VOID KiDereferenceThread(PKTHREAD Thread);
+
+/* Waits (wait.c), at DISPATCH_LEVEL. */
+VOID KiWaitTest(DISPATCHER_HEADER *Object);
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status);
+BOOLEAN KiIsObjectSignaled(DISPATCHER_HEADER *Object, PKTHREAD Thread);
+VOID KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread);
+PCSTR KiObjectTypeName(ULONG Type);
+
+/* Timers (timer.c). Due times are interrupt time (KeQueryInterruptTime units). */
+VOID KiInsertTimer(PKTIMER Timer, ULONG64 DueTime, LONG Period, PKDPC Dpc); /* DISPATCH_LEVEL */
+BOOLEAN KiRemoveTimer(PKTIMER Timer);                                     /* DISPATCH_LEVEL */
+VOID KiTimerClockTick(void);                                              /* CLOCK_LEVEL */
+VOID KiInitializeTimers(void);
+ULONG64 KiComputeDueTime(PLARGE_INTEGER Interval);
+
+/* APCs (apc.c). */
+BOOLEAN KiApcDeliverable(PKTHREAD Thread);
+VOID KiApcInterrupt(PKTRAP_FRAME TrapFrame);
+VOID KiRundownApcs(PKTHREAD Thread);
+ULONG KiCombinedApcDisable(PKTHREAD Thread); /* Windows' CombinedApcDisable encoding */
+
+/* Verifier rule checks shared by the wait routines. */
+VOID KiCheckWaitIrql(PVOID Object, PLARGE_INTEGER Timeout, PVOID Caller);
+
+/* Executive worker threads (kernel/ex/worker.c). */
+VOID ExpInitializeWorkerThreads(void);
+VOID ExpWorkerThread(PVOID Queue);
+
+/* Thread and wait report (thrdump.c). */
+VOID KiDumpThread(PKTHREAD Thread);

@@ -1,0 +1,57 @@
+/* ke/thrdump.c - the thread and wait report: every thread with its state, priority, IRQL,
+ * APC state and the objects it waits on. Printed on demand and in every stop report. */
+#include "ki.h"
+
+static VOID KipPrintObject(PVOID Object)
+{
+    DISPATCHER_HEADER *h = Object;
+    DbgPrint("      waits on %s %p (state %d", KiObjectTypeName(h->Type), Object, h->SignalState);
+    if (h->Type == MutantObject && ((PKMUTANT)h)->OwnerThread)
+        DbgPrint(", owner thread %u", ((PKMUTANT)h)->OwnerThread->Id);
+    if (h->Type == ThreadObject)
+        DbgPrint(", thread %u", ((PKTHREAD)h)->Id);
+    DbgPrint(")\n");
+}
+
+/* IRQL: any. Reads without locking: it must work from a bug check. */
+VOID KiDumpThread(PKTHREAD t)
+{
+    ULONG64 off = 0;
+    PCSTR start = t->StartRoutine ? KiLookupSymbol((ULONG64)t->StartRoutine, &off) : "KiSystemStartup";
+    BOOLEAN current = t == KeGetCurrentThread();
+    DbgPrint("  thread %u %p %-8s %s%-10s prio %2d", t->Id, t, t->Name, current ? "*" : " ",
+             KiThreadStateName(t->State), t->Priority);
+    if (current)
+        DbgPrint(" IRQL %u", (ULONG)KeGetCurrentIrql());
+    else if (t->State == Waiting)
+        DbgPrint(" IRQL %u", t->WaitIrql);
+    else if (t->State == Ready && t->ContextSwitches)
+        DbgPrint(" IRQL <2"); /* preempted: its IRQL is in its interrupt frame, below DISPATCH */
+    DbgPrint(" start %s switches %llu", start ? start : "?", t->ContextSwitches);
+    if (t->KernelApcDisable || t->SpecialApcDisable || t->KernelApcPending)
+        DbgPrint(" apc-disable 0x%x%s", KiCombinedApcDisable(t), t->KernelApcPending ? " apc-pending" : "");
+    DbgPrint("\n");
+    if (t->State != Waiting)
+        return;
+    DbgPrint("      %s wait, reason %u", t->WaitType == WaitAll ? "WaitAll" : "WaitAny", t->WaitReason);
+    if (t->WaitDueTime) {
+        ULONG64 now = KeQueryInterruptTime();
+        DbgPrint(", timeout in %lld us", ((LONGLONG)t->WaitDueTime - (LONGLONG)now) / 10);
+    }
+    DbgPrint("\n");
+    for (ULONG i = 0; i < t->WaitCount && i < MAXIMUM_WAIT_OBJECTS; i++)
+        KipPrintObject(t->WaitBlockList[i].Object);
+}
+
+/* IRQL: any. */
+VOID KeDumpThreads(void)
+{
+    ULONG n = 0;
+    if (!KiThreadListHead.Flink) {
+        DbgPrint("Threads: not initialized yet\n");
+        return;
+    }
+    DbgPrint("Threads (* running), %llu context switches:\n", KiContextSwitches);
+    for (PLIST_ENTRY e = KiThreadListHead.Flink; e != &KiThreadListHead && n < 200; e = e->Flink, n++)
+        KiDumpThread(CONTAINING_RECORD(e, KTHREAD, ThreadListEntry));
+}

@@ -1,0 +1,247 @@
+/* ke/wait.c - waiting on dispatcher objects: wait blocks linked into each object's wait
+ * list, satisfaction rules per object type, timeouts through the thread's own timer. */
+#include "ki.h"
+#include "../hal/hal.h"
+
+PCSTR KiObjectTypeName(ULONG Type)
+{
+    switch (Type) {
+    case EventNotificationObject: return "NotificationEvent";
+    case EventSynchronizationObject: return "SynchronizationEvent";
+    case MutantObject: return "Mutex";
+    case SemaphoreObject: return "Semaphore";
+    case ThreadObject: return "Thread";
+    case TimerNotificationObject: return "NotificationTimer";
+    case TimerSynchronizationObject: return "SynchronizationTimer";
+    default: return "Object";
+    }
+}
+
+/* DISPATCH_LEVEL. A mutex is also signaled for the thread that owns it (recursion). */
+BOOLEAN KiIsObjectSignaled(DISPATCHER_HEADER *Object, PKTHREAD Thread)
+{
+    if (Object->Type == MutantObject)
+        return Object->SignalState > 0 || ((PKMUTANT)Object)->OwnerThread == Thread;
+    return Object->SignalState > 0;
+}
+
+/* DISPATCH_LEVEL. What a satisfied wait takes from the object. */
+VOID KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread)
+{
+    switch (Object->Type) {
+    case EventSynchronizationObject:
+    case TimerSynchronizationObject:
+        Object->SignalState = 0;
+        break;
+    case SemaphoreObject:
+        Object->SignalState--;
+        break;
+    case MutantObject: {
+        PKMUTANT m = (PKMUTANT)Object;
+        if (Object->SignalState == 1) {
+            m->OwnerThread = Thread;
+            m->Abandoned = FALSE;
+            InsertHeadList(&Thread->MutantListHead, &m->MutantListEntry);
+            Thread->KernelApcDisable += m->ApcDisable; /* holding a KMUTEX blocks normal APCs */
+        }
+        Object->SignalState--;
+        break;
+    }
+    default:
+        break; /* notification events and timers, threads: stay signaled */
+    }
+}
+
+/* DISPATCH_LEVEL. Takes the thread out of every wait list and makes it ready; the status
+ * is what its KeWaitXxx returns (or STATUS_KERNEL_APC: deliver, then wait again). */
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status)
+{
+    for (ULONG i = 0; i < Thread->WaitCount; i++)
+        RemoveEntryList(&Thread->WaitBlockList[i].WaitListEntry);
+    Thread->WaitCount = 0;
+    if (Thread->WaitDueTime) {
+        RemoveEntryList(&Thread->TimerWaitBlock.WaitListEntry);
+        KiRemoveTimer(&Thread->Timer);
+        Thread->WaitDueTime = 0;
+    }
+    Thread->WaitStatus = Status;
+    KiReadyThread(Thread);
+}
+
+static BOOLEAN KipAllSignaled(PKTHREAD Thread)
+{
+    for (ULONG i = 0; i < Thread->WaitCount; i++)
+        if (!KiIsObjectSignaled(Thread->WaitBlockList[i].Object, Thread))
+            return FALSE;
+    return TRUE;
+}
+
+/* DISPATCH_LEVEL, after Object became signaled: satisfy waiters in wait-list order for as
+ * long as it stays signaled (a synchronization event wakes exactly one). */
+VOID KiWaitTest(DISPATCHER_HEADER *Object)
+{
+    PLIST_ENTRY e;
+restart:
+    for (e = Object->WaitListHead.Flink; e != &Object->WaitListHead; e = e->Flink) {
+        PKWAIT_BLOCK wb = CONTAINING_RECORD(e, KWAIT_BLOCK, WaitListEntry);
+        PKTHREAD t = wb->Thread;
+        if (wb->WaitType == WaitAny) {
+            if (!KiIsObjectSignaled(Object, t))
+                continue;
+            KiSatisfyWait(Object, t);
+            KiUnwaitThread(t, wb->WaitKey);
+            goto restart;
+        }
+        if (KipAllSignaled(t)) {
+            for (ULONG i = 0; i < t->WaitCount; i++)
+                KiSatisfyWait(t->WaitBlockList[i].Object, t);
+            KiUnwaitThread(t, STATUS_SUCCESS);
+            goto restart;
+        }
+    }
+}
+
+/* Driver Verifier's wait rules (Bug Check 0xC4 table): P1 0x120 wait above DISPATCH_LEVEL,
+ * 0x121 at DISPATCH_LEVEL with no timeout, 0x122 at DISPATCH_LEVEL with a nonzero timeout;
+ * P2 the address of the IRQL value (the thread's WaitIrql, holding the IRQL), P3 the object
+ * (the object array for KeWaitForMultipleObjects), P4 the Timeout pointer. Without
+ * Verifier: IRQL_NOT_LESS_OR_EQUAL (object, IRQL, 0, caller). */
+VOID KiCheckWaitIrql(PVOID Object, PLARGE_INTEGER Timeout, PVOID Caller)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    if (irql < DISPATCH_LEVEL || (irql == DISPATCH_LEVEL && Timeout && Timeout->QuadPart == 0))
+        return;
+    PKTHREAD t = KeGetCurrentThread();
+    if (KiVerifierOn(VERIFIER_IRQL_CHECKING)) {
+        ULONG code = irql > DISPATCH_LEVEL ? 0x120 : (Timeout ? 0x122 : 0x121);
+        t->WaitIrql = irql;
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, code, (ULONG_PTR)&t->WaitIrql, (ULONG_PTR)Object,
+                     (ULONG_PTR)Timeout);
+    }
+    KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Object, irql, 0, (ULONG_PTR)Caller);
+}
+
+/* IRQL <= APC_LEVEL, or DISPATCH_LEVEL with a zero timeout (checked by the callers). */
+static NTSTATUS KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                        PLARGE_INTEGER Timeout, PKWAIT_BLOCK Blocks)
+{
+    PKTHREAD t = KeGetCurrentThread();
+    KIRQL irql = KeGetCurrentIrql();
+    BOOLEAN poll = Timeout && Timeout->QuadPart == 0;
+    ULONG64 due = (Timeout && !poll) ? KiComputeDueTime(Timeout) : 0;
+
+    for (;;) {
+        KiAcquireDispatcherDatabase();
+        /* A thread waiting at PASSIVE_LEVEL takes its kernel APCs first: the request
+         * fires as soon as IRQL drops back, then the wait starts over. */
+        if (irql == PASSIVE_LEVEL && KiApcDeliverable(t)) {
+            HalRequestSoftwareInterrupt(APC_LEVEL);
+            KiReleaseDispatcherDatabase(irql);
+            continue;
+        }
+        if (WaitType == WaitAny) {
+            for (ULONG i = 0; i < Count; i++) {
+                if (KiIsObjectSignaled(Object[i], t)) {
+                    KiSatisfyWait(Object[i], t);
+                    KiReleaseDispatcherDatabase(irql);
+                    return STATUS_WAIT_0 + (NTSTATUS)i;
+                }
+            }
+        } else {
+            BOOLEAN all = TRUE;
+            for (ULONG i = 0; i < Count && all; i++)
+                all = KiIsObjectSignaled(Object[i], t);
+            if (all) {
+                for (ULONG i = 0; i < Count; i++)
+                    KiSatisfyWait(Object[i], t);
+                KiReleaseDispatcherDatabase(irql);
+                return STATUS_SUCCESS;
+            }
+        }
+        if (poll || (due && KeQueryInterruptTime() >= due)) {
+            KiReleaseDispatcherDatabase(irql);
+            return STATUS_TIMEOUT;
+        }
+
+        t->WaitBlockList = Blocks;
+        t->WaitCount = Count;
+        t->WaitType = (UCHAR)WaitType;
+        t->WaitReason = (UCHAR)WaitReason;
+        t->WaitIrql = irql;
+        t->WaitStatus = STATUS_PENDING;
+        for (ULONG i = 0; i < Count; i++) {
+            PKWAIT_BLOCK wb = &Blocks[i];
+            wb->Thread = t;
+            wb->Object = Object[i];
+            wb->WaitKey = (USHORT)i;
+            wb->WaitType = (UCHAR)WaitType;
+            wb->NextWaitBlock = i + 1 < Count ? &Blocks[i + 1] : &Blocks[0];
+            InsertTailList(&((DISPATCHER_HEADER *)Object[i])->WaitListHead, &wb->WaitListEntry);
+        }
+        if (due) {
+            PKWAIT_BLOCK tb = &t->TimerWaitBlock;
+            tb->Thread = t;
+            tb->Object = &t->Timer;
+            tb->WaitKey = (USHORT)STATUS_TIMEOUT;
+            tb->WaitType = WaitAny;
+            t->Timer.Header.SignalState = 0;
+            InsertTailList(&t->Timer.Header.WaitListHead, &tb->WaitListEntry);
+            t->WaitDueTime = due;
+            KiInsertTimer(&t->Timer, due, 0, NULL);
+        }
+        t->State = Waiting;
+        KiSwapThread();
+        NTSTATUS st = t->WaitStatus;
+        KiReleaseDispatcherDatabase(irql);
+        if (st != STATUS_KERNEL_APC)
+            return st;
+    }
+}
+
+/* IRQL <= APC_LEVEL; DISPATCH_LEVEL with a zero timeout. WaitMode and Alertable are
+ * accepted but there are no user-mode APCs or alerts yet. Timeout: negative is relative
+ * (100 ns units), positive is absolute on the interrupt-time clock, zero polls. */
+NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                               BOOLEAN Alertable, PLARGE_INTEGER Timeout)
+{
+    UNREFERENCED_PARAMETER(WaitMode);
+    UNREFERENCED_PARAMETER(Alertable);
+    KiCheckWaitIrql(Object, Timeout, __builtin_return_address(0));
+    PKTHREAD t = KeGetCurrentThread();
+    return KipWait(1, &Object, WaitAny, WaitReason, Timeout, t->WaitBlock);
+}
+
+/* IRQL: as KeWaitForSingleObject. More than THREAD_WAIT_OBJECTS objects need a
+ * caller-supplied WaitBlockArray, and never more than MAXIMUM_WAIT_OBJECTS
+ * (MAXIMUM_WAIT_OBJECTS_EXCEEDED otherwise, as on Windows). */
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray)
+{
+    UNREFERENCED_PARAMETER(WaitMode);
+    UNREFERENCED_PARAMETER(Alertable);
+    KiCheckWaitIrql(Object, Timeout, __builtin_return_address(0));
+    if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && !WaitBlockArray))
+        KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, (ULONG_PTR)WaitBlockArray, 0, 0);
+    if (Count == 0)
+        return STATUS_INVALID_PARAMETER;
+    return KipWait(Count, Object, WaitType, WaitReason, Timeout,
+                   WaitBlockArray ? WaitBlockArray : KeGetCurrentThread()->WaitBlock);
+}
+
+/* IRQL <= APC_LEVEL (Verifier 0xC4/0x121 or 0x122 with no object at DISPATCH_LEVEL).
+ * A zero interval yields to ready threads of the same priority. */
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval)
+{
+    UNREFERENCED_PARAMETER(WaitMode);
+    UNREFERENCED_PARAMETER(Alertable);
+    KiCheckWaitIrql(NULL, Interval, __builtin_return_address(0));
+    if (!Interval)
+        return STATUS_INVALID_PARAMETER;
+    if (Interval->QuadPart == 0) {
+        KiYieldThread();
+        return STATUS_SUCCESS;
+    }
+    NTSTATUS st = KipWait(0, NULL, WaitAny, DelayExecution, Interval, NULL);
+    return st == STATUS_TIMEOUT ? STATUS_SUCCESS : st;
+}
