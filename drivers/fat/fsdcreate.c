@@ -19,12 +19,16 @@ static PFSD_FCB FatFsdpFindFcb(PFSD_VCB Vcb, PCUNICODE_STRING Path)
 
 static PFSD_FCB FatFsdpNewFcb(PFSD_VCB Vcb, PFAT_FCB File, PCUNICODE_STRING Path)
 {
-    PFSD_FCB f = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*f) + Path->Length, FSD_TAG);
+    PFSD_FCB f = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*f), FSD_TAG);
     FAT_FILE_INFO info;
     if (!f)
         return NULL;
+    f->Path.Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, Path->Length, FSD_TAG);
+    if (!f->Path.Buffer) {
+        ExFreePoolWithTag(f, FSD_TAG);
+        return NULL;
+    }
     f->File = File;
-    f->Path.Buffer = (PWSTR)(f + 1);
     f->Path.Length = f->Path.MaximumLength = Path->Length;
     RtlCopyMemory(f->Path.Buffer, Path->Buffer, Path->Length);
     FatQueryFileInformation(File, &info);
@@ -119,6 +123,7 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (!NT_SUCCESS(status) && fcb->OpenCount == 0) { /* nobody else holds it: undo */
         RemoveEntryList(&fcb->Link);
         FatCloseFile(fcb->File);
+        ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
     }
 out:
@@ -166,6 +171,7 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (--fcb->OpenCount == 0) {
         RemoveEntryList(&fcb->Link);
         FatCloseFile(fcb->File);
+        ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
     }
     fo->FsContext = fo->FsContext2 = NULL;

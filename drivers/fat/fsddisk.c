@@ -16,7 +16,9 @@ static NTSTATUS FatFsdpReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
     PFSD_DISK_WAIT wait = Context;
     UNREFERENCED_PARAMETER(DeviceObject);
     wait->Iosb = Irp->IoStatus;
-    if (Irp->MdlAddress) {
+    if (Irp->MdlAddress) { /* the builder locked the buffer's pages: unlock before freeing */
+        if (Irp->MdlAddress->MdlFlags & MDL_PAGES_LOCKED)
+            MmUnlockPages(Irp->MdlAddress);
         IoFreeMdl(Irp->MdlAddress);
         Irp->MdlAddress = NULL;
     }

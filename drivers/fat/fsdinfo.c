@@ -109,13 +109,12 @@ static NTSTATUS FatFsdpRename(PFSD_VCB Vcb, PFSD_FCB Fcb, PFILE_RENAME_INFORMATI
         }
     }
     status = FatRenameFile(Fcb->File, &target, R->ReplaceIfExists);
-    if (NT_SUCCESS(status) && target.Length <= Fcb->Path.MaximumLength) {
-        RtlCopyMemory(Fcb->Path.Buffer, target.Buffer, target.Length);
-        Fcb->Path.Length = target.Length;
-    } else if (NT_SUCCESS(status)) {
-        Fcb->Deleted = TRUE; /* the path no longer fits: forget it, reopen by the new name */
+    if (NT_SUCCESS(status)) { /* the FCB now answers to the new path */
+        ExFreePoolWithTag(Fcb->Path.Buffer, FSD_TAG);
+        Fcb->Path = target;
+    } else {
+        ExFreePoolWithTag(target.Buffer, FSD_TAG);
     }
-    ExFreePoolWithTag(target.Buffer, FSD_TAG);
     return status;
 }
 
