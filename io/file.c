@@ -129,6 +129,9 @@ VOID IoUnregisterFileSystem(PDEVICE_OBJECT DeviceObject)
  * one takes it and sets Vpb->DeviceObject to its volume device. */
 static NTSTATUS IopMountVolume(PDEVICE_OBJECT Device)
 {
+    /* A file system that recognised the volume but found it damaged says so (e.g.
+     * STATUS_DISK_CORRUPT_ERROR); that answer wins over "nobody recognised it". */
+    NTSTATUS refusal = STATUS_UNRECOGNIZED_VOLUME;
     for (PLIST_ENTRY l = IopFileSystems.Flink; l != &IopFileSystems; l = l->Flink) {
         PDEVICE_OBJECT fs = CONTAINING_RECORD(l, IOP_FS_ENTRY, Link)->Device;
         PDEVICE_OBJECT target = IopTopOfStack(fs);
@@ -147,8 +150,10 @@ static NTSTATUS IopMountVolume(PDEVICE_OBJECT Device)
             Device->Vpb->Flags |= VPB_MOUNTED;
             return STATUS_SUCCESS;
         }
+        if (!NT_SUCCESS(st) && st != STATUS_UNRECOGNIZED_VOLUME)
+            refusal = st;
     }
-    return STATUS_UNRECOGNIZED_VOLUME;
+    return refusal;
 }
 
 /* PASSIVE_LEVEL. Opens \Device\Name[\path]: a create IRP to the volume's or device's stack. */

@@ -6,7 +6,7 @@
 
 #define RD_TAG 'kDmR'
 #define RD_SECTOR_SIZE 512
-#define RD_VECTOR 0x51 /* DIRQL 5: vector class = IRQL */
+#define RD_VECTOR 0x5D /* DIRQL 5: vector class = IRQL; 0x51.. are left to tests */
 #define RD_DIRQL 5
 
 /* Private IOCTL: write the disk's contents to the host (QEMU debugcon), so host tools can

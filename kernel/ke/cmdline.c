@@ -32,11 +32,12 @@ ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default)
     ULONG64 v = 0, base = 10;
     if (!p || *p == ' ' || !*p)
         return Default;
-    if (p[0] == '0' && p[1] == 'x')
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
         base = 16, p += 2;
     for (; *p && *p != ' '; p++) {
         ULONG d = (*p >= '0' && *p <= '9') ? (ULONG)(*p - '0')
-                : (*p >= 'a' && *p <= 'f') ? (ULONG)(*p - 'a' + 10) : 99;
+                : (*p >= 'a' && *p <= 'f') ? (ULONG)(*p - 'a' + 10)
+                : (*p >= 'A' && *p <= 'F') ? (ULONG)(*p - 'A' + 10) : 99;
         if (d >= base)
             return Default;
         v = v * base + d;

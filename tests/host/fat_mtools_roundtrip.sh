@@ -6,10 +6,10 @@ set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MTOOLS_SKIP_CHECK=1
-for spec in "12 2" "16 8"; do
+for spec in "12 2" "16 8 -s 1"; do
     set -- $spec
     img=$work/fat$1.img out=$work/fat$1.out
-    mkfs.fat -F "$1" -C "$img" $(($2 * 1024)) >/dev/null
+    mkfs.fat -F "$1" ${3:-} ${4:-} -C "$img" $(($2 * 1024)) >/dev/null
     for i in $(seq 0 999); do printf '0123456789'; done > "$work/HOST.TXT"
     printf 'nested' > "$work/long.txt"
     mcopy -i "$img" "$work/HOST.TXT" ::/HOST.TXT
