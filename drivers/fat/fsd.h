@@ -39,6 +39,7 @@ typedef struct _FSD_VCB {
 } FSD_VCB, *PFSD_VCB;
 
 extern PDEVICE_OBJECT FatControlDevice;
+extern volatile ULONG64 FatFsdDiskCompletionIrql[3];
 
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
 VOID FatFsdLock(PFSD_VCB Vcb);

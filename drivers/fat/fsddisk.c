@@ -3,6 +3,15 @@
  * case 3); writes are synchronous IRPs whose completion routine signals an event (case 1). */
 #include "fsd.h"
 
+/* IRQL each of our disk completion routines ran at: PASSIVE, APC, DISPATCH. Tests read it. */
+volatile ULONG64 FatFsdDiskCompletionIrql[3];
+
+static VOID FatFsdpNoteIrql(void)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    __atomic_add_fetch(&FatFsdDiskCompletionIrql[irql >= DISPATCH_LEVEL ? 2 : irql], 1, __ATOMIC_RELAXED);
+}
+
 typedef struct _FSD_DISK_WAIT {
     KEVENT Event;
     IO_STATUS_BLOCK Iosb;
@@ -15,6 +24,7 @@ static NTSTATUS FatFsdpReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
 {
     PFSD_DISK_WAIT wait = Context;
     UNREFERENCED_PARAMETER(DeviceObject);
+    FatFsdpNoteIrql();
     wait->Iosb = Irp->IoStatus;
     if (Irp->MdlAddress) { /* the builder locked the buffer's pages: unlock before freeing */
         if (Irp->MdlAddress->MdlFlags & MDL_PAGES_LOCKED)
@@ -32,6 +42,7 @@ static NTSTATUS FatFsdpWriteDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
 {
     UNREFERENCED_PARAMETER(DeviceObject);
     UNREFERENCED_PARAMETER(Irp);
+    FatFsdpNoteIrql();
     KeSetEvent((PKEVENT)Context, IO_NO_INCREMENT, FALSE);
     return STATUS_MORE_PROCESSING_REQUIRED;
 }
