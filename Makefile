@@ -72,9 +72,17 @@ $(B)/kernel.elf: $(OBJS) boot/linker.ld tools/mksyms.sh
 $(B)/kernel.bin: $(B)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
+# The disk comes back through QEMU's debugcon into $(B)/disk-out.img; DISK=file.img serves
+# that image instead of the built-in one. Host tools then inspect what the kernel did.
+DISK ?=
 run: tools $(B)/kernel.bin
-	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) -serial stdio -kernel $(B)/kernel.bin -append "$(RUN_APPEND)"; \
+	rm -f $(B)/disk-out.img
+	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) -serial stdio -debugcon file:$(B)/disk-out.img \
+	  -kernel $(B)/kernel.bin $(if $(DISK),-initrd $(DISK)) -append "$(RUN_APPEND)"; \
 	  rc=$$?; [ $$rc = 33 ] || [ $$rc = 0 ] || { echo "make run: QEMU exit status $$rc"; exit 1; }
+	@echo "== host side: fsck.fat -n and mdir on the image the kernel wrote ($(B)/disk-out.img) =="
+	@fsck.fat -n $(B)/disk-out.img
+	@MTOOLS_SKIP_CHECK=1 mdir -i $(B)/disk-out.img ::/DEMO
 
 test: tools $(B)/kernel.bin
 	$(PYTHON) tools/ktest.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL)"

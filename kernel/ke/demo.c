@@ -28,7 +28,7 @@ static VOID KipDemoTicks(KIRQL Irql)
              t1 - t0, pending ? "yes" : "no");
 }
 
-VOID KiRunDemo(void)
+VOID KiRunIrqlDemo(void)
 {
     static KDPC a, b;
     KIRQL old;
@@ -52,5 +52,4 @@ VOID KiRunDemo(void)
     KeLowerIrql(old);
     DbgPrint("  after KeLowerIrql: %d DPCs ran (B first: high importance goes to the head)\n", KipDemoCount);
     KiRunThreadDemo();
-    DbgPrint("\nDemo done; powering off.\n");
 }
