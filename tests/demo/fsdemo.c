@@ -8,27 +8,6 @@
 VOID KiRunIrqlDemo(void);
 VOID KiRunThreadDemo(void);
 
-static NTSTATUS DemopDiskControl(ULONG Code, PVOID Out, ULONG OutLength)
-{
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
-    PFILE_OBJECT fo;
-    PDEVICE_OBJECT dev;
-    IO_STATUS_BLOCK iosb;
-    KEVENT ev;
-    NTSTATUS s = IoGetDeviceObjectPointer(&name, FILE_READ_DATA, &fo, &dev);
-    if (!NT_SUCCESS(s))
-        return s;
-    KeInitializeEvent(&ev, NotificationEvent, FALSE);
-    PIRP irp = IoBuildDeviceIoControlRequest(Code, dev, NULL, 0, Out, OutLength, FALSE, &ev, &iosb);
-    s = irp ? IoCallDriver(dev, irp) : STATUS_INSUFFICIENT_RESOURCES;
-    if (s == STATUS_PENDING) {
-        KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
-        s = iosb.Status;
-    }
-    ObDereferenceObject(fo);
-    return s;
-}
-
 static VOID DemopList(PCWSTR Dir)
 {
     static UCHAR buf[2048];
@@ -103,7 +82,7 @@ static VOID DemopFileSystem(void)
     }
     DbgPrint("  (FAT's own disk IRPs complete from the RAM disk's DPC at IRQL 2, after its ISR ran at DIRQL 5)\n\n");
     FltDumpStats();
-    if (NT_SUCCESS(DemopDiskControl(IOCTL_RAMDISK_QUERY_STATS, &rs, sizeof(rs))))
+    if (NT_SUCCESS(FsDiskControl(IOCTL_RAMDISK_QUERY_STATS, &rs, sizeof(rs))))
         DbgPrint("RAM disk: %llu reads, %llu writes, %llu interrupts, %llu DPCs\n", rs.Reads, rs.Writes,
                  rs.Interrupts, rs.Dpcs);
     DbgPrint("\n");
@@ -113,7 +92,7 @@ static VOID DemopFileSystem(void)
         ZwClose(h);
     }
     DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
-    DemopDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
+    FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
 }
 
 /* Entered from KiSystemStartup when no test or bench was asked for. */

@@ -4,30 +4,9 @@
 #include "fsutil.h"
 #include "../../kernel/ke/ki.h"
 
-#define RD_EXPORT CTL_CODE(FILE_DEVICE_DISK, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#include "../../drivers/ramdisk/ramdisk.h"
 
 static UCHAR FshBuf[65536];
-
-static NTSTATUS FshExportDisk(void)
-{
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
-    PFILE_OBJECT fo;
-    PDEVICE_OBJECT dev;
-    IO_STATUS_BLOCK iosb;
-    KEVENT ev;
-    NTSTATUS s = IoGetDeviceObjectPointer(&name, FILE_READ_DATA, &fo, &dev);
-    if (!NT_SUCCESS(s))
-        return s;
-    KeInitializeEvent(&ev, NotificationEvent, FALSE);
-    PIRP irp = IoBuildDeviceIoControlRequest(RD_EXPORT, dev, NULL, 0, NULL, 0, FALSE, &ev, &iosb);
-    s = irp ? IoCallDriver(dev, irp) : STATUS_INSUFFICIENT_RESOURCES;
-    if (s == STATUS_PENDING) {
-        KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
-        s = iosb.Status;
-    }
-    ObDereferenceObject(fo);
-    return s;
-}
 
 /* The host put HOST.TXT (the digits 0-9 repeated to 10000 bytes) and SUB/LONG name.txt. */
 KTEST_EX(fshost, mcopy_image_read_and_written, 0, "hostonly")
@@ -54,7 +33,7 @@ KTEST_EX(fshost, mcopy_image_read_and_written, 0, "hostonly")
     KT_STATUS(FsOpen(L"\\", FILE_OPEN, FILE_DIRECTORY_FILE, &h, NULL), STATUS_SUCCESS);
     KT_STATUS(FsFlush(h), STATUS_SUCCESS);
     ZwClose(h);
-    KT_STATUS(FshExportDisk(), STATUS_SUCCESS);
+    KT_STATUS(FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0), STATUS_SUCCESS);
 }
 
 /* The host damaged the image; `fsexpect=0x...` says which status opening a file must give. */

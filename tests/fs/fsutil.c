@@ -168,3 +168,25 @@ VOID FsPattern(PUCHAR Buffer, ULONG Length, ULONG Seed)
         Buffer[i] = (UCHAR)(x >> 16);
     }
 }
+
+/* A device control straight to the RAM disk (a direct device open, no file system). */
+NTSTATUS FsDiskControl(ULONG IoControlCode, PVOID Output, ULONG OutputLength)
+{
+    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
+    PFILE_OBJECT fo;
+    PDEVICE_OBJECT dev;
+    IO_STATUS_BLOCK iosb;
+    KEVENT ev;
+    NTSTATUS s = IoGetDeviceObjectPointer(&name, FILE_READ_DATA, &fo, &dev);
+    if (!NT_SUCCESS(s))
+        return s;
+    KeInitializeEvent(&ev, NotificationEvent, FALSE);
+    PIRP irp = IoBuildDeviceIoControlRequest(IoControlCode, dev, NULL, 0, Output, OutputLength, FALSE, &ev, &iosb);
+    s = irp ? IoCallDriver(dev, irp) : STATUS_INSUFFICIENT_RESOURCES;
+    if (s == STATUS_PENDING) {
+        KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
+        s = iosb.Status;
+    }
+    ObDereferenceObject(fo);
+    return s;
+}

@@ -16,3 +16,4 @@ NTSTATUS FsCountEntries(PCWSTR Dir, PULONG Count, PCWSTR MustContain, PBOOLEAN F
 NTSTATUS FsWriteFile(PCWSTR Path, const VOID *Buffer, ULONG Length);
 NTSTATUS FsReadFile(PCWSTR Path, PVOID Buffer, ULONG Length, PULONG Done);
 VOID FsPattern(PUCHAR Buffer, ULONG Length, ULONG Seed);
+NTSTATUS FsDiskControl(ULONG IoControlCode, PVOID Output, ULONG OutputLength); /* to \Device\RamDisk0 */
