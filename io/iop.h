@@ -80,5 +80,4 @@ NTSTATUS IopCheckUnloadedDriver(PDRIVER_OBJECT Driver);
 
 /* ---- Dispatcher bridges (io/iowait.c): real events and APCs when the dispatcher is linked ---- */
 BOOLEAN IopQueueCompletionApc(PIRP Irp, CCHAR Boost);
-BOOLEAN IopWorkerQueueAvailable(void);
 VOID IopSignalEvent(PKEVENT Event);

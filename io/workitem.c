@@ -24,11 +24,9 @@ static VOID IopWorkItemRoutine(PVOID Parameter)
     ObDereferenceObject(d);
 }
 
-/* IRQL <= DISPATCH_LEVEL. NULL when there is no worker queue to run it on. */
+/* IRQL <= DISPATCH_LEVEL. NULL when nonpaged pool is exhausted. */
 PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 {
-    if (!IopWorkerQueueAvailable())
-        return NULL;
     PIO_WORKITEM w = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(IO_WORKITEM), 'iwOI');
     if (w)
         w->DeviceObject = DeviceObject;
