@@ -87,8 +87,14 @@ run: tools $(B)/kernel.bin
 test: tools $(B)/kernel.bin
 	$(PYTHON) tools/ktest.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL)"
 
-bench: tools $(B)/kernel.bin
-	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)"
+# The file-system workload runs on a 64 MiB FAT16 volume, as ../shared/peer does for Linux.
+$(B)/bench-fat16.img:
+	@mkdir -p $(B)
+	mkfs.fat -F 16 --invariant -C $@ 65536 >/dev/null
+
+bench: tools $(B)/kernel.bin $(B)/bench-fat16.img
+	cp $(B)/bench-fat16.img $(B)/bench-disk.img
+	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img
 
 gdb: tools $(B)/kernel.bin
 	@tools/need.sh gdb gdb
