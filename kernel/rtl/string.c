@@ -2,10 +2,14 @@
  * Byte loops with a word-sized fast path; callable at any IRQL. */
 #include <ntddk.h>
 
+/* Eight bytes per iteration: under TCG each string-instruction iteration costs about the
+ * same whatever its width, so movsq moves data ~8x faster than movsb. */
 void *memcpy(void *d, const void *s, size_t n)
 {
     void *ret = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(r) : : "memory");
     return ret;
 }
 
@@ -23,7 +27,10 @@ void *memmove(void *d, const void *s, size_t n)
 void *memset(void *d, int c, size_t n)
 {
     void *ret = d;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    size_t q = n / 8, r = n % 8;
+    unsigned long long pattern = 0x0101010101010101ULL * (unsigned char)c;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(pattern) : "memory");
     return ret;
 }
 
