@@ -128,13 +128,4 @@ VOID KtMain(void)
     HalExitEmulator(KtpFailures ? HAL_EXIT_FAILURE : HAL_EXIT_SUCCESS);
 }
 
-/* IRQL: any. Spins with interrupts as the current IRQL allows. */
-BOOLEAN KtSpinMs(volatile BOOLEAN *Flag, ULONG Milliseconds)
-{
-    ULONG64 end = __rdtsc() + HalTscPerSecond / 1000 * Milliseconds;
-    while (!*Flag && __rdtsc() < end)
-        _mm_pause();
-    return *Flag;
-}
-
 VOID KtBusyWaitMs(ULONG Milliseconds) { KeStallExecutionProcessor(Milliseconds * 1000); }

@@ -57,7 +57,5 @@ extern BOOLEAN KtFailed;
 #define KT_ANY 0xA11A11A11A11A11AULL
 VOID KtExpectBugCheck(ULONG64 P1, ULONG64 P2, ULONG64 P3, ULONG64 P4);
 
-/* Spin (with interrupts enabled at the current IRQL) until Condition or the TSC budget in
- * milliseconds runs out; returns the condition's final value. */
-BOOLEAN KtSpinMs(volatile BOOLEAN *Flag, ULONG Milliseconds);
+/* Busy-waits on the TSC; interrupts still arrive as the current IRQL allows. */
 VOID KtBusyWaitMs(ULONG Milliseconds);

@@ -31,6 +31,8 @@ VOID FltGetStats(PFILTER_STATS Out);   /* IRQL <= DISPATCH_LEVEL */
 VOID FltResetStats(void);              /* IRQL <= DISPATCH_LEVEL */
 VOID FltDumpStats(void);               /* IRQL <= DISPATCH_LEVEL */
 VOID FltRecordCompletion(UCHAR Major, PIRP Irp);
+VOID FltpCount(ULONG64 *Counter);       /* one more on a counter inside the statistics */
+PFILTER_STATS FltpStatsBlock(void);     /* where those counters live */
 NTSTATUS FltAttachToDevice(PDEVICE_OBJECT Target, BOOLEAN IsVolume, PDEVICE_OBJECT *FilterDevice);
 
 DRIVER_DISPATCH FltPassThrough;

@@ -2,9 +2,6 @@
  * for an event its completion routine signals, then finishes the IRP itself at PASSIVE_LEVEL. */
 #include "filter.h"
 
-VOID FltpCount(ULONG64 *Counter);
-PFILTER_STATS FltpStatsBlock(void);
-
 /* IO_COMPLETION_ROUTINE. It signals an event, so it must not call IoMarkIrpPending, and it
  * returns STATUS_MORE_PROCESSING_REQUIRED so the I/O manager leaves the IRP to the waiter. */
 static NTSTATUS FltpCreateCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)

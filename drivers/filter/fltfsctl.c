@@ -3,9 +3,6 @@
  * down with no completion routine (never pended, never STATUS_MORE_PROCESSING_REQUIRED). */
 #include "filter.h"
 
-VOID FltpCount(ULONG64 *Counter);
-PFILTER_STATS FltpStatsBlock(void);
-
 static NTSTATUS FltpMountCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
     UNREFERENCED_PARAMETER(DeviceObject);

@@ -2,9 +2,6 @@
  * nothing needs to be seen, else copy it and watch the completion (PendingReturned rule). */
 #include "filter.h"
 
-VOID FltpCount(ULONG64 *Counter);
-PFILTER_STATS FltpStatsBlock(void);
-
 /* IRQL <= DISPATCH_LEVEL. */
 NTSTATUS FltPassThrough(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {

@@ -3,9 +3,6 @@
  * returned STATUS_PENDING; the worker finishes the IRP at PASSIVE_LEVEL. */
 #include "filter.h"
 
-VOID FltpCount(ULONG64 *Counter);
-PFILTER_STATS FltpStatsBlock(void);
-
 /* IRQL == PASSIVE_LEVEL, in a system worker thread. */
 static VOID FltpPostedWork(PDEVICE_OBJECT DeviceObject, PVOID Context)
 {

@@ -24,7 +24,7 @@ VOID FltRecordCompletion(UCHAR Major, PIRP Irp)
     KeReleaseSpinLock(&FltpStatsLock, old);
 }
 
-/* IRQL <= DISPATCH_LEVEL. Adds one to a counter chosen by its offset in FILTER_STATS. */
+/* IRQL <= DISPATCH_LEVEL. Adds one to a counter inside FltpStats, under the lock. */
 VOID FltpCount(ULONG64 *Counter)
 {
     KIRQL old;
