@@ -21,7 +21,10 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 {
     KIRQL irql = KeGetCurrentIrql();
     BOOLEAN verify = IopVerifying();
-    if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1)) {
+    /* Completing an IRP that already finished (and was not reused): its type, its location
+     * past the top, or its final-completion mark gives it away. */
+    if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1) ||
+        (Irp->IopState & IOP_IRP_COMPLETED)) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
         KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
     }
@@ -39,7 +42,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
                             0, completer, __builtin_return_address(0));
     }
     Irp->IopState &= ~IOP_IRP_DISPATCHED;
-    IopTrace(IO_TRACE_COMPLETE_REQUEST, Irp, completer,
+    IopTrace(IO_TRACE_COMPLETE_REQUEST, Irp, completer, completer ? completer->DriverObject : NULL,
              Irp->CurrentLocation <= Irp->StackCount ? IoGetCurrentIrpStackLocation(Irp)->MajorFunction : 0,
              Irp->CurrentLocation, Irp->PendingReturned, __builtin_return_address(0), Irp->IoStatus.Status);
 
@@ -83,8 +86,9 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         }
         CHAR location = Irp->CurrentLocation;
         BOOLEAN pending = Irp->PendingReturned;
+        PDRIVER_OBJECT driver = device ? device->DriverObject : NULL;
         NTSTATUS rs = routine(device, Irp, context);
-        IopTrace(IO_TRACE_COMPLETION, Irp, device, major, location, pending, (PVOID)routine, rs);
+        IopTrace(IO_TRACE_COMPLETION, Irp, device, driver, major, location, pending, (PVOID)routine, rs);
         if (rs == STATUS_MORE_PROCESSING_REQUIRED) {
             if (verify && oplock)
                 IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_OPLOCK_MORE_PROCESSING, (ULONG_PTR)routine,
@@ -121,8 +125,19 @@ VOID IopFinishRequest(PIRP Irp)
         IopReleaseIoOwnedIrp(Irp);
 }
 
+/* Every IRP passes here at most once: a completion routine that returned
+ * STATUS_MORE_PROCESSING_REQUIRED stopped the walk before it, and its owner's later
+ * IoCompleteRequest resumes the walk and arrives here then. */
 VOID IopCompleteFinal(PIRP Irp, CCHAR Boost)
 {
+    if (Irp->IopState & IOP_IRP_COMPLETED) {
+        KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
+        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+    }
+    Irp->IopState |= IOP_IRP_COMPLETED;
+    IopCount(FinalCompletions);
+    if (Irp->IopState & IOP_IRP_TOP_LEVEL)
+        IopCount(TopLevelCompleted[IopTopMajor(Irp)]);
     if (Irp->Flags & IRP_ASSOCIATED_IRP) {
         PIRP master = Irp->AssociatedIrp.MasterIrp;
         while (Irp->MdlAddress) {

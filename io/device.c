@@ -8,11 +8,13 @@ static POBJECT_TYPE IopDeviceTypePointer = &IopDeviceType;
 POBJECT_TYPE *IoDeviceObjectType = &IopDeviceTypePointer;
 static KSPIN_LOCK IopDatabaseLock; /* guards AttachedDevice/AttachedTo links */
 
+/* A file system's volume device points at the VPB of the storage device it mounted; only
+ * the storage device's own VPB goes with it. */
 static VOID IopDeleteDevice(PVOID Object)
 {
     PDEVICE_OBJECT d = Object;
-    if (d->Vpb)
-        ExFreePoolWithTag(d->Vpb, 'bpVI');
+    if (d->Vpb && d->Vpb->RealDevice == d)
+        ExFreePoolWithTag(d->Vpb, IO_VPB_TAG);
     ObDereferenceObject(d->DriverObject);
 }
 
@@ -46,7 +48,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     d->DeviceObjectExtension = (PDEVOBJ_EXTENSION)(d + 1);
     d->DeviceObjectExtension->DeviceObject = d;
     if (IopDeviceHasVpb(DeviceType)) {
-        d->Vpb = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(VPB), 'bpVI');
+        d->Vpb = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(VPB), IO_VPB_TAG);
         if (!d->Vpb) {
             ObDereferenceObject(d);
             return STATUS_INSUFFICIENT_RESOURCES;
@@ -73,15 +75,27 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     return STATUS_SUCCESS;
 }
 
-/* PASSIVE_LEVEL. The name goes at once; the object when its last reference does. A device
- * still attached to one below it must detach first (Verifier 0xC9/0x201). */
-VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
+/* The second half of a delete, once the device has no opens (WRK's
+ * IopCompleteUnloadOrDelete): a driver attached above is told through its
+ * FastIoDetachDevice so it can detach and delete its own device. Without that routine the
+ * attachment stays, and with it the attached driver's reference: the deleted device's
+ * memory lives on until that driver detaches. Then the device leaves its driver's list and
+ * the creation reference goes. */
+static VOID IopCompleteDeleteDevice(PDEVICE_OBJECT DeviceObject)
 {
-    IopCheckPassiveRoutine((PVOID)IoDeleteDevice, DeviceObject);
-    if (DeviceObject->DeviceObjectExtension->AttachedTo && IopVerifying())
-        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x201, (ULONG_PTR)__builtin_return_address(0), 0,
-                        (ULONG_PTR)DeviceObject, DeviceObject, __builtin_return_address(0));
     KIRQL old;
+    KeAcquireSpinLock(&IopDatabaseLock, &old);
+    PDEVICE_OBJECT above = DeviceObject->AttachedDevice;
+    if (above)
+        ObReferenceObject(above); /* held across the call: the routine deletes it */
+    KeReleaseSpinLock(&IopDatabaseLock, old);
+    if (above) {
+        PFAST_IO_DISPATCH fio = above->DriverObject->FastIoDispatch;
+        if (fio && fio->SizeOfFastIoDispatch > FIELD_OFFSET(FAST_IO_DISPATCH, FastIoDetachDevice) &&
+            fio->FastIoDetachDevice)
+            fio->FastIoDetachDevice(above, DeviceObject);
+        ObDereferenceObject(above);
+    }
     KeAcquireSpinLock(&IopDatabaseLock, &old);
     for (PDEVICE_OBJECT *p = &DeviceObject->DriverObject->DeviceObject; *p; p = &(*p)->NextDevice) {
         if (*p == DeviceObject) {
@@ -90,8 +104,34 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
         }
     }
     KeReleaseSpinLock(&IopDatabaseLock, old);
-    ObMakeTemporaryObject(DeviceObject);
     ObDereferenceObject(DeviceObject);
+}
+
+/* PASSIVE_LEVEL. The name goes at once; the rest when no file is open on the device any
+ * more (DeviceObject->ReferenceCount, the I/O manager's open count), and the memory when the
+ * last object reference goes. A device still attached to one below it must detach first
+ * (Verifier 0xC9/0x201). A second delete of the same device does nothing. */
+VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
+{
+    IopCheckPassiveRoutine((PVOID)IoDeleteDevice, DeviceObject);
+    PDEVOBJ_EXTENSION doe = DeviceObject->DeviceObjectExtension;
+    if (doe->AttachedTo && IopVerifying())
+        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x201, (ULONG_PTR)__builtin_return_address(0), 0,
+                        (ULONG_PTR)DeviceObject, DeviceObject, __builtin_return_address(0));
+    if (__atomic_fetch_or(&doe->ExtensionFlags, DOE_DELETE_PENDING, __ATOMIC_SEQ_CST) & DOE_DELETE_PENDING)
+        return;
+    ObMakeTemporaryObject(DeviceObject);
+    if (__atomic_load_n(&DeviceObject->ReferenceCount, __ATOMIC_SEQ_CST) == 0)
+        IopCompleteDeleteDevice(DeviceObject);
+}
+
+/* PASSIVE_LEVEL. A file on the device is gone (its close was sent): the last one finishes a
+ * delete that was waiting for it. */
+VOID IopDeviceClosed(PDEVICE_OBJECT DeviceObject)
+{
+    if (__atomic_sub_fetch(&DeviceObject->ReferenceCount, 1, __ATOMIC_SEQ_CST) == 0 &&
+        (DeviceObject->DeviceObjectExtension->ExtensionFlags & DOE_DELETE_PENDING))
+        IopCompleteDeleteDevice(DeviceObject);
 }
 
 /* IRQL <= DISPATCH_LEVEL. */

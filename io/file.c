@@ -33,8 +33,9 @@ static NTSTATUS IopSendAndWait(PDEVICE_OBJECT Target, PIRP Irp, PFILE_OBJECT Fil
     Irp->Tail.Overlay.OriginalFileObject = File;
     Irp->Tail.Overlay.Thread = KeGetCurrentPrcb()->CurrentThread;
     Irp->Flags |= IRP_SYNCHRONOUS_API;
-    Irp->IopState |= IOP_IRP_OWNED_BY_IO;
+    Irp->IopState |= IOP_IRP_OWNED_BY_IO | IOP_IRP_TOP_LEVEL;
     IoGetNextIrpStackLocation(Irp)->FileObject = File;
+    IopCount(TopLevelSent[IoGetNextIrpStackLocation(Irp)->MajorFunction]);
     NTSTATUS st = IoCallDriver(Target, Irp);
     if (st == STATUS_PENDING) {
         KeWaitForSingleObject(&event, Executive, KernelMode, FALSE, NULL);
@@ -65,15 +66,33 @@ static VOID IopCloseFile(PVOID Object, LONG HandlesLeft)
     }
 }
 
+static KSPIN_LOCK IopVpbLock;
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID IoAcquireVpbSpinLock(PKIRQL Irql) { KeAcquireSpinLock(&IopVpbLock, Irql); }
+VOID IoReleaseVpbSpinLock(KIRQL Irql) { KeReleaseSpinLock(&IopVpbLock, Irql); }
+
+/* A file on a volume is gone. A VPB the file system swapped out at dismount (its storage
+ * device has a new one) is freed with its last file, as Windows' IopDereferenceVpbAndFree. */
+static VOID IopDereferenceVpb(PVPB Vpb)
+{
+    KIRQL old;
+    IoAcquireVpbSpinLock(&old);
+    BOOLEAN free = --Vpb->ReferenceCount == 0 && Vpb->RealDevice->Vpb != Vpb;
+    IoReleaseVpbSpinLock(old);
+    if (free)
+        ExFreePoolWithTag(Vpb, IO_VPB_TAG);
+}
+
 static VOID IopDeleteFile(PVOID Object)
 {
     PFILE_OBJECT f = Object;
-    if (f->Flags & IOP_FO_OPENED) {
+    if (f->Flags & IOP_FO_OPENED)
         IopSimpleRequest(f, IRP_MJ_CLOSE);
-        __atomic_sub_fetch(&f->DeviceObject->ReferenceCount, 1, __ATOMIC_SEQ_CST);
-    }
     if (f->Vpb)
-        __atomic_sub_fetch(&f->Vpb->ReferenceCount, 1, __ATOMIC_SEQ_CST);
+        IopDereferenceVpb(f->Vpb);
+    if (f->Flags & IOP_FO_OPENED)
+        IopDeviceClosed(f->DeviceObject);
     ObDereferenceObject(f->DeviceObject);
 }
 
@@ -156,9 +175,18 @@ static NTSTATUS IopMountVolume(PDEVICE_OBJECT Device)
     return refusal;
 }
 
-/* PASSIVE_LEVEL. Opens \Device\Name[\path]: a create IRP to the volume's or device's stack. */
+/* Rights that need no file system: asking only for these opens the device itself. */
+#define IOP_DIRECT_DEVICE_ACCESS \
+    (SYNCHRONIZE | FILE_READ_ATTRIBUTES | READ_CONTROL | ACCESS_SYSTEM_SECURITY | WRITE_OWNER | WRITE_DAC)
+
+/* PASSIVE_LEVEL. Opens \Device\Name[\path]: a create IRP to the volume's or device's stack.
+ * On a storage device (one with a VPB) a path, or no path with rights beyond
+ * IOP_DIRECT_DEVICE_ACCESS, goes to the file system (mounting first): the latter is a volume
+ * open, with an empty FileName, as Windows' IopParseDevice decides. DirectOnly forces a
+ * direct device open (IoGetDeviceObjectPointer). */
 static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
-                        ULONG Options, ULONG Attributes, PIO_STATUS_BLOCK Iosb, PFILE_OBJECT *FileObject)
+                        ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
+                        PFILE_OBJECT *FileObject)
 {
     USHORT matched;
     IopCheckPassiveRoutine((PVOID)ZwCreateFile, NULL);
@@ -173,7 +201,8 @@ static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
     }
     PDEVICE_OBJECT dev = o;
     USHORT rest = Name->Length - matched;
-    if (dev->Vpb && rest && !(dev->Vpb->Flags & VPB_MOUNTED)) {
+    BOOLEAN onVolume = dev->Vpb && (rest || (!DirectOnly && (Access & ~IOP_DIRECT_DEVICE_ACCESS)));
+    if (onVolume && !(dev->Vpb->Flags & VPB_MOUNTED)) {
         NTSTATUS st = IopMountVolume(dev);
         if (!NT_SUCCESS(st)) {
             ObDereferenceObject(dev);
@@ -194,10 +223,14 @@ static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
     f->FileName.MaximumLength = rest + sizeof(WCHAR);
     RtlCopyMemory(f->FileName.Buffer, Name->Buffer + matched / 2, rest);
     f->FileName.Buffer[rest / 2] = 0;
-    if (dev->Vpb && (dev->Vpb->Flags & VPB_MOUNTED) && rest) {
+    KIRQL vpbIrql;
+    IoAcquireVpbSpinLock(&vpbIrql);
+    if (onVolume && (dev->Vpb->Flags & VPB_MOUNTED)) {
         f->Vpb = dev->Vpb;
-        __atomic_add_fetch(&f->Vpb->ReferenceCount, 1, __ATOMIC_SEQ_CST);
-    } else {
+        f->Vpb->ReferenceCount++;
+    }
+    IoReleaseVpbSpinLock(vpbIrql);
+    if (!f->Vpb) {
         f->Flags |= FO_DIRECT_DEVICE_OPEN;
     }
     if (Options & FILE_SYNCHRONOUS_IO_NONALERT)
@@ -246,7 +279,7 @@ NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATT
     if (EaBuffer || EaLength || !ObjectAttributes || ObjectAttributes->RootDirectory || CreateDisposition > FILE_OVERWRITE_IF)
         return STATUS_INVALID_PARAMETER;
     NTSTATUS st = IopOpen(ObjectAttributes->ObjectName, DesiredAccess, ShareAccess, CreateDisposition, CreateOptions,
-                          FileAttributes, IoStatusBlock, &f);
+                          FileAttributes, FALSE, IoStatusBlock, &f);
     if (!NT_SUCCESS(st))
         return st;
     NTSTATUS hs = ObCreateHandle(f, DesiredAccess, FileHandle);
@@ -263,8 +296,10 @@ NTSTATUS ZwOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRI
                         OpenOptions, NULL, 0);
 }
 
-/* PASSIVE_LEVEL. Opens the device (a direct device open, no mount) and returns the file,
- * referenced, and the top of the device's stack. */
+/* PASSIVE_LEVEL. Opens the device (a direct device open, no mount, whatever the access) and
+ * returns the file, referenced, and the top of the device's stack. Windows would mount a
+ * storage device here when DesiredAccess asks for data; callers in this tree use it to
+ * reach the disk itself, so it stays a direct open. */
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
                                   PDEVICE_OBJECT *DeviceObject)
 {
@@ -277,7 +312,7 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
     ObDereferenceObject(o);
     if (matched != ObjectName->Length)
         return STATUS_OBJECT_NAME_NOT_FOUND;
-    NTSTATUS st = IopOpen(ObjectName, DesiredAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, 0, &iosb, &f);
+    NTSTATUS st = IopOpen(ObjectName, DesiredAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, 0, TRUE, &iosb, &f);
     if (!NT_SUCCESS(st))
         return st;
     *FileObject = f;

@@ -88,6 +88,7 @@ static NTSTATUS IopCallVerified(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK
     UCHAR major = Sp->MajorFunction;
     CHAR location = Irp->CurrentLocation;
     BOOLEAN oplock = IopIsOplockRequest(Sp);
+    PDRIVER_OBJECT driver = DeviceObject->DriverObject;
     ULONG64 f = IopLockFrames();
     InsertHeadList(&IopFrames, &frame.Link);
     IopUnlockFrames(f);
@@ -97,7 +98,7 @@ static NTSTATUS IopCallVerified(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK
     KIRQL after = KeGetCurrentIrql();
     BOOLEAN marked = frame.Passed ? frame.Marked : (Sp->Control & SL_PENDING_RETURNED) != 0;
     BOOLEAN freeNow = IopPopFrame(&frame, status);
-    IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, major, location, marked, (PVOID)Dispatch, status);
+    IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, driver, major, location, marked, (PVOID)Dispatch, status);
     if (after != Irql)
         IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject, Irql, after,
                         DeviceObject, (PVOID)Dispatch);
@@ -139,13 +140,15 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     PIO_STACK_LOCATION sp = --Irp->Tail.Overlay.CurrentStackLocation;
     sp->DeviceObject = DeviceObject;
     Irp->IopState |= IOP_IRP_DISPATCHED;
-    PDRIVER_DISPATCH dispatch = DeviceObject->DriverObject->MajorFunction[sp->MajorFunction];
+    PDRIVER_OBJECT driver = DeviceObject->DriverObject;
+    PDRIVER_DISPATCH dispatch = driver->MajorFunction[sp->MajorFunction];
     if (verify)
         return IopCallVerified(DeviceObject, Irp, sp, dispatch, irql);
     UCHAR major = sp->MajorFunction;
     CHAR location = Irp->CurrentLocation;
     NTSTATUS status = dispatch(DeviceObject, Irp);
-    IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, major, location, status == STATUS_PENDING, (PVOID)dispatch, status);
+    IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, driver, major, location, status == STATUS_PENDING, (PVOID)dispatch,
+             status);
     return status;
 }
 

@@ -40,6 +40,20 @@ extern OBJECT_TYPE IopDeviceType, IopDriverType, IopFileType;
 #define IOP_IRP_FREE_DEFERRED 0x0004    /* IoFreeIrp while a verifier frame still watches it */
 #define IOP_IRP_POOL 0x0008             /* allocated by IoAllocateIrp */
 #define IOP_IRP_ZW_WAIT 0x0010          /* a Zw caller waits on UserEvent */
+#define IOP_IRP_TOP_LEVEL 0x0020        /* the I/O manager's own request (IopSendAndWait) */
+#define IOP_IRP_COMPLETED 0x0040        /* reached final completion: another is 0x44 */
+
+/* IRP accounting behind IoQueryIrpStatistics (io/irp.c); updated atomically. */
+typedef struct _IOP_IRP_COUNTERS {
+    volatile ULONG64 Allocated, Freed, FinalCompletions;
+    volatile ULONG64 TopLevelSent[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    volatile ULONG64 TopLevelCompleted[IRP_MJ_MAXIMUM_FUNCTION + 1];
+} IOP_IRP_COUNTERS;
+extern IOP_IRP_COUNTERS IopIrpCounters;
+#define IopCount(field) __atomic_add_fetch(&IopIrpCounters.field, 1, __ATOMIC_SEQ_CST)
+/* The major function the I/O manager put in an IRP's first (topmost) location; completion
+ * zeroes a location's parameters but leaves its major function. */
+#define IopTopMajor(Irp) (((PIO_STACK_LOCATION)((Irp) + 1))[(Irp)->StackCount - 1].MajorFunction)
 
 /* Verifier frame: one per active IoCallDriver, so a dispatch routine's pending discipline
  * can be judged after it returns even though completion zeroed its stack location. */
@@ -65,7 +79,7 @@ BOOLEAN IopIsOplockRequest(PIO_STACK_LOCATION Sp);
 PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
 
 /* ---- Trace ---- */
-VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, UCHAR Major, CHAR Location, BOOLEAN Pending,
+VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
               PVOID Routine, NTSTATUS Status);
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
@@ -74,7 +88,7 @@ VOID IoInitSystem(void);
 
 /* ---- Completion, files ---- */
 VOID IopCompleteFinal(PIRP Irp, CCHAR Boost);
-VOID IopDeviceOpened(PDEVICE_OBJECT Device, LONG Delta);
+VOID IopDeviceClosed(PDEVICE_OBJECT Device);
 PDEVICE_OBJECT IopTopOfStack(PDEVICE_OBJECT Device);
 NTSTATUS IopCheckUnloadedDriver(PDRIVER_OBJECT Driver);
 

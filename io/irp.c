@@ -4,6 +4,21 @@
 
 #define IOP_IRP_TAG ' prI'
 
+IOP_IRP_COUNTERS IopIrpCounters;
+
+/* IRQL: any. A report: counters are read one by one, not as a snapshot. */
+VOID IoQueryIrpStatistics(PIO_IRP_STATISTICS Statistics)
+{
+    Statistics->Allocated = IopIrpCounters.Allocated;
+    Statistics->Freed = IopIrpCounters.Freed;
+    Statistics->Outstanding = Statistics->Allocated - Statistics->Freed;
+    Statistics->FinalCompletions = IopIrpCounters.FinalCompletions;
+    for (ULONG i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++) {
+        Statistics->TopLevelSent[i] = IopIrpCounters.TopLevelSent[i];
+        Statistics->TopLevelCompleted[i] = IopIrpCounters.TopLevelCompleted[i];
+    }
+}
+
 /* IRQL: any. Lays out an IRP of StackSize locations in caller-provided memory. */
 VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
 {
@@ -30,6 +45,7 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     IoInitializeIrp(irp, size, StackSize);
     irp->AllocationFlags = IRP_ALLOCATED_FIXED_SIZE;
     irp->IopState = IOP_IRP_POOL;
+    IopCount(Allocated);
     return irp;
 }
 
@@ -37,6 +53,7 @@ VOID IopFreeIrpNow(PIRP Irp)
 {
     Irp->Type = 0; /* a second free or a completion of freed memory shows up as a bad type */
     ExFreePoolWithTag(Irp, IOP_IRP_TAG);
+    IopCount(Freed);
 }
 
 /* IRQL <= DISPATCH_LEVEL. Freeing an IRP a lower driver still holds is Verifier 0xC9/0x20A;

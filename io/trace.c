@@ -6,9 +6,10 @@
 static IO_TRACE_RECORD IopTraceRing[IOP_TRACE_SIZE];
 static volatile ULONG IopTraceNext;
 
-/* IRQL: any. Interrupts are held off only while the slot is claimed and filled. The IRP is
- * never read: by the time a routine returns it may be freed. */
-VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, UCHAR Major, CHAR Location, BOOLEAN Pending,
+/* IRQL: any. Interrupts are held off only while the slot is claimed and filled. Neither the
+ * IRP nor the device is read: by the time a routine returns either may be gone (a close can
+ * delete the volume device it was sent to), so the caller passes the driver it saw before. */
+VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
               PVOID Routine, NTSTATUS Status)
 {
     ULONG64 flags = __readeflags();
@@ -23,7 +24,7 @@ VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, UCHAR Major, CHAR Loc
     r->Location = Location;
     r->Irp = Irp;
     r->DeviceObject = Device;
-    r->DriverObject = Device ? Device->DriverObject : NULL;
+    r->DriverObject = Driver;
     r->Routine = Routine;
     r->Status = Status;
     if (flags & 0x200)

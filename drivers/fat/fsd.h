@@ -36,6 +36,9 @@ typedef struct _FSD_VCB {
     KEVENT Lock;                 /* synchronization event: the engine is not reentrant */
     LIST_ENTRY Fcbs;
     ULONG ReadIrps, WriteIrps;   /* our own IRPs to the disk, by pattern */
+    ULONG VolumeOpens;           /* FILE_OBJECTs that opened the volume itself (empty name) */
+    BOOLEAN Dismounted;          /* FSCTL_DISMOUNT_VOLUME done: the device goes with its last open */
+    PVPB SpareVpb;               /* given to the disk at dismount, so it can mount again */
 } FSD_VCB, *PFSD_VCB;
 
 extern PDEVICE_OBJECT FatControlDevice;
@@ -59,3 +62,14 @@ DRIVER_DISPATCH FatFsdSetInformation;
 DRIVER_DISPATCH FatFsdQueryVolumeInformation;
 DRIVER_DISPATCH FatFsdDirectoryControl;
 DRIVER_DISPATCH FatFsdFileSystemControl;
+
+/* Volume opens (a create with an empty file name) have the VCB as FsContext, as in fastfat. */
+FORCEINLINE BOOLEAN FatFsdIsVolumeOpen(PDEVICE_OBJECT VolumeDevice, PFILE_OBJECT FileObject)
+{
+    return FileObject && FileObject->FsContext == VolumeDevice->DeviceExtension;
+}
+NTSTATUS FatFsdOpenVolume(PFSD_VCB Vcb, PIRP Irp);
+NTSTATUS FatFsdCloseVolume(PFSD_VCB Vcb, PIRP Irp);
+NTSTATUS FatFsdFlushVolume(PFSD_VCB Vcb, PIRP Irp);
+BOOLEAN FatFsdCanDeleteVolume(PFSD_VCB Vcb);
+VOID FatFsdDeleteVolume(PFSD_VCB Vcb);

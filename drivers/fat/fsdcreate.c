@@ -37,7 +37,7 @@ static PFSD_FCB FatFsdpNewFcb(PFSD_VCB Vcb, PFAT_FCB File, PCUNICODE_STRING Path
     return f;
 }
 
-/* The volume-relative path of the request: "" and "\" are the root. */
+/* The volume-relative path of the request: "\" is the root ("" opens the volume). */
 static VOID FatFsdpPath(PFILE_OBJECT FileObject, PUNICODE_STRING Path)
 {
     static WCHAR root[] = L"\\";
@@ -64,6 +64,12 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     if (disposition > FILE_MAXIMUM_DISPOSITION || (wantDir && wantFile))
         return FatFsdComplete(Irp, STATUS_INVALID_PARAMETER, 0);
+    if (fo->FileName.Length == 0 && !fo->RelatedFileObject) { /* the volume itself */
+        FatFsdLock(vcb);
+        status = FatFsdOpenVolume(vcb, Irp);
+        FatFsdUnlock(vcb);
+        return FatFsdComplete(Irp, status, NT_SUCCESS(status) ? FILE_OPENED : 0);
+    }
     FatFsdpPath(fo, &path);
     FatFsdLock(vcb);
     if (!vcb->Volume) {
@@ -140,8 +146,10 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     PFSD_CCB ccb = fo->FsContext2;
     NTSTATUS status = STATUS_SUCCESS;
 
-    if (!fcb)
+    if (!fcb || FatFsdIsVolumeOpen(DeviceObject, fo)) {
+        fo->Flags |= FO_CLEANUP_COMPLETE;
         return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+    }
     FatFsdLock(vcb);
     if (ccb->DeleteOnClose)
         fcb->DeletePending = TRUE;
@@ -154,16 +162,19 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
 }
 
-/* IRQL == PASSIVE_LEVEL. */
+/* IRQL == PASSIVE_LEVEL. The last close on a dismounted volume deletes it. */
 NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PFSD_VCB vcb = DeviceObject->DeviceExtension;
     PFILE_OBJECT fo = IoGetCurrentIrpStackLocation(Irp)->FileObject;
     PFSD_FCB fcb = fo->FsContext;
     PFSD_CCB ccb = fo->FsContext2;
+    BOOLEAN last;
 
     if (!fcb)
         return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+    if (FatFsdIsVolumeOpen(DeviceObject, fo))
+        return FatFsdCloseVolume(vcb, Irp);
     FatFsdLock(vcb);
     if (ccb->Pattern.Buffer)
         ExFreePoolWithTag(ccb->Pattern.Buffer, FSD_TAG);
@@ -175,6 +186,10 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         ExFreePoolWithTag(fcb, FSD_TAG);
     }
     fo->FsContext = fo->FsContext2 = NULL;
+    last = FatFsdCanDeleteVolume(vcb);
     FatFsdUnlock(vcb);
-    return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+    FatFsdComplete(Irp, STATUS_SUCCESS, 0);
+    if (last)
+        FatFsdDeleteVolume(vcb);
+    return STATUS_SUCCESS;
 }

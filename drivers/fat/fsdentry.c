@@ -56,23 +56,38 @@ static NTSTATUS FatFsdpControlCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
 }
 
+/* What a volume handle (FsContext is the VCB, not a file) may do besides cleanup, close and
+ * file-system control: query the volume and flush it. Raw sector I/O through a volume handle
+ * (Windows' DASD access) is not offered. */
+static NTSTATUS FatFsdpNotOnVolume(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    return FatFsdComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+}
+static NTSTATUS FatFsdpFlushOnVolume(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    return FatFsdFlushVolume(DeviceObject->DeviceExtension, Irp);
+}
+
 /* Requests on the control device other than mount and open/close are not for it. */
-static NTSTATUS FatFsdpRoute(PDEVICE_OBJECT DeviceObject, PIRP Irp, PDRIVER_DISPATCH Volume)
+static NTSTATUS FatFsdpRoute(PDEVICE_OBJECT DeviceObject, PIRP Irp, PDRIVER_DISPATCH File, PDRIVER_DISPATCH Volume)
 {
     if (DeviceObject == FatControlDevice)
         return FatFsdComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-    return Volume(DeviceObject, Irp);
+    if (FatFsdIsVolumeOpen(DeviceObject, IoGetCurrentIrpStackLocation(Irp)->FileObject))
+        return Volume(DeviceObject, Irp);
+    return File(DeviceObject, Irp);
 }
 
-#define FSD_ROUTE(name, target) \
-    static NTSTATUS name(PDEVICE_OBJECT D, PIRP I) { return FatFsdpRoute(D, I, target); }
-FSD_ROUTE(FatFsdpRead, FatFsdRead)
-FSD_ROUTE(FatFsdpWrite, FatFsdWrite)
-FSD_ROUTE(FatFsdpFlush, FatFsdFlush)
-FSD_ROUTE(FatFsdpQueryInfo, FatFsdQueryInformation)
-FSD_ROUTE(FatFsdpSetInfo, FatFsdSetInformation)
-FSD_ROUTE(FatFsdpQueryVolume, FatFsdQueryVolumeInformation)
-FSD_ROUTE(FatFsdpDirectory, FatFsdDirectoryControl)
+#define FSD_ROUTE(name, file, volume) \
+    static NTSTATUS name(PDEVICE_OBJECT D, PIRP I) { return FatFsdpRoute(D, I, file, volume); }
+FSD_ROUTE(FatFsdpRead, FatFsdRead, FatFsdpNotOnVolume)
+FSD_ROUTE(FatFsdpWrite, FatFsdWrite, FatFsdpNotOnVolume)
+FSD_ROUTE(FatFsdpFlush, FatFsdFlush, FatFsdpFlushOnVolume)
+FSD_ROUTE(FatFsdpQueryInfo, FatFsdQueryInformation, FatFsdpNotOnVolume)
+FSD_ROUTE(FatFsdpSetInfo, FatFsdSetInformation, FatFsdpNotOnVolume)
+FSD_ROUTE(FatFsdpQueryVolume, FatFsdQueryVolumeInformation, FatFsdQueryVolumeInformation)
+FSD_ROUTE(FatFsdpDirectory, FatFsdDirectoryControl, FatFsdpNotOnVolume)
 
 static NTSTATUS FatFsdpCreate(PDEVICE_OBJECT D, PIRP I)
 {

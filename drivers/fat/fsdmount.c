@@ -1,6 +1,6 @@
 /* drivers/fat/fsdmount.c - file-system control: mounting a volume (a volume device over the
- * disk, wired to its VPB), dismount, and oplock requests, which are granted at once and
- * never pended. */
+ * disk, wired to its VPB), dismount (the disk gets a fresh VPB), and oplock requests, which
+ * are granted at once and never pended. */
 #include "fsd.h"
 
 /* IRQL == PASSIVE_LEVEL. Anything the engine refuses is refused with its status: a disk that
@@ -39,9 +39,14 @@ static NTSTATUS FatFsdpMount(PIRP Irp)
     KeInitializeEvent(&vcb->Lock, SynchronizationEvent, TRUE);
     InitializeListHead(&vcb->Fcbs);
     vdo->StackSize = (CCHAR)(target->StackSize + 1);
-
-    status = FatMountVolume(FatFsdDiskIo, vcb, (ULONG64)length.Length.QuadPart, &vcb->Volume);
+    /* Allocated now so that dismount cannot fail for want of memory (fastfat's SwapVpb). The
+     * I/O manager frees it with the disk, hence its tag. */
+    vcb->SpareVpb = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(VPB), IO_VPB_TAG);
+    status = vcb->SpareVpb ? FatMountVolume(FatFsdDiskIo, vcb, (ULONG64)length.Length.QuadPart, &vcb->Volume)
+                           : STATUS_INSUFFICIENT_RESOURCES;
     if (!NT_SUCCESS(status)) {
+        if (vcb->SpareVpb)
+            ExFreePoolWithTag(vcb->SpareVpb, IO_VPB_TAG);
         IoDeleteDevice(vdo);
         return FatFsdComplete(Irp, status, 0);
     }
@@ -61,13 +66,36 @@ static NTSTATUS FatFsdpMount(PIRP Irp)
     return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
 }
 
-/* IRQL == PASSIVE_LEVEL. Flushes and frees the volume; open files must be closed. */
+/* IRQL == PASSIVE_LEVEL, VCB lock held. The disk gets the spare VPB, not mounted, so the
+ * next open mounts it afresh; the old VPB stays with this volume device and the files still
+ * open on it (the volume handles), and the I/O manager frees it with the last of them. */
+static VOID FatFsdpSwapVpb(PFSD_VCB Vcb)
+{
+    PVPB old = Vcb->Vpb, fresh = Vcb->SpareVpb;
+    KIRQL irql;
+    Vcb->SpareVpb = NULL;
+    fresh->Type = IO_TYPE_VPB;
+    fresh->Size = sizeof(VPB);
+    fresh->RealDevice = old->RealDevice;
+    IoAcquireVpbSpinLock(&irql);
+    old->RealDevice->Vpb = fresh;
+    old->Flags &= ~VPB_MOUNTED;
+    IoReleaseVpbSpinLock(irql);
+}
+
+/* IRQL == PASSIVE_LEVEL. Only on a volume handle (else STATUS_INVALID_PARAMETER, as fastfat).
+ * Flushes and frees the engine volume and gives the disk back for mounting; the volume
+ * device goes when its last open closes (FatFsdCloseVolume). Windows would also invalidate
+ * files still open on the volume; here dismount is refused with STATUS_ACCESS_DENIED while
+ * any file other than a volume open is open (close them first). */
 static NTSTATUS FatFsdpDismount(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PFSD_VCB vcb = DeviceObject->DeviceExtension;
     NTSTATUS status;
+    if (!FatFsdIsVolumeOpen(DeviceObject, IoGetCurrentIrpStackLocation(Irp)->FileObject))
+        return FatFsdComplete(Irp, STATUS_INVALID_PARAMETER, 0);
     FatFsdLock(vcb);
-    if (!vcb->Volume) {
+    if (vcb->Dismounted) {
         FatFsdUnlock(vcb);
         return FatFsdComplete(Irp, STATUS_VOLUME_DISMOUNTED, 0);
     }
@@ -77,8 +105,10 @@ static NTSTATUS FatFsdpDismount(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
     status = FatDismountVolume(vcb->Volume);
     vcb->Volume = NULL;
-    vcb->Vpb->Flags &= ~VPB_MOUNTED;
+    vcb->Dismounted = TRUE;
+    FatFsdpSwapVpb(vcb);
     FatFsdUnlock(vcb);
+    DbgPrint("FAT: volume dismounted (0x%08x); the device goes with its last open\n", (ULONG)status);
     return FatFsdComplete(Irp, status, 0);
 }
 

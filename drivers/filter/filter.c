@@ -1,5 +1,6 @@
-/* drivers/filter/filter.c - DriverEntry of the legacy filter: a control device, the
- * dispatch table, and attachment to every file system that registers (then to its volumes). */
+/* drivers/filter/filter.c - DriverEntry of the legacy filter: the dispatch table, attachment
+ * to every file system that registers (then to its volumes), and detaching from a volume
+ * the file system deletes. */
 #include "filter.h"
 
 PDRIVER_OBJECT FltDriverObject;
@@ -28,6 +29,23 @@ NTSTATUS FltAttachToDevice(PDEVICE_OBJECT Target, BOOLEAN IsVolume, PDEVICE_OBJE
     return STATUS_SUCCESS;
 }
 
+/* FAST_IO_DETACH_DEVICE, IRQL == PASSIVE_LEVEL. The I/O manager is deleting TargetDevice (a
+ * volume the file system dismounted) and SourceDevice, ours, sits on it: detach and delete
+ * ours, or the deleted volume device would stay referenced by the attachment. */
+static VOID FltpFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
+{
+    PFILTER_EXTENSION ext = SourceDevice->DeviceExtension;
+    if (ext->IsVolume)
+        FltpCount(&FltpStatsBlock()->VolumesDetached);
+    IoDetachDevice(TargetDevice);
+    IoDeleteDevice(SourceDevice);
+}
+
+static FAST_IO_DISPATCH FltpFastIoDispatch = {
+    .SizeOfFastIoDispatch = sizeof(FAST_IO_DISPATCH),
+    .FastIoDetachDevice = FltpFastIoDetachDevice,
+};
+
 /* Called by the I/O manager when a file system registers its control device. */
 static VOID FltpFsNotification(PDEVICE_OBJECT DeviceObject, BOOLEAN FsActive)
 {
@@ -41,6 +59,7 @@ NTSTATUS FltDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
 {
     UNREFERENCED_PARAMETER(RegistryPath);
     FltDriverObject = DriverObject;
+    DriverObject->FastIoDispatch = &FltpFastIoDispatch;
     for (ULONG i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
         DriverObject->MajorFunction[i] = FltPassThrough;
     DriverObject->MajorFunction[IRP_MJ_CREATE] = FltCreate;

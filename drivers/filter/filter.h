@@ -18,6 +18,7 @@ typedef struct _FILTER_STATS {
     ULONG64 Posted;              /* case 2: completion posted the IRP to a worker */
     ULONG64 PostedFinishedAtPassive;
     ULONG64 VolumesAttached;
+    ULONG64 VolumesDetached;     /* FastIoDetachDevice: the volume below was deleted */
 } FILTER_STATS, *PFILTER_STATS;
 
 typedef struct _FILTER_EXTENSION {

@@ -70,6 +70,7 @@ VOID FltDumpStats(void)
              s.CompletionsAtIrql[1], s.CompletionsAtIrql[2]);
     DbgPrint("  bytes read %llu, written %llu; PendingReturned seen %llu; failures %llu\n", s.BytesRead,
              s.BytesWritten, s.PendingReturned, s.Failures);
-    DbgPrint("  creates waited on an event %llu; posted to a worker %llu (finished at PASSIVE %llu); volumes %llu\n",
-             s.CreateWaits, s.Posted, s.PostedFinishedAtPassive, s.VolumesAttached);
+    DbgPrint("  creates waited on an event %llu; posted to a worker %llu (finished at PASSIVE %llu); volumes "
+             "attached %llu, detached %llu\n",
+             s.CreateWaits, s.Posted, s.PostedFinishedAtPassive, s.VolumesAttached, s.VolumesDetached);
 }

@@ -641,6 +641,11 @@ typedef struct _FILE_NAMES_INFORMATION {
 #define FILE_APPEND_DATA 0x0004
 #define DELETE 0x00010000
 #define SYNCHRONIZE 0x00100000
+#define FILE_READ_ATTRIBUTES 0x0080
+#define READ_CONTROL 0x00020000
+#define WRITE_DAC 0x00040000
+#define WRITE_OWNER 0x00080000
+#define ACCESS_SYSTEM_SECURITY 0x01000000
 #define GENERIC_READ 0x80000000
 #define GENERIC_WRITE 0x40000000
 #define GENERIC_ALL 0x10000000
@@ -675,6 +680,47 @@ VOID IoUnregisterFileSystem(PDEVICE_OBJECT DeviceObject);
 NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE InitializationFunction);
 NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject);
 PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject);
+
+/* The fast-I/O table a file system or legacy filter points DriverObject->FastIoDispatch at.
+ * Only FastIoDetachDevice is called here: by IoDeleteDevice, once the deleted device has no
+ * opens left, for the driver whose device is attached to it (SourceDevice = that attached
+ * device, TargetDevice = the one being deleted); the routine detaches and deletes its own
+ * device. The other entries are kept so offsets match Windows; they are never called. */
+typedef VOID FAST_IO_DETACH_DEVICE(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
+typedef FAST_IO_DETACH_DEVICE *PFAST_IO_DETACH_DEVICE;
+typedef struct _FAST_IO_DISPATCH {
+    ULONG SizeOfFastIoDispatch;
+    PVOID FastIoCheckIfPossible, FastIoRead, FastIoWrite, FastIoQueryBasicInfo, FastIoQueryStandardInfo;
+    PVOID FastIoLock, FastIoUnlockSingle, FastIoUnlockAll, FastIoUnlockAllByKey, FastIoDeviceControl;
+    PVOID AcquireFileForNtCreateSection, ReleaseFileForNtCreateSection;
+    PFAST_IO_DETACH_DEVICE FastIoDetachDevice;
+} FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
+
+/* DEVOBJ_EXTENSION ExtensionFlags. */
+#define DOE_DELETE_PENDING 0x00000004
+
+/* The pool tag the I/O manager frees a storage device's VPB with (IoDeleteDevice, and a
+ * swapped-out VPB when its last file goes). A file system that swaps in a fresh VPB at
+ * dismount allocates it with this tag, since the I/O manager will free it. */
+#define IO_VPB_TAG 'bpVI'
+
+/* IRP accounting (IRQLab): pool IRPs allocated and freed, final completions (the walk reached
+ * the top; a completion routine that returned STATUS_MORE_PROCESSING_REQUIRED does not count
+ * until its owner completes the IRP again), and for the I/O manager's own requests (Zw*,
+ * cleanup, close, mount) how many were sent and finally completed, per major function.
+ * IRQL: any. */
+typedef struct _IO_IRP_STATISTICS {
+    ULONG64 Allocated, Freed, Outstanding;
+    ULONG64 FinalCompletions;
+    ULONG64 TopLevelSent[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    ULONG64 TopLevelCompleted[IRP_MJ_MAXIMUM_FUNCTION + 1];
+} IO_IRP_STATISTICS, *PIO_IRP_STATISTICS;
+VOID IoQueryIrpStatistics(PIO_IRP_STATISTICS Statistics);
+
+/* The VPB spin lock (ntifs): guards VPB flags, reference counts and a storage device's Vpb
+ * pointer, which a file system swaps at dismount. IRQL <= DISPATCH_LEVEL. */
+VOID IoAcquireVpbSpinLock(PKIRQL Irql);
+VOID IoReleaseVpbSpinLock(KIRQL Irql);
 
 /* ---- IRPs ---- */
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);                /* <= DISPATCH_LEVEL */
