@@ -35,12 +35,16 @@ typedef struct _FSD_VCB {
     PFAT_VOLUME Volume;
     KEVENT Lock;                 /* synchronization event: the engine is not reentrant */
     LIST_ENTRY Fcbs;
+    ULONG SectorSize;            /* the volume's, learned on the first asynchronous read */
+    ULONG AsyncReads;            /* user reads completed from the disk's completion */
     ULONG ReadIrps, WriteIrps;   /* our own IRPs to the disk, by pattern */
 } FSD_VCB, *PFSD_VCB;
 
 extern PDEVICE_OBJECT FatControlDevice;
 extern volatile ULONG64 FatFsdDiskCompletionIrql[3];
 
+VOID FatFsdNoteDiskCompletion(void);
+BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
 VOID FatFsdLock(PFSD_VCB Vcb);
 VOID FatFsdUnlock(PFSD_VCB Vcb);

@@ -5,6 +5,7 @@
 #include "../../drivers/filter/filter.h"
 #include "../../drivers/fat/fsd.h"
 #include "../../drivers/ramdisk/ramdisk.h"
+#include "../../kernel/ke/ki.h"
 
 static NTSTATUS FsStackDiskStats(PRAMDISK_STATS Stats)
 {
@@ -90,4 +91,75 @@ KTEST(fsstack, filter_is_attached_above_the_volume)
     FltGetStats(&f);
     KT_ASSERT(f.Requests[IRP_MJ_CREATE] >= 1); /* creates pass the filter (case 1 path) */
     KT_ASSERT(f.Completions[IRP_MJ_CREATE] >= 1);
+}
+
+/* Counts trace records from Sequence on: completion routines of Driver (or, with Driver NULL,
+ * the routine named Routine) for IRP_MJ_READ, at each IRQL bucket. */
+static VOID FsStackTraceIrqls(ULONG Sequence, PDRIVER_OBJECT Driver, PCSTR Routine, ULONG Counts[3])
+{
+    static IO_TRACE_RECORD recs[512];
+    ULONG n = IoQueryIrpTrace(NULL, Sequence, recs, ARRAYSIZE(recs));
+    Counts[0] = Counts[1] = Counts[2] = 0;
+    for (ULONG i = 0; i < n; i++) {
+        ULONG64 off;
+        PCSTR sym = KiLookupSymbol((ULONG64)recs[i].Routine, &off);
+        if (recs[i].Kind != IO_TRACE_COMPLETION || recs[i].MajorFunction != IRP_MJ_READ)
+            continue;
+        if (Driver ? recs[i].DriverObject == Driver : (sym && off == 0 && RtlEqualMemory(sym, Routine, strlen(Routine) + 1)))
+            Counts[recs[i].Irql >= DISPATCH_LEVEL ? 2 : recs[i].Irql]++;
+    }
+}
+
+/* Four reads: aligned, inside one sector, head + middle + tail, and one clipped at end of file.
+ * Each must come back byte-exact with every layer's completion routine at the expected IRQL. */
+static VOID FsStackReads(KIRQL Expected, PULONG Filter, PULONG Fat)
+{
+    static UCHAR pattern[9000], back[5001]; /* one guard byte past the longest read */
+    static const ULONG at[4] = { 0, 700, 10, 8190 }, len[4] = { 4096, 100, 5000, 2000 };
+    HANDLE h;
+    ULONG done, got = 0, counts[3];
+    FsPattern(pattern, sizeof(pattern), 11);
+    if (!NT_SUCCESS(FsWriteFile(L"\\READS.BIN", pattern, sizeof(pattern))) ||
+        !NT_SUCCESS(FsOpen(L"\\READS.BIN", FILE_OPEN, 0, &h, NULL)))
+        return;
+    FltResetStats();
+    ULONG seq = IoGetIrpTraceSequence();
+    for (ULONG i = 0; i < 4; i++) {
+        ULONG want = at[i] + len[i] > sizeof(pattern) ? sizeof(pattern) - at[i] : len[i];
+        RtlFillMemory(back, sizeof(back), 0xEE);
+        if (NT_SUCCESS(FsReadAt(h, at[i], back, len[i], &done)) && done == want &&
+            RtlEqualMemory(back, pattern + at[i], want) && back[want] == 0xEE)
+            got++;
+    }
+    ZwClose(h);
+    FsStackTraceIrqls(seq, FltDriverObject, NULL, counts);
+    *Filter = counts[Expected == DISPATCH_LEVEL ? 2 : 0] == 4 && counts[Expected == DISPATCH_LEVEL ? 0 : 2] == 0 ? got : 0;
+    FsStackTraceIrqls(seq, NULL, "FatFsdpPieceDone", counts);
+    *Fat = counts[Expected == DISPATCH_LEVEL ? 0 : 2] == 0 ? counts[Expected == DISPATCH_LEVEL ? 2 : 0] : 0;
+}
+
+KTEST(fsstack, every_layer_completes_reads_at_dispatch_with_the_async_disk)
+{
+    FILTER_STATS f;
+    ULONG filter, fat;
+    FsStackReads(DISPATCH_LEVEL, &filter, &fat);
+    KT_EQ(filter, 4);       /* four byte-exact reads, the filter's routine at DISPATCH for each */
+    KT_ASSERT(fat >= 5);    /* FAT's per-piece routines: the third read has three pieces */
+    FltGetStats(&f);
+    KT_EQ(f.Completions[IRP_MJ_READ], 4);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 4);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 0);
+    KT_EQ(f.PendingReturned, 4); /* FAT pended each one; the filter saw it and propagated it */
+}
+
+KTEST_EX(fsstack, every_layer_completes_reads_at_passive_with_the_sync_disk, 0, "ramdisk.sync")
+{
+    FILTER_STATS f;
+    ULONG filter, fat;
+    FsStackReads(PASSIVE_LEVEL, &filter, &fat);
+    KT_EQ(filter, 4);
+    KT_ASSERT(fat >= 5);
+    FltGetStats(&f);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 4);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
 }
