@@ -37,15 +37,19 @@ static NTSTATUS FatFsdpReadWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN 
         status = STATUS_INVALID_PARAMETER;
     else if (fcb->Deleted)
         status = STATUS_FILE_DELETED;
-    else if (Write)
+    else if (Write) {
+        FatFsdInvalidateCache(fcb);
         status = FatWriteFile(fcb->File, (ULONG64)offset, buffer, length, &done);
+    } else if (!(Irp->Flags & IRP_NOCACHE) && FatFsdReadCached(fcb, offset, buffer, length, &done))
+        status = STATUS_SUCCESS;
     else if (FatFsdReadAsync(vcb, Irp, fcb, offset, length)) {
         /* Pending: the lock now belongs to the read and is released by its last disk
          * completion; only the critical region is this thread's to leave. */
         KeLeaveCriticalRegion();
         return STATUS_PENDING;
-    } else
+    } else {
         status = FatReadFile(fcb->File, (ULONG64)offset, buffer, length, &done);
+    }
     if (NT_SUCCESS(status))
         fo->CurrentByteOffset.QuadPart = offset + done;
     FatFsdUnlock(vcb);

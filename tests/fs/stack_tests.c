@@ -110,8 +110,8 @@ static VOID FsStackTraceIrqls(ULONG Sequence, PDRIVER_OBJECT Driver, PCSTR Routi
     }
 }
 
-/* Four reads: aligned, inside one sector, head + middle + tail, and one clipped at end of file.
- * Each must come back byte-exact with every layer's completion routine at the expected IRQL. */
+/* Four non-cached reads (no read-ahead): aligned, inside one sector, head + middle + tail, and
+ * one clipped at end of file. Each must come back byte-exact with every layer's completion routine at the expected IRQL. */
 static VOID FsStackReads(KIRQL Expected, PULONG Filter, PULONG Fat)
 {
     static UCHAR pattern[9000], back[5001]; /* one guard byte past the longest read */
@@ -120,7 +120,7 @@ static VOID FsStackReads(KIRQL Expected, PULONG Filter, PULONG Fat)
     ULONG done, got = 0, counts[3];
     FsPattern(pattern, sizeof(pattern), 11);
     if (!NT_SUCCESS(FsWriteFile(L"\\READS.BIN", pattern, sizeof(pattern))) ||
-        !NT_SUCCESS(FsOpen(L"\\READS.BIN", FILE_OPEN, 0, &h, NULL)))
+        !NT_SUCCESS(FsOpen(L"\\READS.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL)))
         return;
     FltResetStats();
     ULONG seq = IoGetIrpTraceSequence();
@@ -162,4 +162,48 @@ KTEST_EX(fsstack, every_layer_completes_reads_at_passive_with_the_sync_disk, 0, 
     FltGetStats(&f);
     KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 4);
     KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
+}
+
+/* Sequential 4 KiB reads are served from FAT's 64 KiB read-ahead window: few disk reads, each
+ * user read completed synchronously at PASSIVE_LEVEL; a write invalidates the window; a random
+ * read bypasses it and completes from the disk's DPC again. */
+KTEST(fsstack, sequential_small_reads_use_the_read_ahead_window)
+{
+    static UCHAR pattern[200 * 1024], back[4096];
+    RAMDISK_STATS before, after;
+    FILTER_STATS f;
+    HANDLE h;
+    ULONG done, good = 0, n = 0;
+    FsPattern(pattern, sizeof(pattern), 21);
+    KT_STATUS(FsWriteFile(L"\\SEQ.BIN", pattern, sizeof(pattern)), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\SEQ.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsStackDiskStats(&before), STATUS_SUCCESS);
+    FltResetStats();
+    for (ULONG off = 0; off < sizeof(pattern); off += sizeof(back), n++)
+        if (NT_SUCCESS(FsReadAt(h, off, back, sizeof(back), &done)) && done == sizeof(back) &&
+            RtlEqualMemory(back, pattern + off, sizeof(back)))
+            good++;
+    KT_STATUS(FsStackDiskStats(&after), STATUS_SUCCESS);
+    FltGetStats(&f);
+    KT_EQ(good, n);
+    KT_EQ(n, 50);
+    KT_ASSERT(after.Reads - before.Reads >= 4);  /* four windows: 64 + 64 + 64 + 8 KiB */
+    KT_ASSERT(after.Reads - before.Reads <= 8);  /* not one per request (fragments may split a window) */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 50);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
+
+    /* overwrite bytes inside the current window: the next read must see them */
+    RtlFillMemory(back, sizeof(back), 0x5A);
+    KT_STATUS(FsWriteAt(h, 196 * 1024, back, 100, &done), STATUS_SUCCESS);
+    RtlZeroMemory(back, sizeof(back));
+    KT_STATUS(FsReadAt(h, 196 * 1024, back, 200, &done), STATUS_SUCCESS);
+    KT_ASSERT(back[0] == 0x5A && back[99] == 0x5A && back[100] == pattern[196 * 1024 + 100]);
+
+    /* a random read: no window, so it goes down as associated IRPs again */
+    FltResetStats();
+    KT_STATUS(FsReadAt(h, 10 * 1024 + 3, back, 300, &done), STATUS_SUCCESS);
+    KT_ASSERT(RtlEqualMemory(back, pattern + 10 * 1024 + 3, 300));
+    FltGetStats(&f);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 1);
+    ZwClose(h);
 }
