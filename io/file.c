@@ -235,6 +235,10 @@ static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
     }
     if (Options & FILE_SYNCHRONOUS_IO_NONALERT)
         f->Flags |= FO_SYNCHRONOUS_IO;
+    if (Options & FILE_NO_INTERMEDIATE_BUFFERING)
+        f->Flags |= FO_NO_INTERMEDIATE_BUFFERING;
+    if (Options & FILE_SEQUENTIAL_ONLY)
+        f->Flags |= FO_SEQUENTIAL_ONLY;
     f->ReadAccess = (Access & (FILE_READ_DATA | GENERIC_READ | GENERIC_ALL)) != 0;
     f->WriteAccess = (Access & (FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL)) != 0;
     f->DeleteAccess = (Access & DELETE) != 0;
@@ -353,6 +357,8 @@ static NTSTATUS IopReadWrite(UCHAR Major, HANDLE FileHandle, HANDLE Event, PIO_A
     else
         sp->Parameters.Read.ByteOffset = *ByteOffset;
     irp->Flags |= Major == IRP_MJ_READ ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
+    if (f->Flags & FO_NO_INTERMEDIATE_BUFFERING) /* the caller asked for no file-system caching */
+        irp->Flags |= IRP_NOCACHE;
     st = IopSendAndWait(target, irp, f, IoStatusBlock);
     ObDereferenceObject(f);
     return st;

@@ -74,6 +74,27 @@ VOID IoFreeMdl(PMDL Mdl)
     ExFreePoolWithTag(Mdl, IOP_MDL_TAG);
 }
 
+/* IRQL <= DISPATCH_LEVEL. TargetMdl (from IoAllocateMdl for VirtualAddress/Length) describes
+ * part of SourceMdl's buffer, which must already be locked; its frames are copied, not looked
+ * up again, and it inherits a system mapping. It is never locked itself, so freeing it needs no
+ * unlock; the source must stay locked until the partial MDL is done with. */
+VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress, ULONG Length)
+{
+    ULONG_PTR base = (ULONG_PTR)MmGetMdlVirtualAddress(SourceMdl), va = (ULONG_PTR)VirtualAddress;
+    if (!Length)
+        Length = (ULONG)(SourceMdl->ByteCount - (va - base));
+    if (va < base || va + Length > base + SourceMdl->ByteCount)
+        KeBugCheckEx(0x40 /* TARGET_MDL_TOO_SMALL */, (ULONG_PTR)SourceMdl, (ULONG_PTR)TargetMdl, va, Length);
+    IopInitializeMdl(TargetMdl, VirtualAddress, Length);
+    ULONG first = (ULONG)(((va & ~(ULONG_PTR)(PAGE_SIZE - 1)) - (ULONG_PTR)SourceMdl->StartVa) >> PAGE_SHIFT);
+    ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(VirtualAddress, Length);
+    for (ULONG i = 0; i < pages; i++)
+        MmGetMdlPfnArray(TargetMdl)[i] = MmGetMdlPfnArray(SourceMdl)[first + i];
+    TargetMdl->MdlFlags = MDL_PARTIAL | (SourceMdl->MdlFlags & (MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA));
+    if (TargetMdl->MdlFlags & (MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA))
+        TargetMdl->MappedSystemVa = (PUCHAR)SourceMdl->MappedSystemVa + (va - base);
+}
+
 static BOOLEAN IopFillPfns(PMDL Mdl)
 {
     PPFN_NUMBER pfn = MmGetMdlPfnArray(Mdl);

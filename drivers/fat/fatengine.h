@@ -123,6 +123,20 @@ VOID FatCloseFile(PFAT_FCB Fcb);
 /* Read up to Length bytes at Offset; short at end of file. Offset >= size gives
  * STATUS_END_OF_FILE, Length 0 gives STATUS_SUCCESS with nothing read. */
 NTSTATUS FatReadFile(PFAT_FCB Fcb, ULONG64 Offset, PVOID Buffer, ULONG Length, PULONG BytesRead);
+/* One stretch of a file's data on the media. */
+typedef struct _FAT_RUN {
+    ULONG64 DiskOffset;         /* bytes from the start of the media */
+    ULONG Length;               /* bytes */
+} FAT_RUN, *PFAT_RUN;
+
+/* Where bytes [Offset, Offset+Length) of a file lie on the media, physically contiguous
+ * clusters merged into one run, so a driver can move file data with its own disk requests.
+ * Length is clipped at end of file (*Mapped is what was mapped); Offset >= size gives
+ * STATUS_END_OF_FILE. More than MaxRuns runs gives STATUS_BUFFER_OVERFLOW. Runs start and end
+ * wherever the byte range does, not on sector boundaries. The map is stale after any call that
+ * changes the file's size or chain, so callers hold their volume lock until the transfer ends. */
+NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Runs, ULONG MaxRuns,
+                         PULONG RunCount, PULONG Mapped);
 /* Write at Offset, growing the file as needed; a gap between the old end and Offset reads
  * back as zeros. All-or-nothing for allocation: STATUS_DISK_FULL changes nothing. Files are
  * capped at 4 GiB - 1 (STATUS_DISK_FULL beyond). */

@@ -140,6 +140,48 @@ NTSTATUS FatReadFile(PFAT_FCB Fcb, ULONG64 Offset, PVOID Buffer, ULONG Length, P
     return Status;
 }
 
+NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Runs, ULONG MaxRuns,
+                         PULONG RunCount, PULONG Mapped)
+{
+    PFAT_VOLUME Vol = Fcb->Volume;
+    ULONG Bpc = Vol->BytesPerCluster, N = 0, Done = 0;
+    NTSTATUS Status = FatpCheckFile(Fcb);
+
+    *RunCount = 0;
+    *Mapped = 0;
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Offset >= Fcb->FileSize)
+        return Length ? STATUS_END_OF_FILE : STATUS_SUCCESS;
+    if (Length > Fcb->FileSize - Offset)
+        Length = (ULONG)(Fcb->FileSize - Offset);
+    while (Done < Length) {
+        ULONG At = (ULONG)Offset + Done, Cluster, InCluster = At % Bpc;
+        ULONG Chunk = Bpc - InCluster < Length - Done ? Bpc - InCluster : Length - Done;
+        Status = FatSeekCluster(Vol, Fcb->FirstCluster, At / Bpc, &Fcb->Cursor, &Cluster);
+        if (Status == STATUS_END_OF_FILE)
+            Status = STATUS_DISK_CORRUPT_ERROR;
+        if (!NT_SUCCESS(Status))
+            return Status;
+        ULONG64 Disk = FatClusterOffset(Vol, Cluster) + InCluster;
+        if (Disk > Vol->DiskLength || Chunk > Vol->DiskLength - Disk)
+            return STATUS_DISK_CORRUPT_ERROR;
+        if (N && Runs[N - 1].DiskOffset + Runs[N - 1].Length == Disk) {
+            Runs[N - 1].Length += Chunk;   /* physically contiguous with the previous piece */
+        } else {
+            if (N == MaxRuns)
+                return STATUS_BUFFER_OVERFLOW;
+            Runs[N].DiskOffset = Disk;
+            Runs[N].Length = Chunk;
+            N++;
+        }
+        Done += Chunk;
+    }
+    *RunCount = N;
+    *Mapped = Length;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
                       PULONG BytesWritten)
 {

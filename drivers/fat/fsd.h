@@ -14,6 +14,11 @@ typedef struct _FSD_FCB {
     UNICODE_STRING Path;    /* pool copy, volume-relative, e.g. \DOCS\A.TXT */
     ULONG OpenCount;        /* FILE_OBJECTs not yet closed */
     ULONG HandleCount;      /* FILE_OBJECTs not yet cleaned up */
+    PUCHAR RaBuffer;        /* read-ahead window (fsdcache.c), nonpaged, allocated on first use */
+    ULONG64 RaOffset;       /* file offset of its first byte */
+    ULONG RaValid;          /* bytes valid in it; 0 = empty */
+    ULONG64 NextRead;       /* where a sequential read would start */
+    ULONG RaFills, RaHits;
     BOOLEAN DeletePending;
     BOOLEAN Deleted;
     BOOLEAN IsDirectory;
@@ -35,6 +40,8 @@ typedef struct _FSD_VCB {
     PFAT_VOLUME Volume;
     KEVENT Lock;                 /* synchronization event: the engine is not reentrant */
     LIST_ENTRY Fcbs;
+    ULONG SectorSize;            /* the volume's, learned on the first asynchronous read */
+    ULONG AsyncReads;            /* user reads completed from the disk's completion */
     ULONG ReadIrps, WriteIrps;   /* our own IRPs to the disk, by pattern */
     ULONG VolumeOpens;           /* FILE_OBJECTs that opened the volume itself (empty name) */
     BOOLEAN Dismounted;          /* FSCTL_DISMOUNT_VOLUME done: the device goes with its last open */
@@ -44,6 +51,11 @@ typedef struct _FSD_VCB {
 extern PDEVICE_OBJECT FatControlDevice;
 extern volatile ULONG64 FatFsdDiskCompletionIrql[3];
 
+VOID FatFsdNoteDiskCompletion(void);
+BOOLEAN FatFsdReadCached(PFSD_FCB Fcb, LONGLONG Offset, PVOID Buffer, ULONG Length, PULONG Done);
+VOID FatFsdInvalidateCache(PFSD_FCB Fcb);
+VOID FatFsdFreeCache(PFSD_FCB Fcb);
+BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
 VOID FatFsdLock(PFSD_VCB Vcb);
 VOID FatFsdUnlock(PFSD_VCB Vcb);

@@ -110,6 +110,7 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         status = STATUS_FILE_IS_A_DIRECTORY;
     else if (info == FILE_OPENED && (disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF ||
                                      disposition == FILE_SUPERSEDE)) {
+        FatFsdInvalidateCache(fcb);
         status = fcb->IsDirectory ? STATUS_FILE_IS_A_DIRECTORY : FatSetEndOfFile(fcb->File, 0);
         info = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
     }
@@ -129,6 +130,7 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (!NT_SUCCESS(status) && fcb->OpenCount == 0) { /* nobody else holds it: undo */
         RemoveEntryList(&fcb->Link);
         FatCloseFile(fcb->File);
+        FatFsdFreeCache(fcb);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
     }
@@ -182,6 +184,7 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (--fcb->OpenCount == 0) {
         RemoveEntryList(&fcb->Link);
         FatCloseFile(fcb->File);
+        FatFsdFreeCache(fcb);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
     }

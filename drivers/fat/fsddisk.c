@@ -6,7 +6,8 @@
 /* IRQL each of our disk completion routines ran at: PASSIVE, APC, DISPATCH. Tests read it. */
 volatile ULONG64 FatFsdDiskCompletionIrql[3];
 
-static VOID FatFsdpNoteIrql(void)
+/* IRQL <= DISPATCH_LEVEL. Every completion routine of ours on a disk IRP calls this. */
+VOID FatFsdNoteDiskCompletion(void)
 {
     KIRQL irql = KeGetCurrentIrql();
     __atomic_add_fetch(&FatFsdDiskCompletionIrql[irql >= DISPATCH_LEVEL ? 2 : irql], 1, __ATOMIC_RELAXED);
@@ -24,7 +25,7 @@ static NTSTATUS FatFsdpReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
 {
     PFSD_DISK_WAIT wait = Context;
     UNREFERENCED_PARAMETER(DeviceObject);
-    FatFsdpNoteIrql();
+    FatFsdNoteDiskCompletion();
     wait->Iosb = Irp->IoStatus;
     if (Irp->MdlAddress) { /* the builder locked the buffer's pages: unlock before freeing */
         if (Irp->MdlAddress->MdlFlags & MDL_PAGES_LOCKED)
@@ -42,7 +43,7 @@ static NTSTATUS FatFsdpWriteDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
 {
     UNREFERENCED_PARAMETER(DeviceObject);
     UNREFERENCED_PARAMETER(Irp);
-    FatFsdpNoteIrql();
+    FatFsdNoteDiskCompletion();
     KeSetEvent((PKEVENT)Context, IO_NO_INCREMENT, FALSE);
     return STATUS_MORE_PROCESSING_REQUIRED;
 }

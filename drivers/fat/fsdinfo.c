@@ -144,8 +144,10 @@ NTSTATUS FatFsdSetInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             status = STATUS_INVALID_PARAMETER;
         else if (((PFILE_END_OF_FILE_INFORMATION)buf)->EndOfFile.QuadPart < 0)
             status = STATUS_INVALID_PARAMETER;
-        else
+        else {
+            FatFsdInvalidateCache(fcb);
             status = FatSetEndOfFile(fcb->File, (ULONG64)((PFILE_END_OF_FILE_INFORMATION)buf)->EndOfFile.QuadPart);
+        }
         break;
     case FileDispositionInformation:
         if (len < sizeof(FILE_DISPOSITION_INFORMATION)) {

@@ -37,17 +37,27 @@ static NTSTATUS FatFsdpReadWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN 
         status = STATUS_INVALID_PARAMETER;
     else if (fcb->Deleted)
         status = STATUS_FILE_DELETED;
-    else if (Write)
+    else if (Write) {
+        FatFsdInvalidateCache(fcb);
         status = FatWriteFile(fcb->File, (ULONG64)offset, buffer, length, &done);
-    else
+    } else if (!(Irp->Flags & IRP_NOCACHE) && FatFsdReadCached(fcb, offset, buffer, length, &done))
+        status = STATUS_SUCCESS;
+    else if (FatFsdReadAsync(vcb, Irp, fcb, offset, length)) {
+        /* Pending: the lock now belongs to the read and is released by its last disk
+         * completion; only the critical region is this thread's to leave. */
+        KeLeaveCriticalRegion();
+        return STATUS_PENDING;
+    } else {
         status = FatReadFile(fcb->File, (ULONG64)offset, buffer, length, &done);
+    }
     if (NT_SUCCESS(status))
         fo->CurrentByteOffset.QuadPart = offset + done;
     FatFsdUnlock(vcb);
     return FatFsdComplete(Irp, status, done);
 }
 
-/* IRQL == PASSIVE_LEVEL. */
+/* IRQL == PASSIVE_LEVEL. Reads are normally asynchronous (fsdasync.c): the IRP completes from
+ * the disk's DPC. */
 NTSTATUS FatFsdRead(PDEVICE_OBJECT DeviceObject, PIRP Irp) { return FatFsdpReadWrite(DeviceObject, Irp, FALSE); }
 
 /* IRQL == PASSIVE_LEVEL. Extends the file as needed; a gap reads back as zeros. */

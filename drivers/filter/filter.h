@@ -10,6 +10,7 @@ typedef struct _FILTER_STATS {
     ULONG64 Requests[IRP_MJ_MAXIMUM_FUNCTION + 1];
     ULONG64 Completions[IRP_MJ_MAXIMUM_FUNCTION + 1];
     ULONG64 CompletionsAtIrql[3];
+    ULONG64 CompletionIrql[IRP_MJ_MAXIMUM_FUNCTION + 1][3]; /* the same, by major function */
     ULONG64 BytesRead, BytesWritten;
     ULONG64 PendingReturned;     /* completions that saw Irp->PendingReturned set */
     ULONG64 Failures;            /* completions with an error status */

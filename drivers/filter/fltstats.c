@@ -12,6 +12,7 @@ VOID FltRecordCompletion(UCHAR Major, PIRP Irp)
     KeAcquireSpinLock(&FltpStatsLock, &old);
     FltpStats.Completions[Major]++;
     FltpStats.CompletionsAtIrql[irql >= DISPATCH_LEVEL ? 2 : irql]++;
+    FltpStats.CompletionIrql[Major][irql >= DISPATCH_LEVEL ? 2 : irql]++;
     if (Irp->PendingReturned)
         FltpStats.PendingReturned++;
     if (NT_ERROR(Irp->IoStatus.Status))
@@ -64,8 +65,8 @@ VOID FltDumpStats(void)
     DbgPrint("Filter statistics (recorded by its completion routines):\n");
     for (ULONG i = 0; i < ARRAYSIZE(names); i++)
         if (s.Requests[i] || s.Completions[i])
-            DbgPrint("  IRP_MJ_%-13s requests %6llu  completions seen %6llu\n", names[i], s.Requests[i],
-                     s.Completions[i]);
+            DbgPrint("  IRP_MJ_%-13s requests %6llu  completions seen %6llu  (at PASSIVE %llu, DISPATCH %llu)\n",
+                     names[i], s.Requests[i], s.Completions[i], s.CompletionIrql[i][0], s.CompletionIrql[i][2]);
     DbgPrint("  completion routines ran at PASSIVE %llu, APC %llu, DISPATCH %llu\n", s.CompletionsAtIrql[0],
              s.CompletionsAtIrql[1], s.CompletionsAtIrql[2]);
     DbgPrint("  bytes read %llu, written %llu; PendingReturned seen %llu; failures %llu\n", s.BytesRead,

@@ -5,6 +5,7 @@
 #include "../../drivers/filter/filter.h"
 #include "../../drivers/fat/fsd.h"
 #include "../../drivers/ramdisk/ramdisk.h"
+#include "../../kernel/ke/ki.h"
 
 static NTSTATUS FsStackDiskStats(PRAMDISK_STATS Stats)
 {
@@ -90,4 +91,119 @@ KTEST(fsstack, filter_is_attached_above_the_volume)
     FltGetStats(&f);
     KT_ASSERT(f.Requests[IRP_MJ_CREATE] >= 1); /* creates pass the filter (case 1 path) */
     KT_ASSERT(f.Completions[IRP_MJ_CREATE] >= 1);
+}
+
+/* Counts trace records from Sequence on: completion routines of Driver (or, with Driver NULL,
+ * the routine named Routine) for IRP_MJ_READ, at each IRQL bucket. */
+static VOID FsStackTraceIrqls(ULONG Sequence, PDRIVER_OBJECT Driver, PCSTR Routine, ULONG Counts[3])
+{
+    static IO_TRACE_RECORD recs[512];
+    ULONG n = IoQueryIrpTrace(NULL, Sequence, recs, ARRAYSIZE(recs));
+    Counts[0] = Counts[1] = Counts[2] = 0;
+    for (ULONG i = 0; i < n; i++) {
+        ULONG64 off;
+        PCSTR sym = KiLookupSymbol((ULONG64)recs[i].Routine, &off);
+        if (recs[i].Kind != IO_TRACE_COMPLETION || recs[i].MajorFunction != IRP_MJ_READ)
+            continue;
+        if (Driver ? recs[i].DriverObject == Driver : (sym && off == 0 && RtlEqualMemory(sym, Routine, strlen(Routine) + 1)))
+            Counts[recs[i].Irql >= DISPATCH_LEVEL ? 2 : recs[i].Irql]++;
+    }
+}
+
+/* Four non-cached reads (no read-ahead): aligned, inside one sector, head + middle + tail, and
+ * one clipped at end of file. Each must come back byte-exact with every layer's completion routine at the expected IRQL. */
+static VOID FsStackReads(KIRQL Expected, PULONG Filter, PULONG Fat)
+{
+    static UCHAR pattern[9000], back[5001]; /* one guard byte past the longest read */
+    static const ULONG at[4] = { 0, 700, 10, 8190 }, len[4] = { 4096, 100, 5000, 2000 };
+    HANDLE h;
+    ULONG done, got = 0, counts[3];
+    FsPattern(pattern, sizeof(pattern), 11);
+    if (!NT_SUCCESS(FsWriteFile(L"\\READS.BIN", pattern, sizeof(pattern))) ||
+        !NT_SUCCESS(FsOpen(L"\\READS.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL)))
+        return;
+    FltResetStats();
+    ULONG seq = IoGetIrpTraceSequence();
+    for (ULONG i = 0; i < 4; i++) {
+        ULONG want = at[i] + len[i] > sizeof(pattern) ? sizeof(pattern) - at[i] : len[i];
+        RtlFillMemory(back, sizeof(back), 0xEE);
+        if (NT_SUCCESS(FsReadAt(h, at[i], back, len[i], &done)) && done == want &&
+            RtlEqualMemory(back, pattern + at[i], want) && back[want] == 0xEE)
+            got++;
+    }
+    ZwClose(h);
+    FsStackTraceIrqls(seq, FltDriverObject, NULL, counts);
+    *Filter = counts[Expected == DISPATCH_LEVEL ? 2 : 0] == 4 && counts[Expected == DISPATCH_LEVEL ? 0 : 2] == 0 ? got : 0;
+    FsStackTraceIrqls(seq, NULL, "FatFsdpPieceDone", counts);
+    *Fat = counts[Expected == DISPATCH_LEVEL ? 0 : 2] == 0 ? counts[Expected == DISPATCH_LEVEL ? 2 : 0] : 0;
+}
+
+KTEST(fsstack, every_layer_completes_reads_at_dispatch_with_the_async_disk)
+{
+    FILTER_STATS f;
+    ULONG filter, fat;
+    FsStackReads(DISPATCH_LEVEL, &filter, &fat);
+    KT_EQ(filter, 4);       /* four byte-exact reads, the filter's routine at DISPATCH for each */
+    KT_ASSERT(fat >= 5);    /* FAT's per-piece routines: the third read has three pieces */
+    FltGetStats(&f);
+    KT_EQ(f.Completions[IRP_MJ_READ], 4);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 4);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 0);
+    KT_EQ(f.PendingReturned, 4); /* FAT pended each one; the filter saw it and propagated it */
+}
+
+KTEST_EX(fsstack, every_layer_completes_reads_at_passive_with_the_sync_disk, 0, "ramdisk.sync")
+{
+    FILTER_STATS f;
+    ULONG filter, fat;
+    FsStackReads(PASSIVE_LEVEL, &filter, &fat);
+    KT_EQ(filter, 4);
+    KT_ASSERT(fat >= 5);
+    FltGetStats(&f);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 4);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
+}
+
+/* Sequential 4 KiB reads are served from FAT's 64 KiB read-ahead window: few disk reads, each
+ * user read completed synchronously at PASSIVE_LEVEL; a write invalidates the window; a random
+ * read bypasses it and completes from the disk's DPC again. */
+KTEST(fsstack, sequential_small_reads_use_the_read_ahead_window)
+{
+    static UCHAR pattern[200 * 1024], back[4096];
+    RAMDISK_STATS before, after;
+    FILTER_STATS f;
+    HANDLE h;
+    ULONG done, good = 0, n = 0;
+    FsPattern(pattern, sizeof(pattern), 21);
+    KT_STATUS(FsWriteFile(L"\\SEQ.BIN", pattern, sizeof(pattern)), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\SEQ.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsStackDiskStats(&before), STATUS_SUCCESS);
+    FltResetStats();
+    for (ULONG off = 0; off < sizeof(pattern); off += sizeof(back), n++)
+        if (NT_SUCCESS(FsReadAt(h, off, back, sizeof(back), &done)) && done == sizeof(back) &&
+            RtlEqualMemory(back, pattern + off, sizeof(back)))
+            good++;
+    KT_STATUS(FsStackDiskStats(&after), STATUS_SUCCESS);
+    FltGetStats(&f);
+    KT_EQ(good, n);
+    KT_EQ(n, 50);
+    KT_ASSERT(after.Reads - before.Reads >= 4);  /* four windows: 64 + 64 + 64 + 8 KiB */
+    KT_ASSERT(after.Reads - before.Reads <= 8);  /* not one per request (fragments may split a window) */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 50);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
+
+    /* overwrite bytes inside the current window: the next read must see them */
+    RtlFillMemory(back, sizeof(back), 0x5A);
+    KT_STATUS(FsWriteAt(h, 196 * 1024, back, 100, &done), STATUS_SUCCESS);
+    RtlZeroMemory(back, sizeof(back));
+    KT_STATUS(FsReadAt(h, 196 * 1024, back, 200, &done), STATUS_SUCCESS);
+    KT_ASSERT(back[0] == 0x5A && back[99] == 0x5A && back[100] == pattern[196 * 1024 + 100]);
+
+    /* a random read: no window, so it goes down as associated IRPs again */
+    FltResetStats();
+    KT_STATUS(FsReadAt(h, 10 * 1024 + 3, back, 300, &done), STATUS_SUCCESS);
+    KT_ASSERT(RtlEqualMemory(back, pattern + 10 * 1024 + 3, 300));
+    FltGetStats(&f);
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 1);
+    ZwClose(h);
 }

@@ -1,0 +1,174 @@
+/* drivers/fat/fsdasync.c - file reads sent to the disk as associated IRPs of the caller's IRP,
+ * so the last disk completion finishes the caller's IRP from the disk's DPC, at DISPATCH_LEVEL. */
+#include "fsd.h"
+
+#define FSD_MAX_PIECES 16
+
+/* One associated IRP. A piece whose disk range does not start or end on a sector boundary is
+ * read whole into Bounce and its bytes copied out by the completion routine. */
+typedef struct _FSD_PIECE {
+    struct _FSD_READ_CONTEXT *Read;
+    ULONG64 DiskOffset;
+    ULONG DiskLength;
+    ULONG BufferOffset;     /* where its bytes go in the caller's buffer */
+    ULONG Length;           /* how many bytes go there */
+    ULONG Skip;             /* first wanted byte inside Bounce */
+    PUCHAR Bounce;
+} FSD_PIECE, *PFSD_PIECE;
+
+typedef struct _FSD_READ_CONTEXT {
+    PFSD_VCB Vcb;
+    PIRP Master;
+    PUCHAR Buffer;          /* system address of the caller's (locked) buffer */
+    volatile LONG Pending;
+    FSD_PIECE Pieces[FSD_MAX_PIECES];
+    /* followed by two bounce sectors */
+} FSD_READ_CONTEXT, *PFSD_READ_CONTEXT;
+
+/* IO_COMPLETION_ROUTINE, IRQL <= DISPATCH_LEVEL, any thread. It lets completion go on: the
+ * I/O manager frees the associated IRP and its MDL, and completes the master after the last.
+ * The last piece also ends the read's hold on the volume lock, taken by the dispatch routine. */
+static NTSTATUS FatFsdpPieceDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    PFSD_PIECE piece = Context;
+    PFSD_READ_CONTEXT read = piece->Read;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    FatFsdNoteDiskCompletion();
+    if (!NT_SUCCESS(Irp->IoStatus.Status)) {
+        read->Master->IoStatus.Status = Irp->IoStatus.Status;
+        read->Master->IoStatus.Information = 0;
+    } else if (piece->Bounce) {
+        RtlCopyMemory(read->Buffer + piece->BufferOffset, piece->Bounce + piece->Skip, piece->Length);
+    }
+    if (__atomic_sub_fetch(&read->Pending, 1, __ATOMIC_ACQ_REL) == 0) {
+        KeSetEvent(&read->Vcb->Lock, IO_NO_INCREMENT, FALSE);
+        ExFreePoolWithTag(read, FSD_TAG);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Cuts the runs into pieces: sector-aligned middles straight into the caller's buffer, the
+ * unaligned head of the first run and tail of the last through a bounce sector each. */
+static ULONG FatFsdpCutPieces(PFSD_READ_CONTEXT Read, PFAT_RUN Runs, ULONG Count, ULONG Sector, PUCHAR Bounce)
+{
+    ULONG n = 0, at = 0, bounces = 0;
+    for (ULONG r = 0; r < Count; r++) {
+        ULONG64 disk = Runs[r].DiskOffset;
+        ULONG left = Runs[r].Length;
+        while (left) {
+            ULONG in = (ULONG)(disk % Sector), take;
+            PFSD_PIECE p = &Read->Pieces[n];
+            if (n == FSD_MAX_PIECES)
+                return 0;
+            RtlZeroMemory(p, sizeof(*p));
+            p->Read = Read;
+            p->BufferOffset = at;
+            if (in || left < Sector) {
+                if (bounces == 2)
+                    return 0;
+                take = Sector - in < left ? Sector - in : left;
+                p->Bounce = Bounce + bounces++ * Sector;
+                p->Skip = in;
+                p->DiskOffset = disk - in;
+                p->DiskLength = Sector;
+            } else {
+                take = left - left % Sector;
+                p->DiskOffset = disk;
+                p->DiskLength = take;
+            }
+            p->Length = take;
+            disk += take;
+            left -= take;
+            at += take;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Builds one associated IRP per piece; all or none. */
+static BOOLEAN FatFsdpBuildPieces(PFSD_READ_CONTEXT Read, ULONG Count, PIRP *Irps)
+{
+    PDEVICE_OBJECT target = Read->Vcb->TargetDevice;
+    PMDL source = Read->Master->MdlAddress;
+    for (ULONG i = 0; i < Count; i++) {
+        PFSD_PIECE p = &Read->Pieces[i];
+        PIRP a = IoMakeAssociatedIrp(Read->Master, target->StackSize);
+        PMDL mdl = NULL;
+        if (a) {
+            PVOID va = p->Bounce ? (PVOID)p->Bounce : (PUCHAR)MmGetMdlVirtualAddress(source) + p->BufferOffset;
+            mdl = IoAllocateMdl(va, p->DiskLength, FALSE, FALSE, a);
+        }
+        if (!mdl) {
+            if (a)
+                IoFreeIrp(a);
+            while (i--) {
+                IoFreeMdl(Irps[i]->MdlAddress);
+                IoFreeIrp(Irps[i]);
+            }
+            return FALSE;
+        }
+        if (p->Bounce)
+            MmBuildMdlForNonPagedPool(mdl);
+        else
+            IoBuildPartialMdl(source, mdl, MmGetMdlVirtualAddress(mdl), p->DiskLength);
+        PIO_STACK_LOCATION sl = IoGetNextIrpStackLocation(a);
+        sl->MajorFunction = IRP_MJ_READ;
+        sl->Parameters.Read.Length = p->DiskLength;
+        sl->Parameters.Read.ByteOffset.QuadPart = (LONGLONG)p->DiskOffset;
+        a->Flags |= IRP_READ_OPERATION | IRP_NOCACHE;
+        IoSetCompletionRoutine(a, FatFsdpPieceDone, p, TRUE, TRUE, TRUE);
+        Irps[i] = a;
+    }
+    return TRUE;
+}
+
+/* IRQL == PASSIVE_LEVEL, volume lock held. Sends a file read to the disk asynchronously and
+ * returns TRUE: the IRP is then pending, the lock belongs to the read until its last piece
+ * completes, and neither may be touched again. FALSE (a fragmented file, no memory, a bad
+ * range) leaves everything as it was, for the synchronous path. */
+BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length)
+{
+    FAT_RUN runs[FSD_MAX_PIECES];
+    PIRP irps[FSD_MAX_PIECES];
+    ULONG count, mapped, pieces;
+    PFSD_READ_CONTEXT read;
+
+    if (!Vcb->SectorSize) {
+        FAT_VOLUME_INFO info;
+        FatQueryVolumeInformation(Vcb->Volume, &info);
+        Vcb->SectorSize = info.BytesPerSector;
+    }
+    if (!Length || !NT_SUCCESS(FatMapFileRange(Fcb->File, (ULONG64)Offset, Length, runs, FSD_MAX_PIECES, &count,
+                                               &mapped)))
+        return FALSE;
+    read = ExAllocatePoolWithTag(NonPagedPool, sizeof(*read) + 2 * Vcb->SectorSize, FSD_TAG);
+    if (!read)
+        return FALSE;
+    read->Vcb = Vcb;
+    read->Master = Irp;
+    pieces = FatFsdpCutPieces(read, runs, count, Vcb->SectorSize, (PUCHAR)(read + 1));
+    if (!pieces || (!Irp->MdlAddress && !IoAllocateMdl(Irp->UserBuffer, Length, FALSE, FALSE, Irp))) {
+        ExFreePoolWithTag(read, FSD_TAG);
+        return FALSE;
+    }
+    /* Like FastFat's FatLockUserBuffer: the I/O manager unlocks and frees it at completion. */
+    if (!(Irp->MdlAddress->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL)))
+        MmProbeAndLockPages(Irp->MdlAddress, KernelMode, IoWriteAccess);
+    read->Buffer = MmGetSystemAddressForMdlSafe(Irp->MdlAddress, NormalPagePriority);
+    if (!read->Buffer || !FatFsdpBuildPieces(read, pieces, irps)) {
+        ExFreePoolWithTag(read, FSD_TAG);
+        return FALSE;
+    }
+    Vcb->ReadIrps += pieces;
+    Vcb->AsyncReads++;
+    read->Pending = (LONG)pieces;
+    Irp->AssociatedIrp.IrpCount = (LONG)pieces;
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    Irp->IoStatus.Information = mapped;
+    IoGetCurrentIrpStackLocation(Irp)->FileObject->CurrentByteOffset.QuadPart = Offset + mapped;
+    IoMarkIrpPending(Irp);
+    for (ULONG i = 0; i < pieces; i++)
+        IoCallDriver(Vcb->TargetDevice, irps[i]); /* the last may complete Irp before returning */
+    return TRUE;
+}
