@@ -1,8 +1,10 @@
 /* tests/demo/fsdemo.c - what `make run` shows after the IRQL and thread demos: a workload
  * through filter -> FAT -> RAM disk, one read traced down and up the stack with the IRQL of
- * every step, the filter's statistics, the pool report, and the disk written back to the host. */
+ * every step, the filter's statistics, the unmount (devices deleted, driver pool back to zero,
+ * every IRP freed), and the disk written back to the host. */
 #include "../fs/fsutil.h"
 #include "../../drivers/filter/filter.h"
+#include "../../drivers/fat/fsd.h"
 #include "../../drivers/ramdisk/ramdisk.h"
 
 VOID KiRunIrqlDemo(void);
@@ -35,6 +37,50 @@ static VOID DemopList(PCWSTR Dir)
         }
     }
     ZwClose(h);
+}
+
+static ULONG DemopDevices(PDRIVER_OBJECT Driver, BOOLEAN FilterVolumesOnly)
+{
+    ULONG n = 0;
+    for (PDEVICE_OBJECT d = Driver->DeviceObject; d; d = d->NextDevice)
+        n += !FilterVolumesOnly || ((PFILTER_EXTENSION)d->DeviceExtension)->IsVolume;
+    return n;
+}
+
+/* Dismount through a volume handle; its close deletes the FAT volume device, and the I/O
+ * manager's FastIoDetachDevice call makes the filter delete its own above it. */
+static VOID DemopUnmount(void)
+{
+    static const ULONG tags[] = { FAT_TAG_VOLUME, FAT_TAG_FCB, FAT_TAG_BUFFER, FAT_TAG_TABLE, FSD_TAG, FLT_TAG };
+    PDRIVER_OBJECT fat = FatControlDevice->DriverObject;
+    IO_IRP_STATISTICS irps;
+    FILTER_STATS f;
+    POOL_TAG_USAGE u;
+    ULONG64 left = 0;
+
+    DbgPrint("\n== Unmount: every handle is closed; FSCTL_DISMOUNT_VOLUME on a volume handle ==\n");
+    DbgPrint("  before: FAT devices %u (control + volume), filter volume devices %u\n", DemopDevices(fat, FALSE),
+             DemopDevices(FltDriverObject, TRUE));
+    NTSTATUS s = FsDismount();
+    FltGetStats(&f);
+    DbgPrint("  dismount: 0x%08x; after the volume handle closed: FAT devices %u (\\FileSystem\\Fat only), "
+             "filter volume devices %u (FastIoDetachDevice calls %llu)\n",
+             (ULONG)s, DemopDevices(fat, FALSE), DemopDevices(FltDriverObject, TRUE), f.VolumesDetached);
+    DbgPrint("  the volume device and the filter device were %s\n",
+             DemopDevices(fat, FALSE) == 1 && DemopDevices(FltDriverObject, TRUE) == 0 ? "deleted" : "NOT deleted");
+    DbgPrint("\n");
+    ExDumpPoolUsage();
+    DbgPrint("  outstanding on the FAT and filter tags:");
+    for (ULONG i = 0; i < ARRAYSIZE(tags); i++) {
+        CHAR t[5] = { (CHAR)tags[i], (CHAR)(tags[i] >> 8), (CHAR)(tags[i] >> 16), (CHAR)(tags[i] >> 24), 0 };
+        ExQueryPoolTagUsage(tags[i], ~0u, &u);
+        DbgPrint(" %s %llu", t, u.Outstanding);
+        left += u.Outstanding;
+    }
+    DbgPrint(" -> %s\n", left ? "LEAKED" : "all back to zero");
+    IoQueryIrpStatistics(&irps);
+    DbgPrint("  IRPs since boot: %llu allocated, %llu freed, %llu outstanding, %llu final completions\n",
+             irps.Allocated, irps.Freed, irps.Outstanding, irps.FinalCompletions);
 }
 
 static VOID DemopFileSystem(void)
@@ -85,12 +131,7 @@ static VOID DemopFileSystem(void)
     if (NT_SUCCESS(FsDiskControl(IOCTL_RAMDISK_QUERY_STATS, &rs, sizeof(rs))))
         DbgPrint("RAM disk: %llu reads, %llu writes, %llu interrupts, %llu DPCs\n", rs.Reads, rs.Writes,
                  rs.Interrupts, rs.Dpcs);
-    DbgPrint("\n");
-    ExDumpPoolUsage();
-    if (NT_SUCCESS(FsOpen(L"\\", FILE_OPEN, FILE_DIRECTORY_FILE, &h, NULL))) {
-        FsFlush(h);
-        ZwClose(h);
-    }
+    DemopUnmount();
     DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
     FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
 }

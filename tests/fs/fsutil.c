@@ -190,3 +190,29 @@ NTSTATUS FsDiskControl(ULONG IoControlCode, PVOID Output, ULONG OutputLength)
     ObDereferenceObject(fo);
     return s;
 }
+
+/* The volume itself: no file name, and rights beyond reading attributes (with only those it
+ * would be a direct open of the disk, not of the file system). */
+NTSTATUS FsOpenVolume(PHANDLE Handle)
+{
+    UNICODE_STRING name = RTL_CONSTANT_STRING(FS_ROOT);
+    OBJECT_ATTRIBUTES oa;
+    IO_STATUS_BLOCK iosb;
+    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    return ZwCreateFile(Handle, GENERIC_READ | GENERIC_WRITE, &oa, &iosb, NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                        FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
+}
+
+/* Dismounts through a volume handle and closes it; the file system deletes the volume device
+ * with that last close. */
+NTSTATUS FsDismount(void)
+{
+    HANDLE h;
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS s = FsOpenVolume(&h);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ZwFsControlFile(h, NULL, NULL, NULL, &iosb, FSCTL_DISMOUNT_VOLUME, NULL, 0, NULL, 0);
+    ZwClose(h);
+    return s;
+}

@@ -17,3 +17,5 @@ NTSTATUS FsWriteFile(PCWSTR Path, const VOID *Buffer, ULONG Length);
 NTSTATUS FsReadFile(PCWSTR Path, PVOID Buffer, ULONG Length, PULONG Done);
 VOID FsPattern(PUCHAR Buffer, ULONG Length, ULONG Seed);
 NTSTATUS FsDiskControl(ULONG IoControlCode, PVOID Output, ULONG OutputLength); /* to \Device\RamDisk0 */
+NTSTATUS FsOpenVolume(PHANDLE Handle); /* the volume itself: no file name, data rights */
+NTSTATUS FsDismount(void);             /* FSCTL_DISMOUNT_VOLUME on a volume handle, then close it */

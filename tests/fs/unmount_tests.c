@@ -5,34 +5,10 @@
 #include "../../drivers/filter/filter.h"
 #include "../../drivers/fat/fsd.h"
 
-/* Opens the volume itself: no file name, and data rights (a direct device open would reach
- * the disk, not the file system). */
-static NTSTATUS UmOpenVolume(PHANDLE Handle)
-{
-    UNICODE_STRING name = RTL_CONSTANT_STRING(FS_ROOT);
-    OBJECT_ATTRIBUTES oa;
-    IO_STATUS_BLOCK iosb;
-    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
-    return ZwCreateFile(Handle, GENERIC_READ | GENERIC_WRITE, &oa, &iosb, NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                        FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
-}
-
 static NTSTATUS UmFsctl(HANDLE H, ULONG Code)
 {
     IO_STATUS_BLOCK iosb;
     return ZwFsControlFile(H, NULL, NULL, NULL, &iosb, Code, NULL, 0, NULL, 0);
-}
-
-/* Dismounts through a volume handle and closes it: the volume goes with that close. */
-static NTSTATUS UmDismount(void)
-{
-    HANDLE h;
-    NTSTATUS s = UmOpenVolume(&h);
-    if (!NT_SUCCESS(s))
-        return s;
-    s = UmFsctl(h, FSCTL_DISMOUNT_VOLUME);
-    ZwClose(h);
-    return s;
 }
 
 /* The disk's current VPB, through a direct device open. */
@@ -76,7 +52,7 @@ static PFSD_VCB UmVcb(void)
 
 static NTSTATUS UmEnsureUnmounted(void)
 {
-    return UmMounted() ? UmDismount() : STATUS_SUCCESS;
+    return UmMounted() ? FsDismount() : STATUS_SUCCESS;
 }
 
 KTEST(fsunmount, dismount_deletes_both_devices_and_the_next_open_mounts_afresh)
@@ -96,13 +72,13 @@ KTEST(fsunmount, dismount_deletes_both_devices_and_the_next_open_mounts_afresh)
 
     /* Refused while a file is open; and only on a volume handle. */
     KT_STATUS(FsOpen(L"\\HELLO.TXT", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
-    KT_STATUS(UmDismount(), STATUS_ACCESS_DENIED);
+    KT_STATUS(FsDismount(), STATUS_ACCESS_DENIED);
     KT_STATUS(UmFsctl(h, FSCTL_DISMOUNT_VOLUME), STATUS_INVALID_PARAMETER);
     ZwClose(h);
     KT_ASSERT(UmMounted());
 
     FltGetStats(&f0);
-    KT_STATUS(UmOpenVolume(&v), STATUS_SUCCESS);
+    KT_STATUS(FsOpenVolume(&v), STATUS_SUCCESS);
     KT_STATUS(UmFsctl(v, FSCTL_DISMOUNT_VOLUME), STATUS_SUCCESS);
     KT_ASSERT(!UmMounted());               /* the disk has a fresh VPB at once */
     KT_EQ(UmCountDevices(fat), 2);         /* the volume waits for its last open */
@@ -140,8 +116,8 @@ KTEST(fsunmount, old_volume_lingers_beside_a_new_mount_until_its_last_handle)
     IO_STATUS_BLOCK iosb;
 
     KT_STATUS(FsReadFile(L"\\HELLO.TXT", buf, sizeof(buf), &n), STATUS_SUCCESS);
-    KT_STATUS(UmOpenVolume(&v1), STATUS_SUCCESS);
-    KT_STATUS(UmOpenVolume(&v2), STATUS_SUCCESS);
+    KT_STATUS(FsOpenVolume(&v1), STATUS_SUCCESS);
+    KT_STATUS(FsOpenVolume(&v2), STATUS_SUCCESS);
     KT_STATUS(ZwQueryVolumeInformationFile(v2, &iosb, &fs, sizeof(fs), FileFsSizeInformation), STATUS_SUCCESS);
     KT_ASSERT(fs.TotalAllocationUnits.QuadPart > 0);
     KT_STATUS(UmFsctl(v1, FSCTL_DISMOUNT_VOLUME), STATUS_SUCCESS);
@@ -239,7 +215,7 @@ KTEST(fsunmount, no_pool_left_on_driver_tags_after_unmount)
     KT_ASSERT(UmMounted());
     KT_ASSERT(UmOutstanding(FAT_TAG_VOLUME) > 0); /* the check does see a mounted volume */
     KT_ASSERT(UmOutstanding(' prI') == io[0]);     /* no IRP left between requests */
-    KT_STATUS(UmDismount(), STATUS_SUCCESS);
+    KT_STATUS(FsDismount(), STATUS_SUCCESS);
 
     for (ULONG i = 0; i < ARRAYSIZE(UmDriverTags); i++) {
         if (UmOutstanding(UmDriverTags[i]))
