@@ -182,6 +182,24 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
     return STATUS_SUCCESS;
 }
 
+NTSTATUS FatPrepareWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
+{
+    NTSTATUS Status = FatpCheckFile(Fcb);
+    ULONG64 End = Offset + Length;
+
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Offset > FATP_MAX_FILE_SIZE || End > FATP_MAX_FILE_SIZE)
+        return STATUS_DISK_FULL;
+    if (End > Fcb->FileSize) {
+        Status = FatResizeFcb(Fcb, (ULONG)End, (ULONG)Offset);
+        if (!NT_SUCCESS(Status))
+            return Status;
+    }
+    FatpTouch(Fcb);
+    return FatWriteFcbEntry(Fcb);
+}
+
 NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
                       PULONG BytesWritten)
 {

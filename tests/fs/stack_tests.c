@@ -138,6 +138,50 @@ static VOID FsStackReads(KIRQL Expected, PULONG Filter, PULONG Fat)
     *Fat = counts[Expected == DISPATCH_LEVEL ? 0 : 2] == 0 ? counts[Expected == DISPATCH_LEVEL ? 2 : 0] : 0;
 }
 
+/* Writes whose data needs no sector read first: an aligned 4 KiB overwrite, an append of 1000
+ * bytes ending the file, and an aligned extension with a gap. Content checked afterwards. */
+static ULONG FsStackWrites(ULONG64 *AtIrql)
+{
+    static UCHAR data[8192], back[16384];
+    HANDLE h;
+    ULONG done, ok = 0;
+    FILTER_STATS f;
+    FsPattern(data, sizeof(data), 31);
+    if (!NT_SUCCESS(FsOpen(L"\\WRITES.BIN", FILE_OVERWRITE_IF, 0, &h, NULL)))
+        return 0;
+    FltResetStats();
+    ok += NT_SUCCESS(FsWriteAt(h, 0, data, 4096, &done)) && done == 4096;
+    ok += NT_SUCCESS(FsWriteAt(h, 4096, data + 4096, 1000, &done)) && done == 1000;
+    ok += NT_SUCCESS(FsWriteAt(h, 12288, data, 2048, &done)) && done == 2048;
+    FltGetStats(&f);
+    AtIrql[0] = f.CompletionIrql[IRP_MJ_WRITE][0];
+    AtIrql[2] = f.CompletionIrql[IRP_MJ_WRITE][2];
+    RtlFillMemory(back, sizeof(back), 0xEE);
+    ok += NT_SUCCESS(FsReadAt(h, 0, back, sizeof(back), &done)) && done == 14336;
+    ok += RtlEqualMemory(back, data, 5096);
+    for (ULONG i = 5096; i < 12288; i++)
+        ok += back[i] != 0 ? 100 : 0; /* the gap reads back as zeros */
+    ok += RtlEqualMemory(back + 12288, data, 2048);
+    ZwClose(h);
+    return ok;
+}
+
+KTEST(fsstack, every_layer_completes_writes_at_dispatch_with_the_async_disk)
+{
+    ULONG64 at[3] = { 0 };
+    KT_EQ(FsStackWrites(at), 6);
+    KT_EQ(at[2], 3);
+    KT_EQ(at[0], 0);
+}
+
+KTEST_EX(fsstack, every_layer_completes_writes_at_passive_with_the_sync_disk, 0, "ramdisk.sync")
+{
+    ULONG64 at[3] = { 0 };
+    KT_EQ(FsStackWrites(at), 6);
+    KT_EQ(at[0], 3);
+    KT_EQ(at[2], 0);
+}
+
 KTEST(fsstack, every_layer_completes_reads_at_dispatch_with_the_async_disk)
 {
     FILTER_STATS f;
