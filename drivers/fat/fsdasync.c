@@ -42,6 +42,8 @@ static NTSTATUS FatFsdpPieceDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
     } else if (piece->Bounce && !xfer->Write) {
         RtlCopyMemory(xfer->Buffer + piece->BufferOffset, piece->Bounce + piece->Skip, piece->Length);
     }
+    if (Irp->PendingReturned) /* our own location above the disk's: the usual rule applies */
+        IoMarkIrpPending(Irp);
     if (__atomic_sub_fetch(&xfer->Pending, 1, __ATOMIC_ACQ_REL) == 0) {
         KeSetEvent(&xfer->Vcb->Lock, IO_NO_INCREMENT, FALSE);
         ExFreePoolWithTag(xfer, FSD_TAG);
@@ -95,7 +97,7 @@ static BOOLEAN FatFsdpBuildPieces(PFSD_TRANSFER Xfer, ULONG Count, PIRP *Irps)
     PMDL source = Xfer->Master->MdlAddress;
     for (ULONG i = 0; i < Count; i++) {
         PFSD_PIECE p = &Xfer->Pieces[i];
-        PIRP a = IoMakeAssociatedIrp(Xfer->Master, target->StackSize);
+        PIRP a = IoMakeAssociatedIrp(Xfer->Master, (CCHAR)(target->StackSize + 1));
         PMDL mdl = NULL;
         if (a) {
             PVOID va = p->Bounce ? (PVOID)p->Bounce : (PUCHAR)MmGetMdlVirtualAddress(source) + p->BufferOffset;
@@ -114,6 +116,11 @@ static BOOLEAN FatFsdpBuildPieces(PFSD_TRANSFER Xfer, ULONG Count, PIRP *Irps)
             MmBuildMdlForNonPagedPool(mdl);
         else
             IoBuildPartialMdl(source, mdl, MmGetMdlVirtualAddress(mdl), p->DiskLength);
+        /* A location of our own, as FastFat does, so the completion routine is handed the
+         * volume device and the trace names the file system. */
+        IoSetNextIrpStackLocation(a);
+        IoGetCurrentIrpStackLocation(a)->DeviceObject = Xfer->Vcb->VolumeDevice;
+        IoGetCurrentIrpStackLocation(a)->MajorFunction = Xfer->Write ? IRP_MJ_WRITE : IRP_MJ_READ;
         PIO_STACK_LOCATION sl = IoGetNextIrpStackLocation(a);
         sl->MajorFunction = Xfer->Write ? IRP_MJ_WRITE : IRP_MJ_READ;
         sl->Parameters.Read.Length = p->DiskLength; /* same layout as Parameters.Write */
