@@ -251,3 +251,32 @@ KTEST(fsstack, sequential_small_reads_use_the_read_ahead_window)
     KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 1);
     ZwClose(h);
 }
+
+/* Reads and writes with buffers in paged pool: FAT locks them in an MDL, so they stay resident
+ * while the RAM disk's DPC moves the data at DISPATCH_LEVEL, although verifier=all trims all
+ * pageable memory on every raise to DISPATCH_LEVEL. */
+KTEST(fsstack, paged_pool_buffers_are_locked_for_the_dpc)
+{
+    PUCHAR out = ExAllocatePoolWithTag(PagedPool, 3 * PAGE_SIZE, 'sFtK');
+    PUCHAR in = ExAllocatePoolWithTag(PagedPool, 3 * PAGE_SIZE, 'sFtK');
+    HANDLE h;
+    ULONG done;
+    FILTER_STATS f;
+    KT_ASSERT(out && in);
+    FsPattern(out, 3 * PAGE_SIZE, 41);
+    RtlZeroMemory(in, 3 * PAGE_SIZE);
+    KT_STATUS(FsOpen(L"\\PAGED.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    FltResetStats();
+    MmTrimPagedPool();
+    KT_STATUS(FsWriteAt(h, 0, out, 3 * PAGE_SIZE, &done), STATUS_SUCCESS);
+    MmTrimPagedPool();
+    KT_STATUS(FsReadAt(h, 0, in, 3 * PAGE_SIZE, &done), STATUS_SUCCESS);
+    KT_EQ(done, 3 * PAGE_SIZE);
+    FltGetStats(&f);
+    KT_EQ(f.CompletionIrql[IRP_MJ_WRITE][2], 1); /* both really went through the DPC */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 1);
+    KT_ASSERT(RtlEqualMemory(in, out, 3 * PAGE_SIZE));
+    ZwClose(h);
+    ExFreePoolWithTag(out, 'sFtK');
+    ExFreePoolWithTag(in, 'sFtK');
+}
