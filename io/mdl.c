@@ -118,13 +118,17 @@ VOID MmBuildMdlForNonPagedPool(PMDL Mdl)
 }
 
 /* IRQL <= APC_LEVEL for pageable buffers, <= DISPATCH_LEVEL for nonpaged ones. Touches
- * every page (so a pageable one is brought in) and records its frame. */
+ * every page (so a pageable one is brought in), pins pageable ones, and records each frame. */
 VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operation)
 {
     UNREFERENCED_PARAMETER(AccessMode);
     ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl), Mdl->ByteCount);
-    for (ULONG i = 0; i < pages; i++)
-        (void)*(volatile UCHAR *)((PUCHAR)Mdl->StartVa + (ULONG64)i * PAGE_SIZE + (i ? 0 : Mdl->ByteOffset));
+    for (ULONG i = 0; i < pages; i++) {
+        PUCHAR va = (PUCHAR)Mdl->StartVa + (ULONG64)i * PAGE_SIZE + (i ? 0 : Mdl->ByteOffset);
+        (void)*(volatile UCHAR *)va;
+        if (MmIsAddressPageable(va)) /* pinned until MmUnlockPages: its frame must not change */
+            MmLockPageablePage(va);
+    }
     if (!IopFillPfns(Mdl))
         KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)STATUS_ACCESS_VIOLATION, (ULONG_PTR)Mdl->StartVa, 0, 0);
     Mdl->MdlFlags |= MDL_PAGES_LOCKED | (Operation != IoReadAccess ? MDL_IO_PAGE_READ : 0);
@@ -137,6 +141,10 @@ VOID MmUnlockPages(PMDL Mdl)
         KeBugCheckEx(0x7A /* KERNEL_DATA_INPAGE_ERROR-like misuse */, (ULONG_PTR)Mdl, 0, 0, 0);
     if (Mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
         MmUnmapLockedPages(Mdl->MappedSystemVa, Mdl);
+    ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl), Mdl->ByteCount);
+    for (ULONG i = 0; i < pages; i++)
+        if (MmIsAddressPageable((PUCHAR)Mdl->StartVa + (ULONG64)i * PAGE_SIZE))
+            MmUnlockPageablePage((PUCHAR)Mdl->StartVa + (ULONG64)i * PAGE_SIZE);
     Mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_IO_PAGE_READ);
 }
 

@@ -137,6 +137,10 @@ typedef struct _FAT_RUN {
  * changes the file's size or chain, so callers hold their volume lock until the transfer ends. */
 NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Runs, ULONG MaxRuns,
                          PULONG RunCount, PULONG Mapped);
+/* The metadata half of a write the caller will do itself through FatMapFileRange: grows the
+ * file to cover [Offset, Offset+Length) (a gap before Offset reads back as zeros; the range
+ * itself is left as it is) and stamps and writes the directory entry. Errors as FatWriteFile. */
+NTSTATUS FatPrepareWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length);
 /* Write at Offset, growing the file as needed; a gap between the old end and Offset reads
  * back as zeros. All-or-nothing for allocation: STATUS_DISK_FULL changes nothing. Files are
  * capped at 4 GiB - 1 (STATUS_DISK_FULL beyond). */

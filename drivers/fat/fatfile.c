@@ -182,25 +182,40 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
     return STATUS_SUCCESS;
 }
 
-NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
-                      PULONG BytesWritten)
+/* Checks a write of [Offset, Offset+Length) and allocates what it needs first, so a full disk
+ * leaves the file unchanged. */
+static NTSTATUS FatpGrowForWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
 {
     NTSTATUS Status = FatpCheckFile(Fcb);
     ULONG64 End = Offset + Length;
 
-    *BytesWritten = 0;
     if (!NT_SUCCESS(Status))
         return Status;
-    if (Length == 0)
-        return STATUS_SUCCESS;
     if (Offset > FATP_MAX_FILE_SIZE || End > FATP_MAX_FILE_SIZE)
         return STATUS_DISK_FULL;
-    if (End > Fcb->FileSize) {
-        /* Allocate before touching data so a full disk leaves the file unchanged. */
-        Status = FatResizeFcb(Fcb, (ULONG)End, (ULONG)Offset);
-        if (!NT_SUCCESS(Status))
-            return Status;
-    }
+    return End > Fcb->FileSize ? FatResizeFcb(Fcb, (ULONG)End, (ULONG)Offset) : STATUS_SUCCESS;
+}
+
+NTSTATUS FatPrepareWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
+{
+    NTSTATUS Status = FatpGrowForWrite(Fcb, Offset, Length);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    FatpTouch(Fcb);
+    return FatWriteFcbEntry(Fcb);
+}
+
+NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
+                      PULONG BytesWritten)
+{
+    NTSTATUS Status = FatpCheckFile(Fcb);
+
+    *BytesWritten = 0;
+    if (!NT_SUCCESS(Status) || Length == 0)
+        return Status;
+    Status = FatpGrowForWrite(Fcb, Offset, Length);
+    if (!NT_SUCCESS(Status))
+        return Status;
     Status = FatpTransfer(Fcb, TRUE, (ULONG)Offset, NULL, Buffer, Length);
     FatpTouch(Fcb);
     NTSTATUS EntryStatus = FatWriteFcbEntry(Fcb);

@@ -41,7 +41,7 @@ typedef struct _FSD_VCB {
     KEVENT Lock;                 /* synchronization event: the engine is not reentrant */
     LIST_ENTRY Fcbs;
     ULONG SectorSize;            /* the volume's, learned on the first asynchronous read */
-    ULONG AsyncReads;            /* user reads completed from the disk's completion */
+    ULONG AsyncReads, AsyncWrites; /* user requests completed from the disk's completion */
     ULONG ReadIrps, WriteIrps;   /* our own IRPs to the disk, by pattern */
     ULONG VolumeOpens;           /* FILE_OBJECTs that opened the volume itself (empty name) */
     BOOLEAN Dismounted;          /* FSCTL_DISMOUNT_VOLUME done: the device goes with its last open */
@@ -55,6 +55,7 @@ VOID FatFsdNoteDiskCompletion(void);
 BOOLEAN FatFsdReadCached(PFSD_FCB Fcb, LONGLONG Offset, PVOID Buffer, ULONG Length, PULONG Done);
 VOID FatFsdInvalidateCache(PFSD_FCB Fcb);
 VOID FatFsdFreeCache(PFSD_FCB Fcb);
+BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
 BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
 VOID FatFsdLock(PFSD_VCB Vcb);

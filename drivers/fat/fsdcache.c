@@ -1,8 +1,8 @@
 /* drivers/fat/fsdcache.c - per-file read-ahead: a small read that continues where the last one
- * ended fills a 64 KiB window with one engine read, and the reads after it are copied from it. */
+ * ended fills a 128 KiB window with one engine read, and the reads after it are copied from it. */
 #include "fsd.h"
 
-#define FSD_RA_WINDOW (64 * 1024)
+#define FSD_RA_WINDOW (128 * 1024) /* what Linux reads ahead by default */
 
 /* IRQL == PASSIVE_LEVEL, volume lock held. TRUE when the read was served from the window
  * (*Done bytes, STATUS_SUCCESS); FALSE leaves it to the disk paths. Requests larger than a

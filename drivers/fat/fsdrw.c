@@ -14,6 +14,14 @@ static LONGLONG FatFsdpOffset(PFILE_OBJECT Fo, LARGE_INTEGER Requested, PFSD_FCB
     return Requested.QuadPart;
 }
 
+/* The request went down as associated IRPs: the volume lock now belongs to the transfer and is
+ * released by its last disk completion; only the critical region is this thread's to leave. */
+static NTSTATUS FatFsdpPended(void)
+{
+    KeLeaveCriticalRegion();
+    return STATUS_PENDING;
+}
+
 static NTSTATUS FatFsdpReadWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN Write)
 {
     PFSD_VCB vcb = DeviceObject->DeviceExtension;
@@ -39,17 +47,15 @@ static NTSTATUS FatFsdpReadWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN 
         status = STATUS_FILE_DELETED;
     else if (Write) {
         FatFsdInvalidateCache(fcb);
+        if (FatFsdWriteAsync(vcb, Irp, fcb, offset, length))
+            return FatFsdpPended();
         status = FatWriteFile(fcb->File, (ULONG64)offset, buffer, length, &done);
     } else if (!(Irp->Flags & IRP_NOCACHE) && FatFsdReadCached(fcb, offset, buffer, length, &done))
         status = STATUS_SUCCESS;
-    else if (FatFsdReadAsync(vcb, Irp, fcb, offset, length)) {
-        /* Pending: the lock now belongs to the read and is released by its last disk
-         * completion; only the critical region is this thread's to leave. */
-        KeLeaveCriticalRegion();
-        return STATUS_PENDING;
-    } else {
+    else if (FatFsdReadAsync(vcb, Irp, fcb, offset, length))
+        return FatFsdpPended();
+    else
         status = FatReadFile(fcb->File, (ULONG64)offset, buffer, length, &done);
-    }
     if (NT_SUCCESS(status))
         fo->CurrentByteOffset.QuadPart = offset + done;
     FatFsdUnlock(vcb);
@@ -60,7 +66,8 @@ static NTSTATUS FatFsdpReadWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN 
  * the disk's DPC. */
 NTSTATUS FatFsdRead(PDEVICE_OBJECT DeviceObject, PIRP Irp) { return FatFsdpReadWrite(DeviceObject, Irp, FALSE); }
 
-/* IRQL == PASSIVE_LEVEL. Extends the file as needed; a gap reads back as zeros. */
+/* IRQL == PASSIVE_LEVEL. Extends the file as needed; a gap reads back as zeros. Data goes to the
+ * disk asynchronously when no sector has to be read first (fsdasync.c). */
 NTSTATUS FatFsdWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp) { return FatFsdpReadWrite(DeviceObject, Irp, TRUE); }
 
 /* IRQL == PASSIVE_LEVEL. Data and directory entries are written through; this writes the

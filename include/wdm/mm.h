@@ -24,6 +24,8 @@ BOOLEAN MmIsAddressValid(PVOID VirtualAddress);
 /* IRQL: any. Evicts every resident pageable page (paged pool and pageable code) to the
  * backing store; returns how many left memory. */
 ULONG MmTrimPagedPool(void);
+VOID MmLockPageablePage(PVOID Va);   /* IRQL <= DISPATCH_LEVEL: pin for I/O (MDL locking) */
+VOID MmUnlockPageablePage(PVOID Va); /* IRQL <= DISPATCH_LEVEL */
 
 typedef struct _MM_PAGING_STATISTICS {
     ULONG64 PageIns;      /* faults or explicit touches that brought a page back */

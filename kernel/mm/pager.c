@@ -11,6 +11,7 @@ static UCHAR MipBackingValid[MI_PAGEABLE_PAGES];
 static ULONG MipHand, MipWorkingSetLimit;
 ULONG MiWorkingSetCount;
 static ULONG64 MipPageIns, MipPageWrites, MipEvictions;
+static USHORT MipLockCount[MI_PAGEABLE_PAGES];  /* MDL locks: a locked page is never evicted */
 
 ULONG MiPageableIndex(ULONG64 Va)
 {
@@ -63,17 +64,26 @@ static VOID MipWsAdd(ULONG Index)
     MipWsIndex[Index] = MiWorkingSetCount;
     MipWorkingSet[MiWorkingSetCount++] = Index;
     if (MipWorkingSetLimit && MiWorkingSetCount > MipWorkingSetLimit) {
-        MipHand = (MipHand + 1) % (MiWorkingSetCount - 1);
-        MipEvict(MipWorkingSet[MipHand]);
+        for (ULONG tries = 0; tries + 1 < MiWorkingSetCount; tries++) {
+            MipHand = (MipHand + 1) % (MiWorkingSetCount - 1);
+            if (!MipLockCount[MipWorkingSet[MipHand]]) {
+                MipEvict(MipWorkingSet[MipHand]);
+                break;
+            }
+        }
     }
 }
 
 /* Under the lock. Evicts down to Keep resident pages. */
 ULONG MiTrimWorkingSet(ULONG Keep)
 {
-    ULONG n = 0;
-    while (MiWorkingSetCount > Keep) {
-        MipEvict(MipWorkingSet[0]);
+    ULONG n = 0, slot = 0;
+    while (MiWorkingSetCount > Keep && slot < MiWorkingSetCount) {
+        if (MipLockCount[MipWorkingSet[slot]]) {
+            slot++; /* pinned for I/O */
+            continue;
+        }
+        MipEvict(MipWorkingSet[slot]); /* the last slot's page moves into this one */
         n++;
     }
     return n;
@@ -135,7 +145,32 @@ VOID MiReleasePagedPoolPage(ULONG64 Va)
     if (MipWsIndex[i] != MI_NOT_RESIDENT)
         MipWsRemove(i);
     MipBackingValid[i] = 0;
+    MipLockCount[i] = 0;
     MiUnmapAndFreePages(Va, 1, 0);
+    MiUnlock(old);
+}
+
+/* IRQL <= DISPATCH_LEVEL; the page must be resident already above APC_LEVEL (MmProbeAndLockPages
+ * touched it first). Pins the pageable page under Va for an MDL, so a DPC may move data into
+ * its frame; a no-op for addresses that are not pageable. Nested locks count. */
+VOID MmLockPageablePage(PVOID Va)
+{
+    KIRQL old = MiLock();
+    ULONG i = MiPageableIndex((ULONG64)Va);
+    if (i != MI_NOT_RESIDENT) {
+        MiMakeResident((ULONG64)Va);
+        MipLockCount[i]++;
+    }
+    MiUnlock(old);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID MmUnlockPageablePage(PVOID Va)
+{
+    KIRQL old = MiLock();
+    ULONG i = MiPageableIndex((ULONG64)Va);
+    if (i != MI_NOT_RESIDENT && MipLockCount[i])
+        MipLockCount[i]--;
     MiUnlock(old);
 }
 

@@ -111,6 +111,33 @@ KTEST(paging, apc_level_may_fault_pages_in)
 }
 
 /* Its own suite: the working-set limit is a boot option. */
+/* A paged buffer locked by an MDL stays resident through trims (its frame is what a DMA or a
+ * DPC writes to), even touched at DISPATCH_LEVEL; unlocked, it is trimmed again. */
+KTEST(paging, mdl_locked_paged_pool_is_never_trimmed)
+{
+    KIRQL old;
+    PUCHAR p = ExAllocatePoolWithTag(PagedPool, 2 * PAGE_SIZE, 'kLtK');
+    KT_ASSERT(p != NULL);
+    RtlFillMemory(p, 2 * PAGE_SIZE, 0x3C);
+    PMDL mdl = IoAllocateMdl(p, 2 * PAGE_SIZE, FALSE, FALSE, NULL);
+    KT_ASSERT(mdl != NULL);
+    MmTrimPagedPool();
+    MmProbeAndLockPages(mdl, KernelMode, IoWriteAccess); /* faults it back in, then pins */
+    MmTrimPagedPool();
+    KeRaiseIrql(DISPATCH_LEVEL, &old); /* verifier=all trims everything unpinned here */
+    BOOLEAN valid = MmIsAddressValid(p) && MmIsAddressValid(p + PAGE_SIZE);
+    p[PAGE_SIZE + 5] = 0x77;           /* a legal touch at DISPATCH_LEVEL: no bug check */
+    KeLowerIrql(old);
+    KT_ASSERT(valid);
+    MmUnlockPages(mdl);
+    IoFreeMdl(mdl);
+    MmTrimPagedPool();
+    KT_ASSERT(!MmIsAddressValid(p));
+    KT_EQ(p[0], 0x3C);
+    KT_EQ(p[PAGE_SIZE + 5], 0x77);
+    ExFreePoolWithTag(p, 'kLtK');
+}
+
 KTEST_EX(paging_wslimit, working_set_limit_evicts_under_pressure, 0, "mmwslimit=6")
 {
     const ULONG pages = 40;
