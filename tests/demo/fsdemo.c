@@ -105,7 +105,9 @@ static VOID DemopFileSystem(void)
     DbgPrint("  create \\DEMO\\NOTES.TXT, write %u bytes: %s\n", (ULONG)sizeof(data),
              NT_SUCCESS(FsWriteFile(L"\\DEMO\\NOTES.TXT", data, sizeof(data))) ? "ok" : "FAILED");
     FsReadFile(L"\\DEMO\\NOTES.TXT", back, sizeof(back), &done);
-    DbgPrint("  read it back: %u bytes, %s\n", done, RtlEqualMemory(data, back, sizeof(data)) ? "identical" : "DIFFERENT");
+    DbgPrint("  read it back: %u bytes, %s (a read from offset 0 continues \"where the last ended\", so FAT\n"
+             "  served it from its read-ahead window and completed it at PASSIVE_LEVEL)\n",
+             done, RtlEqualMemory(data, back, sizeof(data)) ? "identical" : "DIFFERENT");
     FsWriteFile(L"\\DEMO\\Second file with a long name.txt", "x", 1);
     DemopList(L"\\DEMO");
     if (NT_SUCCESS(FsOpen(L"\\DEMO\\NOTES.TXT", FILE_OPEN, 0, &h, NULL))) {
@@ -119,14 +121,20 @@ static VOID DemopFileSystem(void)
     }
     DemopList(L"\\DEMO");
 
-    DbgPrint("\n  One 512-byte read through the stack. Each line is logged when that call returns, so the\n  disk IRP FAT sends (inner) appears before the read that caused it (outer):\n");
+    DbgPrint("\n  One 512-byte read from the middle of a file, so it goes down to the disk. Each line is logged\n"
+             "  when that call returns. The disk's interrupt arrived while its dispatch routine was still\n"
+             "  running, so the completions (IRQL 2, in its DPC) are logged before the dispatch routines\n"
+             "  return STATUS_PENDING (0x103):\n");
     if (NT_SUCCESS(FsOpen(L"\\DOCS\\NESTED\\NUMBERS.TXT", FILE_OPEN, 0, &h, NULL))) {
         ULONG seq = IoGetIrpTraceSequence();
         FsReadAt(h, 4096, back, 512, &done);
         IoDumpIrpTrace(IoGetIrpTraceSequence() - seq);
         ZwClose(h);
     }
-    DbgPrint("  (FAT's own disk IRPs complete from the RAM disk's DPC at IRQL 2, after its ISR ran at DIRQL 5)\n\n");
+    DbgPrint("  FAT sent the disk an associated IRP of the caller's IRP. The disk's ISR ran at DIRQL 5 and\n"
+             "  queued a DPC; in the DPC the disk completed the associated IRP, FAT's completion routine ran,\n"
+             "  the I/O manager completed the caller's IRP, and the filter's completion routine ran, all at\n"
+             "  DISPATCH_LEVEL. A special kernel APC then finished the request in the reading thread.\n\n");
     FltDumpStats();
     if (NT_SUCCESS(FsDiskControl(IOCTL_RAMDISK_QUERY_STATS, &rs, sizeof(rs))))
         DbgPrint("RAM disk: %llu reads, %llu writes, %llu interrupts, %llu DPCs\n", rs.Reads, rs.Writes,
