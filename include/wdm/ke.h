@@ -107,6 +107,7 @@ VOID KeStallExecutionProcessor(ULONG MicroSeconds);
 VOID KeQueryTickCount(PLARGE_INTEGER CurrentCount);
 ULONG KeQueryTimeIncrement(void);
 ULONG64 KeQueryInterruptTime(void);
+VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime); /* UTC, 100-ns units since 1601 */
 LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
 
 /* ---- Bug checks ---- */

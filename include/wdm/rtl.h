@@ -26,6 +26,21 @@ WCHAR RtlUpcaseUnicodeChar(WCHAR c);
 ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 int RtlStringCbPrintfA(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Calendar time. A system time counts 100-ns units since 1601-01-01 00:00 (proleptic
+ * Gregorian calendar); Weekday 0 is Sunday. Both routines are callable at any IRQL. */
+typedef struct _TIME_FIELDS {
+    CSHORT Year;         /* 1601..30827 */
+    CSHORT Month;        /* 1..12 */
+    CSHORT Day;          /* 1..31 */
+    CSHORT Hour;         /* 0..23 */
+    CSHORT Minute;       /* 0..59 */
+    CSHORT Second;       /* 0..59 */
+    CSHORT Milliseconds; /* 0..999 */
+    CSHORT Weekday;      /* 0..6, ignored by RtlTimeFieldsToTime */
+} TIME_FIELDS, *PTIME_FIELDS;
+BOOLEAN RtlTimeFieldsToTime(PTIME_FIELDS TimeFields, PLARGE_INTEGER Time);
+VOID RtlTimeToTimeFields(PLARGE_INTEGER Time, PTIME_FIELDS TimeFields);
+
 /* Doubly linked lists, as in wdm.h. */
 FORCEINLINE VOID InitializeListHead(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
 FORCEINLINE BOOLEAN IsListEmpty(const LIST_ENTRY *h) { return h->Flink == h; }

@@ -38,6 +38,9 @@ VOID HalCalibrateTimers(void);
 extern ULONG64 HalTscPerSecond;
 extern ULONG64 HalApicTimerPerSecond;
 
+/* CMOS real-time clock; any IRQL. FALSE if it cannot be read or holds no valid date. */
+BOOLEAN HalQueryRealTimeClock(PTIME_FIELDS TimeFields);
+
 /* ACPI MADT and I/O APIC. */
 VOID HalInitializeAcpi(void);
 extern ULONG64 HalIoApicPhysical;

@@ -87,6 +87,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     KiInitializeClock();
     DbgPrint("HAL: TSC %llu Hz, APIC timer %llu Hz, clock %u Hz, I/O APIC at %p, verifier 0x%x\n",
              HalTscPerSecond, HalApicTimerPerSecond, KiClockHz, (PVOID)HalIoApicPhysical, KiVerifierFlags);
+    KiInitializeSystemTime(); /* the CMOS clock, once; prints the boot date */
 
     __writecr8(PASSIVE_LEVEL);
     _enable();

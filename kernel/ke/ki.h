@@ -110,6 +110,7 @@ VOID KiReleaseConsole(ULONG64 Flags);
 /* Initialisation order, called by KiSystemStartup. */
 VOID KiInitializeDpcs(void);
 VOID KiInitializeClock(void);
+VOID KiInitializeSystemTime(void);
 VOID MmInitSystem(void);
 VOID KiRunBootDrivers(void);
 
