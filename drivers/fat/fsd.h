@@ -63,6 +63,7 @@ VOID FatFsdUnlock(PFSD_VCB Vcb);
 NTSTATUS FatFsdComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 PVOID FatFsdUserBuffer(PIRP Irp);
 LONGLONG FatFsdDosTimeToNt(USHORT Date, USHORT Time);
+VOID FatFsdStampTime(PVOID Context, PUSHORT DosDate, PUSHORT DosTime, PUCHAR TenthsOf10Ms); /* a FAT_TIME_SOURCE */
 
 DRIVER_DISPATCH FatFsdCreate;
 DRIVER_DISPATCH FatFsdCleanup;

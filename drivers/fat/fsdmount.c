@@ -50,6 +50,7 @@ static NTSTATUS FatFsdpMount(PIRP Irp)
         IoDeleteDevice(vdo);
         return FatFsdComplete(Irp, status, 0);
     }
+    FatSetTimeSource(vcb->Volume, FatFsdStampTime, NULL); /* else every stamp is 1980-01-01 */
     FatQueryVolumeInformation(vcb->Volume, &info);
     vpb->SerialNumber = info.SerialNumber;
     vpb->VolumeLabelLength = (USHORT)(info.LabelLength * sizeof(WCHAR));
