@@ -3,6 +3,8 @@
 # correctly by the kernel (FAT12, FAT16 and FAT32); what the kernel wrote passes fsck.fat -n and
 # its files match byte for byte through mtype. The kernel leaves the image's all-zero tail out of
 # the export (ramdisk.exporttrim: debugcon is a host write per byte); it is put back here.
+# The file the kernel created carries today's UTC date (the CMOS clock; yesterday's if the
+# run crossed midnight), not FAT's 1980-01-01 default.
 set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -34,5 +36,10 @@ for spec in "12 2" "16 8 -s 1" "32 34 -s 1"; do
     cmp "$work/expect.txt" "$work/got.txt"
     [ "$(mtype -i "$out" ::/HOST.TXT)" = "rewritten by IRQLab" ]
     if mtype -i "$out" "::/SUB/A rather long name.txt" >/dev/null 2>&1; then echo "deleted file still there"; exit 1; fi
-    echo "FAT$1: kernel read the mcopy image, fsck.fat clean, files match"
+    stamp=$(mdir -i "$out" ::/KERNEL/WROTE.TXT | awk '$1 == "WROTE" { print $4 }')
+    case "$stamp" in
+    "$(date -u +%Y-%m-%d)" | "$(date -u -d yesterday +%Y-%m-%d)") ;;
+    *) echo "FAT$1: KERNEL/WROTE.TXT dated '$stamp', not today ($(date -u +%Y-%m-%d))"; mdir -i "$out" ::/KERNEL; exit 1 ;;
+    esac
+    echo "FAT$1: kernel read the mcopy image, fsck.fat clean, files match, dated $stamp"
 done
