@@ -10,9 +10,9 @@ mkfs.fat $opts --invariant -i 1a2b3c4d -n IRQLAB -C "$out" $((mib * 1024)) >/dev
 printf 'Hello from a FAT volume made by mkfs.fat and filled by mcopy.\n' > "$tmp/HELLO.TXT"
 printf 'IRQLab reads this through filter -> FAT -> RAM disk.\n' > "$tmp/Long file name example.txt"
 for i in $(seq 0 4095); do printf '%08d\n' $i; done > "$tmp/NUMBERS.TXT"
-export MTOOLS_SKIP_CHECK=1
-# fixed timestamps so the default image is the same on every build
-find "$tmp" -type f -exec touch -d "2024-01-01 12:00:00" {} +
+# fixed time stamps (files and directories: mtools honours SOURCE_DATE_EPOCH), so the default
+# image is byte-for-byte the same on every build
+export MTOOLS_SKIP_CHECK=1 SOURCE_DATE_EPOCH=1704110400 TZ=UTC
 mcopy -i "$out" "$tmp/HELLO.TXT" ::/HELLO.TXT
 mmd -i "$out" ::/DOCS
 mmd -i "$out" ::/DOCS/NESTED
