@@ -140,13 +140,7 @@ VOID IopCompleteFinal(PIRP Irp, CCHAR Boost)
         IopCount(TopLevelCompleted[IopTopMajor(Irp)]);
     if (Irp->Flags & IRP_ASSOCIATED_IRP) {
         PIRP master = Irp->AssociatedIrp.MasterIrp;
-        while (Irp->MdlAddress) {
-            PMDL m = Irp->MdlAddress;
-            Irp->MdlAddress = m->Next;
-            if (m->MdlFlags & MDL_PAGES_LOCKED)
-                MmUnlockPages(m);
-            IoFreeMdl(m);
-        }
+        IopFreeMdlChain(Irp);
         IoFreeIrp(Irp);
         if (__atomic_sub_fetch(&master->AssociatedIrp.IrpCount, 1, __ATOMIC_SEQ_CST) == 0)
             IoCompleteRequest(master, Boost);

@@ -82,6 +82,7 @@ PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
 VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
               PVOID Routine, NTSTATUS Status);
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
+VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
 VOID IopFinishRequest(PIRP Irp);
 VOID IoInitSystem(void);

@@ -114,10 +114,9 @@ BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buf
     return TRUE;
 }
 
-static VOID IopFreeTransfer(PIRP Irp)
+/* IRQL <= DISPATCH_LEVEL. Unlocks and frees every MDL on the IRP. */
+VOID IopFreeMdlChain(PIRP Irp)
 {
-    if (Irp->Flags & IRP_DEALLOCATE_BUFFER)
-        ExFreePoolWithTag(Irp->AssociatedIrp.SystemBuffer, 'fbSI');
     while (Irp->MdlAddress) {
         PMDL m = Irp->MdlAddress;
         Irp->MdlAddress = m->Next;
@@ -125,6 +124,13 @@ static VOID IopFreeTransfer(PIRP Irp)
             MmUnlockPages(m);
         IoFreeMdl(m);
     }
+}
+
+static VOID IopFreeTransfer(PIRP Irp)
+{
+    if (Irp->Flags & IRP_DEALLOCATE_BUFFER)
+        ExFreePoolWithTag(Irp->AssociatedIrp.SystemBuffer, 'fbSI');
+    IopFreeMdlChain(Irp);
 }
 
 /* IRQL <= DISPATCH_LEVEL. The caller owns the IRP: its completion routine frees it (with
