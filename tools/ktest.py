@@ -97,7 +97,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--qemu", required=True)
-    ap.add_argument("--timeout", type=float, default=float(os.environ.get("KTEST_TIMEOUT", 120)))
+    ap.add_argument("--timeout", type=float, default=float(os.environ.get("KTEST_TIMEOUT", 300)))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--options", default="verifier=all", help="kernel options for every test boot")
     ap.add_argument("--logs", default="build/test-logs")
