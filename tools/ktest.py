@@ -22,7 +22,11 @@ def boot(qemu, kernel, append, timeout, log_path, extra=()):
     return out, rc, time.time() - t0
 
 def list_tests(args):
-    out, rc, _ = boot(args.qemu, args.kernel, "ktest=list", args.timeout, os.path.join(args.logs, "list.log"))
+    out, rc, _ = boot(args.qemu, args.kernel, ("ktest=list " + args.options).strip(), args.timeout,
+                      os.path.join(args.logs, "list.log"))
+    bad = re.search(r"^bad boot option .*$", out, re.M)
+    if bad:
+        sys.exit("ktest: the kernel refused the options: " + bad.group(0))
     tests = []
     for m in re.finditer(r"^TEST (\S+)\.(\S+) (0x[0-9a-f]+) (.*)$", out, re.M):
         opts = m.group(4).strip()
@@ -109,6 +113,8 @@ def main():
     only = [o for o in args.only.split(",") if o]
     if only:
         tests = [t for t in tests if t["suite"] in only or "%s.%s" % (t["suite"], t["name"]) in only]
+    if not tests:
+        sys.exit("ktest: KTEST_ONLY=%s selects no test (see %s/list.log)" % (args.only, args.logs))
     jobs = []
     suites = {}
     for t in tests:

@@ -74,6 +74,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     HalVgaInitialize();
     KipReadMultiboot(Magic, InfoPhysical);
     DbgPrint("IRQLab kernel: x86-64, NT driver model. Command line: %s\n", KeLoaderBlock.CommandLine);
+    KiValidateBootOptions(); /* one line and a failure exit for a bad option */
     HalInitializeGdt();
     HalInitializeIdt();
     KipReadVerifierOptions();

@@ -51,6 +51,7 @@ PCSTR KiGetBootOption(PCSTR Name);                 /* value after "Name=", or NU
 BOOLEAN KiBootOptionPresent(PCSTR Name);           /* "Name" or "Name=..." */
 ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default);
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word */
+VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
