@@ -9,3 +9,4 @@
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>
 #include <wdm/io.h>
+#include <wdm/seh.h>

@@ -26,7 +26,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1) ||
         (Irp->IopState & IOP_IRP_COMPLETED)) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     PDEVICE_OBJECT completer = Irp->CurrentLocation <= Irp->StackCount
                                    ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject : NULL;
@@ -132,7 +132,7 @@ VOID IopCompleteFinal(PIRP Irp, CCHAR Boost)
 {
     if (Irp->IopState & IOP_IRP_COMPLETED) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     Irp->IopState |= IOP_IRP_COMPLETED;
     IopCount(FinalCompletions);

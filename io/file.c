@@ -189,7 +189,7 @@ static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
                         PFILE_OBJECT *FileObject)
 {
     USHORT matched;
-    IopCheckPassiveRoutine((PVOID)ZwCreateFile, NULL);
+    VF_DDI_CHECK(ZwCreateFile);
     if (!Name || !Name->Length || Name->Buffer[0] != L'\\')
         return STATUS_OBJECT_PATH_SYNTAX_BAD;
     PVOID o = ObpLookupName(Name, &matched);
@@ -307,6 +307,7 @@ NTSTATUS ZwOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRI
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
                                   PDEVICE_OBJECT *DeviceObject)
 {
+    VF_DDI_CHECK(IoGetDeviceObjectPointer);
     IO_STATUS_BLOCK iosb;
     PFILE_OBJECT f;
     USHORT matched;
@@ -326,7 +327,7 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
 
 static NTSTATUS IopFileFromHandle(HANDLE Handle, PFILE_OBJECT *File, HANDLE Event, PIO_APC_ROUTINE Apc)
 {
-    IopCheckPassiveRoutine((PVOID)ZwReadFile, NULL);
+    VF_DDI_CHECK(ZwReadFile);
     if (Event || Apc)
         return STATUS_NOT_SUPPORTED; /* every Zw call here is synchronous */
     return ObReferenceObjectByHandle(Handle, 0, *IoFileObjectType, KernelMode, (PVOID *)File, NULL);

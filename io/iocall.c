@@ -135,7 +135,7 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     Irp->CurrentLocation--;
     if (Irp->CurrentLocation <= 0) {
         KiSetBugCheckCulprit(IopDriverNameA(DeviceObject->DriverObject), __builtin_return_address(0));
-        KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_35(Irp));
     }
     PIO_STACK_LOCATION sp = --Irp->Tail.Overlay.CurrentStackLocation;
     sp->DeviceObject = DeviceObject;

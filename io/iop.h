@@ -74,7 +74,6 @@ VOID IopFreeIrpNow(PIRP Irp);
 FORCEINLINE BOOLEAN IopVerifying(void) { return KiVerifierOn(VERIFIER_IO_CHECKING); }
 DECLSPEC_NORETURN VOID IopVerifierStop(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                                        PDEVICE_OBJECT Culprit, PVOID Routine);
-VOID IopCheckPassiveRoutine(PVOID Routine, PVOID Object);
 BOOLEAN IopIsOplockRequest(PIO_STACK_LOCATION Sp);
 PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
 

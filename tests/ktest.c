@@ -28,11 +28,11 @@ VOID KtExpectBugCheck(ULONG64 P1, ULONG64 P2, ULONG64 P3, ULONG64 P4)
 {
     ULONG64 p[4] = { P1, P2, P3, P4 };
     char line[160];
-    int n = RtlStringCbPrintfA(line, sizeof(line), "EXPECT-BUGCHECK 0x%x",
+    int n = RtlpFormatString(line, sizeof(line), "EXPECT-BUGCHECK 0x%x",
                                KtpCurrent ? KtpCurrent->ExpectedBugCheck : 0);
     for (int i = 0; i < 4; i++)
-        n += p[i] == KT_ANY ? RtlStringCbPrintfA(line + n, sizeof(line) - n, " *")
-                            : RtlStringCbPrintfA(line + n, sizeof(line) - n, " 0x%llx", p[i]);
+        n += p[i] == KT_ANY ? RtlpFormatString(line + n, sizeof(line) - n, " *")
+                            : RtlpFormatString(line + n, sizeof(line) - n, " 0x%llx", p[i]);
     DbgPrint("%s\n", line);
 }
 
@@ -70,7 +70,7 @@ BOOLEAN KtIsValidBenchSelection(PCSTR Value)
 static BOOLEAN KtpSelected(const KTEST *t, PCSTR Sel, BOOLEAN *Single)
 {
     char full[96];
-    RtlStringCbPrintfA(full, sizeof(full), "%s.%s", t->Suite, t->Name);
+    RtlpFormatString(full, sizeof(full), "%s.%s", t->Suite, t->Name);
     if (KtpWordMatch(Sel, full)) {
         *Single = TRUE;
         return TRUE;

@@ -666,7 +666,7 @@ typedef struct _FILE_NAMES_INFORMATION {
 NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
                         ULONG DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                         PDEVICE_OBJECT *DeviceObject);                              /* PASSIVE_LEVEL */
-VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);                                    /* PASSIVE_LEVEL */
+VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);                                    /* <= APC_LEVEL */
 PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice,
                                          PDEVICE_OBJECT *AttachedToDeviceObject);
@@ -777,7 +777,7 @@ VOID ObfDereferenceObject(PVOID Object);                /* IRQL <= DISPATCH_LEVE
 #endif
 LONG ObGetObjectPointerCount(PVOID Object);
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length,
-                           PULONG ReturnLength);         /* PASSIVE_LEVEL */
+                           PULONG ReturnLength);         /* <= APC_LEVEL */
 NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PVOID AccessState,
                                  ACCESS_MASK DesiredAccess, PVOID ObjectType, KPROCESSOR_MODE AccessMode,
                                  PVOID ParseContext, PVOID *Object);
@@ -842,10 +842,11 @@ VOID IoDumpIrpTrace(ULONG Last);
  *   0x1102 completion context not in nonpaged memory (P2 routine, P3 IRP, P4 context)
  *   0x1103 driver unloaded with device objects still present (P2 driver, P3 device, P4 0)
  * 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION, P1 =
- *   0x1110 a PASSIVE_LEVEL-only I/O routine (IoDeleteDevice, ObQueryNameString,
- *          IoConnectInterrupt...) called above PASSIVE_LEVEL (P2 IRQL, P3 routine, P4 object) */
+ *   0x1110 a routine for which Windows has no DDI rule (ObQueryNameString, IoCreateDriver...)
+ *          called outside its documented IRQL (P2 IRQL, P3 the routine's name, P4 0). Routines
+ *          with a WDM rule stop with the rule's code (verifier=ddi): see kernel/vf/vf.h. */
 #define IOV_OPLOCK_MORE_PROCESSING 0x1100
 #define IOV_OPLOCK_PENDED 0x1101
 #define IOV_PAGEABLE_COMPLETION_CONTEXT 0x1102
 #define IOV_UNLOAD_WITH_DEVICES 0x1103
-#define IOV_PASSIVE_ROUTINE_AT_RAISED_IRQL 0x1110
+#define IOV_ROUTINE_OUTSIDE_IRQL 0x1110

@@ -123,7 +123,7 @@ static VOID KipCheckRegionIrql(ULONG Code)
 {
     KIRQL irql = KeGetCurrentIrql();
     if (irql > APC_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, irql, 0, 0);
+        KeBugCheckEx(BUGPARAMS_C4_REGION_ABOVE_APC(Code, irql));
 }
 
 static VOID KipApcsMayRunAgain(PKTHREAD t)
@@ -138,6 +138,7 @@ static VOID KipApcsMayRunAgain(PKTHREAD t)
  * special ones still run. */
 VOID KeEnterCriticalRegion(void)
 {
+    VF_DDI_CHECK(KeEnterCriticalRegion);
     KipCheckRegionIrql(0x11A);
     KeGetCurrentThread()->KernelApcDisable++;
 }
@@ -145,10 +146,11 @@ VOID KeEnterCriticalRegion(void)
 /* IRQL <= APC_LEVEL (0xC4/0x11B). Leaving a region never entered: 0xC4 P1 0x3E. */
 VOID KeLeaveCriticalRegion(void)
 {
+    VF_DDI_CHECK(KeLeaveCriticalRegion);
     PKTHREAD t = KeGetCurrentThread();
     KipCheckRegionIrql(0x11B);
     if (t->KernelApcDisable <= 0 && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_C4_LEAVE_CRITICAL_REGION_NOT_ENTERED());
     if (--t->KernelApcDisable == 0)
         KipApcsMayRunAgain(t);
 }
@@ -159,6 +161,7 @@ VOID KeEnterGuardedRegion(void) { KeGetCurrentThread()->SpecialApcDisable++; }
 /* IRQL <= APC_LEVEL. */
 VOID KeLeaveGuardedRegion(void)
 {
+    VF_DDI_CHECK(KeLeaveGuardedRegion);
     PKTHREAD t = KeGetCurrentThread();
     if (--t->SpecialApcDisable == 0)
         KipApcsMayRunAgain(t);

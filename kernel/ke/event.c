@@ -16,12 +16,13 @@ VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
  * follow at once) is accepted and behaves like FALSE. */
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
+    VF_DDI_CHECK(KeSetEvent);
     UNREFERENCED_PARAMETER(Increment);
     UNREFERENCED_PARAMETER(Wait);
     KIRQL cur = KeGetCurrentIrql();
     if (cur > DISPATCH_LEVEL) {
         if (KiVerifierOn(VERIFIER_IRQL_CHECKING))
-            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x80, cur, (ULONG_PTR)Event, 0);
+            KeBugCheckEx(BUGPARAMS_C4_SET_EVENT_ABOVE_DISPATCH(cur, Event));
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Event, cur, 1, (ULONG_PTR)__builtin_return_address(0));
     }
     KIRQL irql = KiAcquireDispatcherDatabase();
@@ -39,6 +40,7 @@ VOID KeClearEvent(PRKEVENT Event) { Event->Header.SignalState = 0; }
 /* IRQL <= DISPATCH_LEVEL. */
 LONG KeResetEvent(PRKEVENT Event)
 {
+    VF_DDI_CHECK(KeResetEvent);
     return __atomic_exchange_n(&Event->Header.SignalState, 0, __ATOMIC_SEQ_CST);
 }
 

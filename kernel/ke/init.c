@@ -55,7 +55,7 @@ static VOID KipReadVerifierOptions(void)
     static const struct { PCSTR Word; ULONG Flag; } words[] = {
         { "irql", VERIFIER_IRQL_CHECKING }, { "io", VERIFIER_IO_CHECKING },
         { "trim", VERIFIER_FORCE_IRQL_TRIM }, { "special", VERIFIER_SPECIAL_POOL },
-        { "pool", VERIFIER_POOL_TRACKING },
+        { "pool", VERIFIER_POOL_TRACKING }, { "ddi", VERIFIER_DDI_CHECKING },
     };
     if (KiBootOptionHasWord("verifier", "all"))
         KiVerifierFlags = ~0u;

@@ -3,6 +3,7 @@
 #pragma once
 #include <ntddk.h>
 #include <arch/x86.h>
+#include "bugparams.h"
 
 typedef struct _KTRAP_FRAME {
     ULONG64 R15, R14, R13, R12, R11, R10, R9, R8;
@@ -59,6 +60,11 @@ VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line *
 #define VERIFIER_FORCE_IRQL_TRIM 0x04 /* trim pageable memory on raise to DISPATCH */
 #define VERIFIER_SPECIAL_POOL 0x08
 #define VERIFIER_POOL_TRACKING 0x10
+#define VERIFIER_DDI_CHECKING 0x20 /* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
+VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
+
+/* DDI compliance checking: WDM IRQL rules, 0xC4/0x200xx */
 extern ULONG KiVerifierFlags;
 FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) != 0; }
 
@@ -127,3 +133,10 @@ BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged 
 
 /* Threads and the dispatcher (kernel/ke/kthread.h). */
 #include "kthread.h"
+
+/* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
+VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
+
+/* DDI compliance checking: VF_DDI_CHECK(Routine) on entry of every routine in its table. */
+#include "../vf/vf.h"

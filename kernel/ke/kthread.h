@@ -72,6 +72,7 @@ typedef struct _KTHREAD {
     WORK_QUEUE_ITEM ReaperItem;
     ULONG64 ContextSwitches;
     CHAR Name[16];
+    PVOID ExceptionList; /* structured exception handling frames (rtl/seh.c), innermost first */
 } KTHREAD;
 
 extern PKTHREAD KiIdleThread;

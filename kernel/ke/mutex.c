@@ -21,6 +21,7 @@ VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level)
  * Returns the previous state (1 free, 0 owned once, -n owned n+1 times). */
 LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
 {
+    VF_DDI_CHECK(KeReleaseMutex);
     UNREFERENCED_PARAMETER(Wait);
     PKTHREAD t = KeGetCurrentThread();
     KIRQL irql = KiAcquireDispatcherDatabase();

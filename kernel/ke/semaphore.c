@@ -17,6 +17,7 @@ VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
  * a handler around it is KMODE_EXCEPTION_NOT_HANDLED (status, caller, 0, 0). */
 LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait)
 {
+    VF_DDI_CHECK(KeReleaseSemaphore);
     UNREFERENCED_PARAMETER(Increment);
     UNREFERENCED_PARAMETER(Wait);
     KIRQL irql = KiAcquireDispatcherDatabase();

@@ -115,8 +115,7 @@ VOID KiCheckWaitIrql(PVOID Object, PLARGE_INTEGER Timeout, PVOID Caller)
     if (KiVerifierOn(VERIFIER_IRQL_CHECKING)) {
         ULONG code = irql > DISPATCH_LEVEL ? 0x120 : (Timeout ? 0x122 : 0x121);
         t->WaitIrql = irql;
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, code, (ULONG_PTR)&t->WaitIrql, (ULONG_PTR)Object,
-                     (ULONG_PTR)Timeout);
+        KeBugCheckEx(BUGPARAMS_C4_WAIT(code, &t->WaitIrql, Object, Timeout));
     }
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Object, irql, 0, (ULONG_PTR)Caller);
 }
