@@ -8,4 +8,5 @@
 #include <wdm/ex.h>
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>
+#include <wdm/kesync.h>
 #include <wdm/io.h>

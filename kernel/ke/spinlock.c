@@ -46,11 +46,12 @@ VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
     *OldIrql = KeAcquireSpinLockRaiseToDpc(SpinLock);
 }
 
-/* IRQL: == DISPATCH_LEVEL (Verifier: 0xC4/0x32 otherwise). */
+/* IRQL: == DISPATCH_LEVEL, or SYNCH_LEVEL for a KeAcquireSpinLockRaiseToSynch lock
+ * (Verifier: 0xC4/0x32 below DISPATCH_LEVEL). */
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     KIRQL cur = KeGetCurrentIrql();
-    if (cur != DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+    if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x32, (ULONG_PTR)SpinLock, cur, NewIrql);
     KiReleaseSpinLockRaw(SpinLock);
     KeLowerIrql(NewIrql);

@@ -93,6 +93,7 @@ VOID KiInitializeTimers(void)
 VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 {
     Timer->Header.Type = Type == SynchronizationTimer ? TimerSynchronizationObject : TimerNotificationObject;
+    Timer->Header.Size = sizeof(KTIMER) / sizeof(LONG);
     Timer->Header.Inserted = FALSE;
     Timer->Header.SignalState = 0;
     InitializeListHead(&Timer->Header.WaitListHead);
