@@ -9,4 +9,5 @@
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>
 #include <wdm/kesync.h>
+#include <wdm/exres.h>
 #include <wdm/io.h>
