@@ -8,5 +8,7 @@
 #include <wdm/ex.h>
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>
+#include <wdm/kesync.h>
+#include <wdm/exres.h>
 #include <wdm/io.h>
 #include <wdm/seh.h>
