@@ -14,6 +14,7 @@ typedef struct _EXP_FILE {
     LONG Dir;           /* -1: \FSS itself, else \FSS\D<n> */
     BOOLEAN Exists;
     BOOLEAN Unknown;    /* a request on it failed: what is on disk is no longer known */
+    BOOLEAN Durable;    /* flushed and untouched since: a power cut must not lose it */
     ULONG Size;
     UCHAR Data[EXP_MAX_SIZE];
 } EXP_FILE;
@@ -39,5 +40,7 @@ ULONG ExpCrc32(const UCHAR *Data, ULONG Length);
 VOID ExpVerifyAll(PCSTR When);
 /* Oracle phase: unmount, remount-verify, unmount again, then pool/IRP leaks. */
 VOID ExpFinalChecks(BOOLEAN Plant);
+/* Before a request that changes F: a durable file stops being durable (the host is told). */
+VOID ExpTouch(EXP_FILE *F);
 VOID ExpRecordIoTags(void);
 VOID ExpRun(PCSTR Options);

@@ -31,6 +31,13 @@ static VOID ExpSetPath(EXP_FILE *F, ULONG Slot, ULONG Leaf)
     UNREFERENCED_PARAMETER(Slot);
 }
 
+VOID ExpTouch(EXP_FILE *F)
+{
+    if (F->Durable)
+        DbgPrint("EXP-MUT %S\n", F->Path);
+    F->Durable = FALSE;
+}
+
 static BOOLEAN ExpParentOk(EXP_FILE *F) { return F->Dir < 0 || (Exp.DirExists[F->Dir] && !Exp.DirUnknown[F->Dir]); }
 
 static VOID ExpOpCreate(EXP_FILE *F)
@@ -40,8 +47,10 @@ static VOID ExpOpCreate(EXP_FILE *F)
         return;
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = FsOpen(F->Path, FILE_CREATE, 0, &h, NULL);
-    if (!NT_SUCCESS(s))
+    if (!NT_SUCCESS(s)) {
+        F->Unknown = TRUE; /* the engine may have written the entry before it failed */
         return ExpRequestFailed("create", F->Path, s, f0);
+    }
     ZwClose(h);
     F->Exists = TRUE;
     F->Size = 0;
@@ -64,6 +73,7 @@ static VOID ExpOpWrite(EXP_FILE *F)
         return;
     for (ULONG i = 0; i < len; i++)
         ExpBuf[i] = (UCHAR)ExpRandom(256);
+    ExpTouch(F);
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = FsOpen(F->Path, FILE_OPEN, 0, &h, NULL);
     if (NT_SUCCESS(s)) {
@@ -111,6 +121,7 @@ static VOID ExpOpTruncate(EXP_FILE *F)
     if (!F->Exists || F->Unknown)
         return;
     ULONG size = ExpRandom(F->Size + 1);
+    ExpTouch(F);
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = FsOpen(F->Path, FILE_OPEN, 0, &h, NULL);
     if (NT_SUCCESS(s)) {
@@ -135,6 +146,8 @@ static VOID ExpOpRename(EXP_FILE *F)
             to = &Exp.Files[i];
     if (!to)
         return;
+    ExpTouch(F);
+    ExpTouch(to);
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = FsOpen(F->Path, FILE_OPEN, 0, &h, NULL);
     if (NT_SUCCESS(s)) {
@@ -167,6 +180,7 @@ static VOID ExpOpDelete(EXP_FILE *F)
 {
     if (!F->Exists && !F->Unknown)
         return;
+    ExpTouch(F);
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = ExpDelete(F->Path, 0);
     if (F->Unknown && (NT_SUCCESS(s) || s == STATUS_OBJECT_NAME_NOT_FOUND)) {
@@ -244,6 +258,7 @@ static VOID ExpOpFlush(EXP_FILE *F)
         return ExpRequestFailed("flush", F->Path, s, f0);
     /* acknowledged and flushed: a power cut from here on must not lose it (the host checks) */
     DbgPrint("EXP-DURABLE %S %u %08x\n", F->Path, F->Size, ExpCrc32(F->Data, F->Size));
+    F->Durable = TRUE;
 }
 
 static ULONG ExpOptionNumber(PCSTR Options, PCSTR Key, ULONG Default)
@@ -264,7 +279,23 @@ static ULONG ExpOptionNumber(PCSTR Options, PCSTR Key, ULONG Default)
     return Default;
 }
 
-/* PASSIVE_LEVEL, from KtMain. Options: "fsstress,ops=N,seed=S[,plant=1]". */
+static BOOLEAN ExpOptionIs(PCSTR Options, PCSTR KeyValue)
+{
+    SIZE_T n = strlen(KeyValue);
+    for (PCSTR p = Options; p && *p && *p != ' ';) {
+        if (strncmp(p, KeyValue, n) == 0 && (p[n] == ',' || p[n] == ' ' || !p[n]))
+            return TRUE;
+        while (*p && *p != ',' && *p != ' ')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return FALSE;
+}
+
+/* PASSIVE_LEVEL, from KtMain. Options: "fsstress,ops=N,seed=S[,plant=corrupt|hang|bugcheck]";
+ * the plants are the runner's own tests: a byte changed on disk behind FAT's back, a workload
+ * that never ends, a bug check. */
 VOID ExpRun(PCSTR Options)
 {
     HANDLE h;
@@ -308,9 +339,14 @@ VOID ExpRun(PCSTR Options)
             default: ExpOpCreate(f); break;
             }
         }
+        if (ExpOptionIs(Options, "plant=hang"))
+            for (;;)
+                KeStallExecutionProcessor(1000);
+        if (ExpOptionIs(Options, "plant=bugcheck"))
+            KeBugCheckEx(MANUALLY_INITIATED_CRASH, 0x1234, Exp.Done, 0, 0);
         VfPrintSummary();
         __atomic_store_n(&VfArmedSites, 0, __ATOMIC_SEQ_CST); /* the oracle's reads are not faulted */
-        ExpFinalChecks(ExpOptionNumber(Options, "plant", 0) != 0);
+        ExpFinalChecks(ExpOptionIs(Options, "plant=corrupt"));
     }
     ULONG64 faults = VfFaultCount();
     PCSTR outcome = Exp.FirstFailure[0] ? "corrupt" : faults ? "handled" : "ok";
