@@ -178,7 +178,8 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COM
                                   PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel)
 {
-    IOP_UNLOAD_SAFE_CONTEXT *c = ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
+    IOP_UNLOAD_SAFE_CONTEXT *c = VfShouldFail(VfSiteCompletionEx, 0, __builtin_return_address(0))
+                                     ? NULL : ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
     if (!c)
         return STATUS_INSUFFICIENT_RESOURCES;
     c->Routine = CompletionRoutine;

@@ -3,6 +3,7 @@
 #pragma once
 #include <ntddk.h>
 #include "../kernel/ke/ki.h"
+#include <irqlab/vf.h>
 
 /* ---- Objects: a header before every body; the body is what callers see ---- */
 typedef struct _OBJECT_TYPE {
@@ -68,6 +69,7 @@ typedef struct _IOP_CALL_FRAME {
 } IOP_CALL_FRAME, *PIOP_CALL_FRAME;
 VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location);
 BOOLEAN IopFrameDeferFree(PIRP Irp);
+VOID IopFrameLowerPended(PIRP Irp);
 VOID IopFreeIrpNow(PIRP Irp);
 
 /* ---- Verifier helpers ---- */

@@ -122,12 +122,17 @@ static VOID KtpRunBench(PCSTR Sel)
 }
 
 /* Entered from KiSystemStartup at PASSIVE_LEVEL with interrupts on. */
+VOID ExpRun(PCSTR Options);
 VOID KtMain(void)
 {
     PCSTR sel = KiGetBootOption("ktest");
     BOOLEAN single;
     ULONG count = 0;
 
+    if (KiBootOptionPresent("experiment")) { /* tests/experiment: a campaign's boot */
+        ExpRun(KiGetBootOption("experiment") ? KiGetBootOption("experiment") : "");
+        HalExitEmulator(HAL_EXIT_SUCCESS);
+    }
     if (KiBootOptionPresent("kbench")) {
         KtpRunBench(KiGetBootOption("kbench") ? KiGetBootOption("kbench") : "all");
         HalExitEmulator(HAL_EXIT_SUCCESS);

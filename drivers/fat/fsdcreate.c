@@ -95,6 +95,8 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             goto out;
         fcb = FatFsdpNewFcb(vcb, file, &path);
         if (!fcb) {
+            if (info == FILE_CREATED) /* a failed create leaves no file behind */
+                FatDeleteFile(file);
             FatCloseFile(file);
             status = STATUS_INSUFFICIENT_RESOURCES;
             goto out;
@@ -129,6 +131,8 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
     if (!NT_SUCCESS(status) && fcb->OpenCount == 0) { /* nobody else holds it: undo */
         RemoveEntryList(&fcb->Link);
+        if (info == FILE_CREATED)
+            FatDeleteFile(fcb->File);
         FatCloseFile(fcb->File);
         FatFsdFreeCache(fcb);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);

@@ -2,6 +2,7 @@
  * brings up HAL, memory and the clock in dependency order, then runs tests, bench or demo. */
 #include "ki.h"
 #include "../hal/hal.h"
+#include <irqlab/vf.h>
 
 LOADER_PARAMETER_BLOCK KeLoaderBlock;
 ULONG KiVerifierFlags;
@@ -94,8 +95,9 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     _enable();
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
     IoInitSystem(); /* built-in drivers, in their registered order */
+    VfInitialize(); /* fault= rules (kernel/vf) arm now: the workload is faulted, not the boot */
 
-    if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench"))
+    if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench") || KiBootOptionPresent("experiment"))
         KtMain();
     else
         KiRunDemo();
