@@ -85,6 +85,10 @@ VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
+/* Fast I/O first (fastio.c), PASSIVE_LEVEL: TRUE when it did the work. */
+BOOLEAN IopFastIoReadWrite(PFILE_OBJECT File, UCHAR Major, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                           ULONG Key, PIO_STATUS_BLOCK Iosb);
+BOOLEAN IopFastIoQuery(PFILE_OBJECT File, ULONG Class, PVOID Buffer, ULONG Length, PIO_STATUS_BLOCK Iosb);
 VOID IopFinishRequest(PIRP Irp);
 VOID IoInitSystem(void);
 
