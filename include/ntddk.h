@@ -5,6 +5,7 @@
 #include <ntstatus.h>
 #include <wdm/rtl.h>
 #include <wdm/ke.h>
+#include <wdm/kemp.h>
 #include <wdm/ex.h>
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>

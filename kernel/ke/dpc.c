@@ -3,13 +3,6 @@
 #include "ki.h"
 #include "../hal/hal.h"
 
-KPRCB KiProcessorBlock0;
-
-VOID KiInitializeDpcs(void)
-{
-    InitializeListHead(&KeGetCurrentPrcb()->DpcListHead);
-}
-
 /* IRQL: any. */
 VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
 {

@@ -71,19 +71,21 @@ static VOID KipReadVerifierOptions(void)
 VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
 {
     __writecr8(HIGH_LEVEL);
+    KiInitializeProcessorBlock(0);
     HalSerialInitialize();
     HalVgaInitialize();
     KipReadMultiboot(Magic, InfoPhysical);
     DbgPrint("IRQLab kernel: x86-64, NT driver model. Command line: %s\n", KeLoaderBlock.CommandLine);
     KiValidateBootOptions(); /* one line and a failure exit for a bad option */
-    HalInitializeGdt();
+    HalInitializeGdt(0);
     HalInitializeIdt();
     KipReadVerifierOptions();
-    KiInitializeDpcs();
     MmInitSystem();
     HalMaskLegacyPic();
     HalInitializeAcpi();
     HalInitializeLocalApic();
+    KiProcessorBlock[0].ApicId = HalGetLocalApicId();
+    KiMarkProcessorActive(&KiProcessorBlock[0]);
     HalInitializeIoApic();
     HalCalibrateTimers();
     KiInitializeClock();
