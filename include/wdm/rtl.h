@@ -82,3 +82,6 @@ FORCEINLINE VOID InsertHeadList(PLIST_ENTRY h, PLIST_ENTRY e)
 
 #define ASSERT(e) ((e) ? (void)0 : RtlAssert(#e, __FILE__, __LINE__, NULL))
 DECLSPEC_NORETURN VOID RtlAssert(PCSTR Assertion, PCSTR File, ULONG Line, PCSTR Message);
+
+/* IRQLab: the name of an NTSTATUS ("STATUS_PENDING"), or NULL if it has none here. Any IRQL. */
+PCSTR RtlNtStatusName(NTSTATUS Status);
