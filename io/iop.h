@@ -80,8 +80,14 @@ BOOLEAN IopIsOplockRequest(PIO_STACK_LOCATION Sp);
 PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
 
 /* ---- Trace ---- */
+/* Calls are spans: the caller takes IopTraceBegin(Irp) before the routine runs (the sequence
+ * number then, and the master of an associated IRP, read while the IRP surely exists) and
+ * passes it to IopTrace when the routine has returned. */
+typedef struct _IOP_TRACE_BEGIN { ULONG Sequence; PIRP Master; } IOP_TRACE_BEGIN;
+IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp);
+VOID IopInitializeTrace(void); /* connects the kernel's ISR and DPC spans */
 VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
-              PVOID Routine, NTSTATUS Status);
+              PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin);
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);

@@ -877,15 +877,18 @@ NTSTATUS ZwQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStat
                                       ULONG Length, FS_INFORMATION_CLASS FsInformationClass);
 NTSTATUS ZwFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
 
-/* ---- IRP trace (IRQLab): every dispatch and completion-routine call ---- */
+/* ---- IRP trace (IRQLab): every dispatch and completion-routine call, each
+ * IoCompleteRequest, and each ISR and DPC the kernel ran (with Irp NULL) ---- */
 #define IO_TRACE_DISPATCH 1
 #define IO_TRACE_COMPLETION 2
 #define IO_TRACE_COMPLETE_REQUEST 3
+#define IO_TRACE_ISR 4
+#define IO_TRACE_DPC 5
 typedef struct _IO_TRACE_RECORD {
-    ULONG Sequence;
+    ULONG Sequence;     /* logged when the call returned */
     UCHAR Kind;         /* IO_TRACE_* */
     UCHAR MajorFunction;
-    KIRQL Irql;
+    KIRQL Irql;         /* CR8 when the record was written, inside the routine's frame */
     BOOLEAN PendingReturned;
     CHAR Location;      /* Irp->CurrentLocation at the call */
     PIRP Irp;
@@ -893,10 +896,16 @@ typedef struct _IO_TRACE_RECORD {
     PDRIVER_OBJECT DriverObject;
     PVOID Routine;
     NTSTATUS Status;    /* what the routine returned */
+    ULONG CalledAt;     /* the sequence number when the routine was called: records from
+                           CalledAt up to Sequence happened inside it */
+    PIRP MasterIrp;     /* for an associated IRP, its master */
 } IO_TRACE_RECORD, *PIO_TRACE_RECORD;
 ULONG IoQueryIrpTrace(PIRP Irp, ULONG FromSequence, PIO_TRACE_RECORD Records, ULONG Max);
 ULONG IoGetIrpTraceSequence(void);
 VOID IoDumpIrpTrace(ULONG Last);
+/* Writes the records from FromSequence on as JSON lines to the host's trace channel (COM2). */
+VOID IoExportIrpTrace(ULONG FromSequence);
+PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
 
 /* ---- IRQLab's own verifier codes (ranges Windows does not use) ----
  * 0xC9 DRIVER_VERIFIER_IOMANAGER_VIOLATION, P1 =

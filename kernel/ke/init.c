@@ -7,7 +7,7 @@
 LOADER_PARAMETER_BLOCK KeLoaderBlock;
 ULONG KiVerifierFlags;
 VOID KtMain(void);
-VOID KiRunDemo(void);
+VOID KiRunDemo(void); /* tests/demo/demo.c */
 VOID IoInitSystem(void);
 
 static VOID KipCopyString(PCHAR Dest, SIZE_T Size, ULONG Physical)
@@ -89,8 +89,8 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     HalInitializeIoApic();
     HalCalibrateTimers();
     KiInitializeClock();
-    DbgPrint("HAL: TSC %llu Hz, APIC timer %llu Hz, clock %u Hz, I/O APIC at %p, verifier 0x%x\n",
-             HalTscPerSecond, HalApicTimerPerSecond, KiClockHz, (PVOID)HalIoApicPhysical, KiVerifierFlags);
+    DbgPrint("HAL: TSC %llu Hz, APIC timer %llu Hz, clock %u Hz, I/O APIC at %llx, verifier 0x%x\n",
+             HalTscPerSecond, HalApicTimerPerSecond, KiClockHz, (ULONG64)HalIoApicPhysical, KiVerifierFlags);
     KiInitializeSystemTime(); /* the CMOS clock, once; prints the boot date */
 
     __writecr8(PASSIVE_LEVEL);

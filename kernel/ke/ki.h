@@ -117,6 +117,11 @@ FORCEINLINE KIRQL KiRaiseIrqlRaw(KIRQL NewIrql)
 }
 FORCEINLINE VOID KiLowerIrqlRaw(KIRQL NewIrql) { __writecr8(NewIrql); }
 
+/* The IRP trace (io/trace.c) records each ISR and DPC as a span: the begin hook returns the
+ * trace sequence before the routine runs, the end hook logs it after. NULL until Io starts. */
+extern ULONG (*KiTraceBeginHook)(void);
+extern VOID (*KiTraceEndHook)(UCHAR Kind, PVOID Routine, ULONG Begin);
+
 /* Raw spin lock word operations (no IRQL change, no checks) used by ISR dispatch. */
 VOID KiAcquireSpinLockRaw(PKSPIN_LOCK Lock);
 VOID KiReleaseSpinLockRaw(PKSPIN_LOCK Lock);
