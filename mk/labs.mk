@@ -8,7 +8,7 @@
 # LAB the normal kernel's build is untouched.
 .PHONY: lab grade handout
 
-LAB_TIMEOUT ?= 25
+LAB_TIMEOUT ?= 45
 HANDOUT := $(B)/handout
 
 ifneq ($(LAB),)
@@ -41,7 +41,7 @@ LAB_DRIVER_CFLAGS = $(filter-out -Iinclude,$(CFLAGS)) -Iinclude -I$(LAB_DIR)/inc
 # The driver sources this flavour compiles, copied into one place: the student's files, the
 # solution's, or the solution's with the variant's patch applied (never in the lab folder).
 $(LAB_B)/src/.stamp: $(wildcard $(LAB_ORIGIN)/*) $(wildcard $(LAB_DIR)/solution/*.c) $(wildcard $(LAB_DIR)/*.c)
-	@rm -rf $(LAB_B)/src && mkdir -p $(LAB_B)/src
+	@mkdir -p $(LAB_B)/src
 ifeq ($(SOLUTION),1)
 	@cp $(addprefix $(LAB_DIR)/solution/,$(LAB_FILES)) $(LAB_B)/src/
 else ifneq ($(VARIANT),)
@@ -52,11 +52,13 @@ else
 endif
 	@touch $@
 
-$(LAB_B)/d/%.o: $(LAB_B)/src/.stamp
+$(addprefix $(LAB_B)/src/,$(LAB_FILES)): $(LAB_B)/src/.stamp ;
+
+$(LAB_DRIVER_OBJS): $(LAB_B)/d/%.o: $(LAB_B)/src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $(LAB_ORIGIN)/$*.c"; $(CC) $(LAB_DRIVER_CFLAGS) -c $(LAB_B)/src/$*.c -o $@
 
-$(LAB_B)/g/%.o: %.c
+$(LAB_GRADER_OBJS): $(LAB_B)/g/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"; $(CC) $(CFLAGS) -I$(LAB_DIR)/include -Ilabs/common -c $< -o $@
 

@@ -6,7 +6,7 @@
 
 int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap);
 
-VOID LabSay(PCSTR Format, ...)
+VOID GradeSay(PCSTR Format, ...)
 {
     char msg[320];
     va_list ap;
@@ -17,17 +17,17 @@ VOID LabSay(PCSTR Format, ...)
 }
 
 /* A stop report section: the last IRP trace records, newest last (IRQL: any). */
-static VOID LabpTraceReport(void) { IoDumpIrpTrace(16); }
+static VOID GradepTraceReport(void) { IoDumpIrpTrace(16); }
 
-VOID LabBegin(void)
+VOID GradeBegin(void)
 {
     static BOOLEAN registered;
     if (!registered)
-        KiRegisterBugCheckReport(LabpTraceReport);
+        KiRegisterBugCheckReport(GradepTraceReport);
     registered = TRUE;
 }
 
-NTSTATUS LabIoctl(PCWSTR DeviceName, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
+NTSTATUS GradeIoctl(PCWSTR DeviceName, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
                   PULONG_PTR Information)
 {
     UNICODE_STRING name;
@@ -54,7 +54,7 @@ NTSTATUS LabIoctl(PCWSTR DeviceName, ULONG Code, PVOID In, ULONG InLength, PVOID
     return s;
 }
 
-PCSTR LabSymbol(PVOID Address)
+PCSTR GradeSymbol(PVOID Address)
 {
     ULONG64 off;
     PCSTR s = Address ? KiLookupSymbol((ULONG64)Address, &off) : NULL;

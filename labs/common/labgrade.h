@@ -5,23 +5,23 @@
 
 /* Prints "# LAB: <reason>" (tools/grade.py shows these lines to the student) and fails the
  * test. The reason should say what the student's driver did and which rule it broke. */
-VOID LabSay(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
+VOID GradeSay(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 #define LAB_CHECK(cond, ...)                                                   \
     do {                                                                       \
         if (!(cond)) {                                                         \
-            LabSay(__VA_ARGS__);                                               \
+            GradeSay(__VA_ARGS__);                                               \
             KtFail(__FILE__, __LINE__, "%s", #cond);                           \
             return;                                                            \
         }                                                                      \
     } while (0)
 
 /* Every grader test calls this first: from then on a stop report ends with the IRP trace. */
-VOID LabBegin(void);
+VOID GradeBegin(void);
 
 /* IRQL == PASSIVE_LEVEL. Opens \Device\Name directly and sends one buffered IOCTL, waiting
  * for it if it pends. Returns the final status; *Information gets IoStatus.Information. */
-NTSTATUS LabIoctl(PCWSTR DeviceName, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
+NTSTATUS GradeIoctl(PCWSTR DeviceName, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
                   PULONG_PTR Information);
 
 /* IRQL: any. The kernel symbol at or below Address ("?" if none). */
-PCSTR LabSymbol(PVOID Address);
+PCSTR GradeSymbol(PVOID Address);

@@ -5,22 +5,22 @@
 #include "../../../tests/fs/fsutil.h"
 #include <lab_completion.h>
 
-static UCHAR LabcBuf[65536], LabcBack[65536];
-static IO_TRACE_RECORD LabcTrace[1024];
+static UCHAR GrcBuf[65536], GrcBack[65536];
+static IO_TRACE_RECORD GrcTrace[1024];
 
 typedef struct _LABC_EXPECT {
     ULONG64 Read, Written, Reads, Writes;
-} LABC_EXPECT;
+} GRC_EXPECT;
 
-static NTSTATUS LabcCounts(PLAB_COUNTS Counts)
+static NTSTATUS GrcCounts(PLAB_COUNTS Counts)
 {
     ULONG_PTR info;
     RtlZeroMemory(Counts, sizeof(*Counts));
-    NTSTATUS s = LabIoctl(LAB_COUNTER_DEVICE, IOCTL_LAB_GET_COUNTS, NULL, 0, Counts, sizeof(*Counts), &info);
+    NTSTATUS s = GradeIoctl(LAB_COUNTER_DEVICE, IOCTL_LAB_GET_COUNTS, NULL, 0, Counts, sizeof(*Counts), &info);
     return NT_SUCCESS(s) && info != sizeof(*Counts) ? STATUS_INFO_LENGTH_MISMATCH : s;
 }
 
-static PDRIVER_OBJECT LabcDriver(void)
+static PDRIVER_OBJECT GrcDriver(void)
 {
     UNICODE_STRING name = RTL_CONSTANT_STRING(LAB_COUNTER_DEVICE);
     PFILE_OBJECT fo;
@@ -32,19 +32,19 @@ static PDRIVER_OBJECT LabcDriver(void)
     return d;
 }
 
-static VOID LabcWrite(HANDLE h, LONGLONG Offset, ULONG Length, LABC_EXPECT *e)
+static VOID GrcWrite(HANDLE h, LONGLONG Offset, ULONG Length, GRC_EXPECT *e)
 {
     ULONG done = 0;
-    FsPattern(LabcBuf, Length, (ULONG)Offset);
-    if (NT_SUCCESS(FsWriteAt(h, Offset, LabcBuf, Length, &done)))
+    FsPattern(GrcBuf, Length, (ULONG)Offset);
+    if (NT_SUCCESS(FsWriteAt(h, Offset, GrcBuf, Length, &done)))
         e->Written += done;
     e->Writes++;
 }
 
-static VOID LabcRead(HANDLE h, LONGLONG Offset, ULONG Length, LABC_EXPECT *e)
+static VOID GrcRead(HANDLE h, LONGLONG Offset, ULONG Length, GRC_EXPECT *e)
 {
     ULONG done = 0;
-    if (NT_SUCCESS(FsReadAt(h, Offset, LabcBack, Length, &done)))
+    if (NT_SUCCESS(FsReadAt(h, Offset, GrcBack, Length, &done)))
         e->Read += done;
     e->Reads++;
 }
@@ -52,24 +52,24 @@ static VOID LabcRead(HANDLE h, LONGLONG Offset, ULONG Length, LABC_EXPECT *e)
 /* Writes 69732 bytes in three requests (unaligned, aligned 64 KiB, a tail), then reads them
  * back through a cached handle and a non-cached one, with a short read across the end of
  * the file and a read at the end (STATUS_END_OF_FILE). */
-static NTSTATUS LabcWorkload(LABC_EXPECT *e)
+static NTSTATUS GrcWorkload(GRC_EXPECT *e)
 {
     HANDLE h, nc;
     RtlZeroMemory(e, sizeof(*e));
     NTSTATUS s = FsOpen(L"\\LABC.BIN", FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, &h, NULL);
     if (!NT_SUCCESS(s))
         return s;
-    LabcWrite(h, 0, 3000, e);
-    LabcWrite(h, 4096, 65536, e);
-    LabcWrite(h, 69632, 100, e);
-    LabcRead(h, 0, 3000, e);
-    LabcRead(h, 3000, 1096, e);
+    GrcWrite(h, 0, 3000, e);
+    GrcWrite(h, 4096, 65536, e);
+    GrcWrite(h, 69632, 100, e);
+    GrcRead(h, 0, 3000, e);
+    GrcRead(h, 3000, 1096, e);
     s = FsOpen(L"\\LABC.BIN", FILE_OPEN, FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING, &nc, NULL);
     if (NT_SUCCESS(s)) {
-        LabcRead(nc, 4096, 65536, e);
-        LabcRead(nc, 68096, 4096, e); /* 1636 bytes before the end of the file */
-        LabcRead(nc, 69632, 512, e);  /* 100 bytes */
-        LabcRead(nc, 69732, 512, e);  /* at the end: STATUS_END_OF_FILE, nothing moved */
+        GrcRead(nc, 4096, 65536, e);
+        GrcRead(nc, 68096, 4096, e); /* 1636 bytes before the end of the file */
+        GrcRead(nc, 69632, 512, e);  /* 100 bytes */
+        GrcRead(nc, 69732, 512, e);  /* at the end: STATUS_END_OF_FILE, nothing moved */
         ZwClose(nc);
     }
     ZwClose(h);
@@ -77,16 +77,16 @@ static NTSTATUS LabcWorkload(LABC_EXPECT *e)
 }
 
 /* The byte counts: exactly what the callers were told, request by request. */
-static VOID LabcCheckCounts(void)
+static VOID GrcCheckCounts(void)
 {
     LAB_COUNTS before, after;
-    LABC_EXPECT e;
-    LabBegin();
-    LAB_CHECK(NT_SUCCESS(LabcCounts(&before)), "IOCTL_LAB_GET_COUNTS to \\Device\\LabCounter failed: is the given "
+    GRC_EXPECT e;
+    GradeBegin();
+    LAB_CHECK(NT_SUCCESS(GrcCounts(&before)), "IOCTL_LAB_GET_COUNTS to \\Device\\LabCounter failed: is the given "
                                                "control-device code still in place?");
-    NTSTATUS s = LabcWorkload(&e);
+    NTSTATUS s = GrcWorkload(&e);
     LAB_CHECK(NT_SUCCESS(s), "the workload could not open its file through your filter (status 0x%08x)", (ULONG)s);
-    LAB_CHECK(NT_SUCCESS(LabcCounts(&after)), "IOCTL_LAB_GET_COUNTS failed after the workload");
+    LAB_CHECK(NT_SUCCESS(GrcCounts(&after)), "IOCTL_LAB_GET_COUNTS failed after the workload");
     ULONG64 reads = after.ReadsCompleted - before.ReadsCompleted, writes = after.WritesCompleted - before.WritesCompleted;
     ULONG64 rd = after.BytesRead - before.BytesRead, wr = after.BytesWritten - before.BytesWritten;
     LAB_CHECK(reads || writes || rd || wr, "your filter counted nothing: %llu reads and %llu writes went through it "
@@ -101,14 +101,14 @@ static VOID LabcCheckCounts(void)
 
 /* The student's completion-routine calls in the trace since Sequence: how many, how many
  * with PendingReturned, and the first that returned something other than the two values. */
-static VOID LabcScanTrace(ULONG Sequence, PULONG Calls, PULONG Pended, PIO_TRACE_RECORD *Bad)
+static VOID GrcScanTrace(ULONG Sequence, PULONG Calls, PULONG Pended, PIO_TRACE_RECORD *Bad)
 {
-    PDRIVER_OBJECT me = LabcDriver();
-    ULONG n = IoQueryIrpTrace(NULL, Sequence, LabcTrace, ARRAYSIZE(LabcTrace));
+    PDRIVER_OBJECT me = GrcDriver();
+    ULONG n = IoQueryIrpTrace(NULL, Sequence, GrcTrace, ARRAYSIZE(GrcTrace));
     *Calls = *Pended = 0;
     *Bad = NULL;
     for (ULONG i = 0; i < n; i++) {
-        PIO_TRACE_RECORD r = &LabcTrace[i];
+        PIO_TRACE_RECORD r = &GrcTrace[i];
         if (r->Kind != IO_TRACE_COMPLETION || !me || r->DriverObject != me ||
             (r->MajorFunction != IRP_MJ_READ && r->MajorFunction != IRP_MJ_WRITE))
             continue;
@@ -121,41 +121,41 @@ static VOID LabcScanTrace(ULONG Sequence, PULONG Calls, PULONG Pended, PIO_TRACE
 
 /* Under Driver Verifier (boot option verifier=all): a missing IoMarkIrpPending stops the
  * machine with 0xC9/0x228; the test also wants the rule exercised (pended completions). */
-static VOID LabcCheckPending(void)
+static VOID GrcCheckPending(void)
 {
-    LABC_EXPECT e;
+    GRC_EXPECT e;
     ULONG calls, pended;
     PIO_TRACE_RECORD bad;
-    LabBegin();
+    GradeBegin();
     ULONG seq = IoGetIrpTraceSequence();
-    NTSTATUS s = LabcWorkload(&e);
+    NTSTATUS s = GrcWorkload(&e);
     LAB_CHECK(NT_SUCCESS(s), "the workload could not open its file through your filter (status 0x%08x)", (ULONG)s);
-    LabcScanTrace(seq, &calls, &pended, &bad);
+    GrcScanTrace(seq, &calls, &pended, &bad);
     LAB_CHECK(calls, "no completion routine of yours ran on a read or a write, so the PendingReturned rule was "
               "never exercised (TODO 1)");
     LAB_CHECK(pended, "none of your %u completion-routine calls saw Irp->PendingReturned set", calls);
 }
 
-KTEST(completion, byte_counts_exact_on_async_disk) { LabcCheckCounts(); }
-KTEST(completion, byte_counts_exact_on_sync_disk) { LabcCheckCounts(); }
-KTEST(completion, pending_flag_propagated_on_async_disk) { LabcCheckPending(); }
-KTEST(completion, pending_flag_propagated_on_sync_disk) { LabcCheckPending(); }
+KTEST(completion, byte_counts_exact_on_async_disk) { GrcCheckCounts(); }
+KTEST(completion, byte_counts_exact_on_sync_disk) { GrcCheckCounts(); }
+KTEST(completion, pending_flag_propagated_on_async_disk) { GrcCheckPending(); }
+KTEST(completion, pending_flag_propagated_on_sync_disk) { GrcCheckPending(); }
 
 KTEST(completion, completion_returns_only_success_or_more_processing)
 {
-    LABC_EXPECT e;
+    GRC_EXPECT e;
     ULONG calls, pended;
     PIO_TRACE_RECORD bad;
-    LabBegin();
+    GradeBegin();
     ULONG seq = IoGetIrpTraceSequence();
-    NTSTATUS s = LabcWorkload(&e);
+    NTSTATUS s = GrcWorkload(&e);
     LAB_CHECK(NT_SUCCESS(s), "the workload could not open its file through your filter (status 0x%08x)", (ULONG)s);
-    LabcScanTrace(seq, &calls, &pended, &bad);
+    GrcScanTrace(seq, &calls, &pended, &bad);
     LAB_CHECK(calls >= e.Reads + e.Writes, "your completion routine ran %u times for %llu reads and writes (TODO 1)",
               calls, e.Reads + e.Writes);
     LAB_CHECK(!bad, "your completion routine %s returned 0x%08x for an IRP_MJ_%s (IRP %p): a completion routine "
               "returns STATUS_SUCCESS or STATUS_MORE_PROCESSING_REQUIRED, never the IRP's status",
-              bad ? LabSymbol(bad->Routine) : "?", bad ? (ULONG)bad->Status : 0,
+              bad ? GradeSymbol(bad->Routine) : "?", bad ? (ULONG)bad->Status : 0,
               bad && bad->MajorFunction == IRP_MJ_READ ? "READ" : "WRITE", bad ? (PVOID)bad->Irp : NULL);
 }
 
@@ -163,15 +163,15 @@ KTEST(completion, completion_returns_only_success_or_more_processing)
 KTEST(completion, workload)
 {
     LAB_COUNTS c;
-    LABC_EXPECT e;
-    LabBegin();
+    GRC_EXPECT e;
+    GradeBegin();
     DbgPrint("lab completion: writing 3 pieces (3000, 65536, 100 bytes) to \\LABC.BIN through your filter,\n"
              "  then reading them back: 2 cached reads, 4 non-cached ones (one short, one at the end of file)\n");
     ULONG seq = IoGetIrpTraceSequence();
-    NTSTATUS s = LabcWorkload(&e);
+    NTSTATUS s = GrcWorkload(&e);
     DbgPrint("workload status 0x%08x; the callers were told: %llu bytes read, %llu written\n", (ULONG)s, e.Read,
              e.Written);
-    s = LabcCounts(&c);
+    s = GrcCounts(&c);
     DbgPrint("your filter counted (status 0x%08x): %llu bytes read in %llu completions, %llu written in %llu\n",
              (ULONG)s, c.BytesRead, c.ReadsCompleted, c.BytesWritten, c.WritesCompleted);
     DbgPrint("the last records of the IRP trace (%u records since the workload began):\n",
