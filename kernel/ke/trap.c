@@ -75,5 +75,7 @@ VOID KiHandleException(PKTRAP_FRAME tf)
     }
     if (v == 8 || v == 2 || v == 18)
         KiBugCheckWithFrame(tf, v == 2 ? 0x80 /* NMI_HARDWARE_FAILURE */ : UNEXPECTED_KERNEL_MODE_TRAP, v, 0, 0, 0);
-    KiBugCheckWithFrame(tf, KMODE_EXCEPTION_NOT_HANDLED, KipExceptionStatus(v), tf->Rip, tf->ErrorCode, 0);
+    /* int3 is a trap: RIP is past it, but Windows reports the breakpoint's own address. */
+    KiBugCheckWithFrame(tf, KMODE_EXCEPTION_NOT_HANDLED, KipExceptionStatus(v), v == 3 ? tf->Rip - 1 : tf->Rip,
+                        tf->ErrorCode, 0);
 }
