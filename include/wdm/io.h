@@ -841,6 +841,7 @@ VOID ObfDereferenceObject(PVOID Object);                /* IRQL <= DISPATCH_LEVE
 #define ObDereferenceObject(o) ObfDereferenceObject(o)
 #endif
 LONG ObGetObjectPointerCount(PVOID Object);
+VOID ObMakeTemporaryObject(PVOID Object);              /* IRQL == PASSIVE_LEVEL */
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length,
                            PULONG ReturnLength);         /* <= APC_LEVEL */
 NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PVOID AccessState,
