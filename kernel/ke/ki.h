@@ -66,6 +66,8 @@ FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) !
  * pageable pages there), what to do each clock tick, and what to print in a stop report. */
 typedef VOID (*PKI_RAISE_HOOK)(void);
 extern PKI_RAISE_HOOK KiDispatchRaiseHook;
+PKINTERRUPT KiGetVectorInterrupt(ULONG Vector);
+ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max);
 
 /* Traps and interrupts. */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame);
