@@ -58,6 +58,12 @@ VOID HalMaskLegacyPic(void);
 
 /* PIT channel 0 as a one-shot device interrupt source. */
 VOID HalPitStartOneShot(ULONG Microseconds);
+VOID HalPitStop(void);
+/* The redirection table as raw 64-bit entries: the test framework saves and puts it back
+ * around every test, so a test that fails with a line routed leaves nothing behind. */
+ULONG HalIoApicPinCount(void);
+ULONG64 HalReadRedirection(ULONG Pin);
+VOID HalWriteRedirection(ULONG Pin, ULONG64 Entry);
 
 /* Physical memory through the direct map the boot code built. */
 #define HAL_DIRECT_MAP_BASE 0xFFFF800000000000ULL

@@ -48,6 +48,8 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "Driver Verifier checks, comma-separated (test boots use all)"),
     KI_NUMBER("hz", 10, 10000, "clock interrupt rate in Hz (default 1000)"),
     KI_NUMBER("quantum", 1, 1000, "scheduler quantum in clock ticks (default 2)"),
+    KI_NUMBER("dpcwatchdog", 0, 600000,
+              "DPC watchdog: a DPC running longer than MS milliseconds stops with 0x133 (default 20000, 0: off)"),
     KI_FLAG("ramdisk.sync", "the RAM disk completes in its dispatch routine (PASSIVE_LEVEL), no interrupt"),
     KI_FLAG("ramdisk.exporttrim", "the disk export leaves out the all-zero 64 KiB chunks at the end"),
     KI_NUMBER("ramdisk.latency", 0, 50000,

@@ -28,7 +28,7 @@ typedef struct _KPRCB {
     volatile ULONG DpcQueueDepth;
     volatile ULONG DpcCount;
     volatile BOOLEAN DpcRoutineActive;
-    ULONG64 DpcStartTsc;
+    ULONG DpcTimeCount;         /* clock ticks the running DPC has taken (the DPC watchdog) */
     PKSPIN_LOCK HeldQueuedLocks[KI_MAX_HELD_QUEUED_LOCKS];
     ULONG HeldQueuedLockCount;
     ULONG InterruptNesting;
@@ -75,6 +75,8 @@ BOOLEAN KiBootOptionPresent(PCSTR Name);           /* "Name" or "Name=..." */
 ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default);
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word */
 VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
+VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
+VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
@@ -94,6 +96,9 @@ FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) !
  * pageable pages there), what to do each clock tick, and what to print in a stop report. */
 typedef VOID (*PKI_RAISE_HOOK)(void);
 extern PKI_RAISE_HOOK KiDispatchRaiseHook;
+PKINTERRUPT KiGetVectorInterrupt(ULONG Vector);
+extern volatile ULONG64 KiVectorDeliveries[256]; /* ke/trap.c: interrupts delivered per vector */
+ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max);
 
 /* Traps and interrupts. */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame);
@@ -135,7 +140,6 @@ DECLSPEC_NORETURN VOID KiBugCheckWithFrame(PKTRAP_FRAME Frame, ULONG Code, ULONG
                                           ULONG_PTR P3, ULONG_PTR P4);
 typedef VOID (*PKI_BUGCHECK_CALLBACK)(void);
 VOID KiRegisterBugCheckReport(PKI_BUGCHECK_CALLBACK Callback); /* extra sections of the stop report */
-extern VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 
 /* Console lock: output from any IRQL, interrupts held off while a line is written. */
 ULONG64 KiAcquireConsole(void);
