@@ -10,4 +10,5 @@
 #include <wdm/kedisp.h>
 #include <wdm/kesync.h>
 #include <wdm/exres.h>
+#include <wdm/exlist.h>
 #include <wdm/io.h>
