@@ -11,5 +11,6 @@
 #include <wdm/kedisp.h>
 #include <wdm/kesync.h>
 #include <wdm/exres.h>
+#include <wdm/exlist.h>
 #include <wdm/io.h>
 #include <wdm/seh.h>
