@@ -10,3 +10,4 @@
 #include <wdm/kedisp.h>
 #include <wdm/io.h>
 #include <wdm/seh.h>
+#include <wdm/ioqueue.h>
