@@ -151,6 +151,10 @@ typedef struct _ANSI_STRING {
 #define CONTAINING_RECORD(address, type, field) \
     ((type *)((PCHAR)(address) - offsetof(type, field)))
 #define ARRAYSIZE(a) (sizeof(a) / sizeof((a)[0]))
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
 #define NT_SUCCESS(s) (((NTSTATUS)(s)) >= 0)
 #define NT_INFORMATION(s) ((((ULONG)(s)) >> 30) == 1)
 #define NT_WARNING(s) ((((ULONG)(s)) >> 30) == 2)

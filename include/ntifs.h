@@ -1,4 +1,5 @@
-/* ntifs.h - the WDK header name; everything a driver needs comes with <ntddk.h> here.
- * Drivers written against the WDK include it unchanged. */
+/* ntifs.h - what a file system or file-system filter includes: everything in ntddk.h plus
+ * the cache manager and the FsRtl structures it shares with file systems. */
 #pragma once
 #include <ntddk.h>
+#include <wdm/cc.h>

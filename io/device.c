@@ -31,6 +31,8 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
 {
     PDEVICE_OBJECT d;
     VF_DDI_CHECK(IoCreateDevice);
+    if (VfShouldFail(VfSiteDevice, DeviceType, __builtin_return_address(0)))
+        return STATUS_INSUFFICIENT_RESOURCES;
     ULONG ext = (DeviceExtensionSize + 15) & ~15u;
     NTSTATUS st = ObCreateObject(&IopDeviceType, sizeof(DEVICE_OBJECT) + sizeof(DEVOBJ_EXTENSION) + ext,
                                  DeviceName, (PVOID *)&d);

@@ -7,6 +7,22 @@ OBJECT_TYPE IopDriverType = { "Driver", 'vrDI', IopDeleteDriver, NULL };
 static POBJECT_TYPE IopDriverTypePointer = &IopDriverType;
 POBJECT_TYPE *IoDriverObjectType = &IopDriverTypePointer;
 extern const IRQLAB_BUILTIN_DRIVER_ENTRY __kdrivers_start[], __kdrivers_end[];
+extern const ULONG64 __kdriver_ranges[], __kdriver_ranges_end[];
+
+/* A built-in driver's code is the linker's range holding its DriverEntry: registered under
+ * the driver's name before DriverEntry runs, so its pool is charged to it from the start. */
+static VOID IopRegisterBuiltinImage(const IRQLAB_BUILTIN_DRIVER_ENTRY *E)
+{
+    ULONG64 entry = (ULONG64)E->DriverEntry;
+    CHAR name[32];
+    ULONG i = 0;
+    for (; E->Name[i] && i + 1 < sizeof(name); i++)
+        name[i] = (CHAR)E->Name[i];
+    name[i] = 0;
+    for (const ULONG64 *r = __kdriver_ranges; r + 1 < __kdriver_ranges_end; r++)
+        if (entry >= r[0] && entry < r[1])
+            MmRegisterDriverImage(name, (PVOID)r[0], r[1] - r[0]);
+}
 
 /* What every MajorFunction slot holds until the driver fills it in. */
 static NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp)
@@ -83,9 +99,11 @@ PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject) { return Dri
 /* PASSIVE_LEVEL, once at boot: starts the built-in drivers in their registered order. */
 VOID IoInitSystem(void)
 {
+    IopInitializeTrace();
     for (const IRQLAB_BUILTIN_DRIVER_ENTRY *e = __kdrivers_start; e < __kdrivers_end; e++) {
         UNICODE_STRING name;
         RtlInitUnicodeString(&name, e->Name);
+        IopRegisterBuiltinImage(e);
         NTSTATUS st = IoCreateDriver(&name, e->DriverEntry);
         if (!NT_SUCCESS(st))
             DbgPrint("IO: a built-in driver (entry %p) did not start (0x%08x)\n", (PVOID)e->DriverEntry, (ULONG)st);

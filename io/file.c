@@ -365,6 +365,10 @@ static NTSTATUS IopReadWrite(UCHAR Major, HANDLE FileHandle, HANDLE Event, PIO_A
     NTSTATUS st = IopFileFromHandle(FileHandle, &f, Event, ApcRoutine);
     if (!NT_SUCCESS(st))
         return st;
+    if (IopFastIoReadWrite(f, Major, Buffer, Length, ByteOffset, Key ? *Key : 0, IoStatusBlock)) {
+        ObDereferenceObject(f);
+        return IoStatusBlock->Status;
+    }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);
     PIRP irp = IoAllocateIrp(target->StackSize, FALSE);
     if (!irp || !IopSetupTransfer(irp, target, Major, Buffer, Length)) {
@@ -462,6 +466,10 @@ static NTSTATUS IopInformation(UCHAR Major, HANDLE FileHandle, PIO_STATUS_BLOCK 
     if (!Length || !Buffer) {
         ObDereferenceObject(f);
         return STATUS_INFO_LENGTH_MISMATCH;
+    }
+    if (Major == IRP_MJ_QUERY_INFORMATION && IopFastIoQuery(f, Class, Buffer, Length, IoStatusBlock)) {
+        ObDereferenceObject(f);
+        return IoStatusBlock->Status;
     }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);
     PIRP irp = IoAllocateIrp(target->StackSize, FALSE);

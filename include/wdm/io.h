@@ -255,7 +255,7 @@ typedef struct _FILE_OBJECT {
     PVPB Vpb;
     PVOID FsContext;
     PVOID FsContext2;
-    PVOID SectionObjectPointer;
+    struct _SECTION_OBJECT_POINTERS *SectionObjectPointer; /* ntifs.h (wdm/cc.h) */
     PVOID PrivateCacheMap;
     NTSTATUS FinalStatus;
     struct _FILE_OBJECT *RelatedFileObject;
@@ -584,6 +584,10 @@ typedef struct _FILE_STANDARD_INFORMATION {
     ULONG NumberOfLinks;
     BOOLEAN DeletePending, Directory;
 } FILE_STANDARD_INFORMATION, *PFILE_STANDARD_INFORMATION;
+typedef struct _FILE_NETWORK_OPEN_INFORMATION {
+    LARGE_INTEGER CreationTime, LastAccessTime, LastWriteTime, ChangeTime, AllocationSize, EndOfFile;
+    ULONG FileAttributes;
+} FILE_NETWORK_OPEN_INFORMATION, *PFILE_NETWORK_OPEN_INFORMATION;
 typedef struct _FILE_POSITION_INFORMATION { LARGE_INTEGER CurrentByteOffset; } FILE_POSITION_INFORMATION, *PFILE_POSITION_INFORMATION;
 typedef struct _FILE_END_OF_FILE_INFORMATION { LARGE_INTEGER EndOfFile; } FILE_END_OF_FILE_INFORMATION, *PFILE_END_OF_FILE_INFORMATION;
 typedef struct _FILE_DISPOSITION_INFORMATION { BOOLEAN DeleteFile; } FILE_DISPOSITION_INFORMATION, *PFILE_DISPOSITION_INFORMATION;
@@ -699,18 +703,73 @@ NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject);
 PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject);
 
 /* The fast-I/O table a file system or legacy filter points DriverObject->FastIoDispatch at.
- * Only FastIoDetachDevice is called here: by IoDeleteDevice, once the deleted device has no
- * opens left, for the driver whose device is attached to it (SourceDevice = that attached
- * device, TargetDevice = the one being deleted); the routine detaches and deletes its own
- * device. The other entries are kept so offsets match Windows; they are never called. */
+ * The I/O manager (io/fastio.c) calls FastIoRead / FastIoWrite of the top device's driver
+ * first for a synchronous file object that is not FILE_NO_INTERMEDIATE_BUFFERING, and builds
+ * an IRP when the routine returns FALSE. FastIoDetachDevice is called by IoDeleteDevice, once
+ * the deleted device has no opens left, for the driver whose device is attached to it
+ * (SourceDevice = that attached device, TargetDevice = the one being deleted); the routine
+ * detaches and deletes its own device. Every routine is called at PASSIVE_LEVEL. */
+typedef BOOLEAN FAST_IO_CHECK_IF_POSSIBLE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length,
+                                          BOOLEAN Wait, ULONG LockKey, BOOLEAN CheckForReadOperation,
+                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_CHECK_IF_POSSIBLE *PFAST_IO_CHECK_IF_POSSIBLE;
+typedef BOOLEAN FAST_IO_READ(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                             ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_READ *PFAST_IO_READ;
+typedef BOOLEAN FAST_IO_WRITE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                              ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_WRITE *PFAST_IO_WRITE;
+typedef BOOLEAN FAST_IO_QUERY_BASIC_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait, PFILE_BASIC_INFORMATION Buffer,
+                                         PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_BASIC_INFO *PFAST_IO_QUERY_BASIC_INFO;
+typedef BOOLEAN FAST_IO_QUERY_STANDARD_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait,
+                                            PFILE_STANDARD_INFORMATION Buffer, PIO_STATUS_BLOCK IoStatus,
+                                            PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_STANDARD_INFO *PFAST_IO_QUERY_STANDARD_INFO;
+typedef BOOLEAN FAST_IO_LOCK(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, PLARGE_INTEGER Length,
+                             PVOID ProcessId, ULONG Key, BOOLEAN FailImmediately, BOOLEAN ExclusiveLock,
+                             PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_LOCK *PFAST_IO_LOCK;
+typedef BOOLEAN FAST_IO_UNLOCK_SINGLE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, PLARGE_INTEGER Length,
+                                      PVOID ProcessId, ULONG Key, PIO_STATUS_BLOCK IoStatus,
+                                      PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_SINGLE *PFAST_IO_UNLOCK_SINGLE;
+typedef BOOLEAN FAST_IO_UNLOCK_ALL(PFILE_OBJECT FileObject, PVOID ProcessId, PIO_STATUS_BLOCK IoStatus,
+                                   PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_ALL *PFAST_IO_UNLOCK_ALL;
+typedef BOOLEAN FAST_IO_UNLOCK_ALL_BY_KEY(PFILE_OBJECT FileObject, PVOID ProcessId, ULONG Key,
+                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_ALL_BY_KEY *PFAST_IO_UNLOCK_ALL_BY_KEY;
+typedef BOOLEAN FAST_IO_DEVICE_CONTROL(PFILE_OBJECT FileObject, BOOLEAN Wait, PVOID InputBuffer,
+                                       ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                                       ULONG IoControlCode, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_DEVICE_CONTROL *PFAST_IO_DEVICE_CONTROL;
+typedef VOID FAST_IO_ACQUIRE_FILE(PFILE_OBJECT FileObject);
+typedef FAST_IO_ACQUIRE_FILE *PFAST_IO_ACQUIRE_FILE;
+typedef VOID FAST_IO_RELEASE_FILE(PFILE_OBJECT FileObject);
+typedef FAST_IO_RELEASE_FILE *PFAST_IO_RELEASE_FILE;
 typedef VOID FAST_IO_DETACH_DEVICE(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 typedef FAST_IO_DETACH_DEVICE *PFAST_IO_DETACH_DEVICE;
+typedef BOOLEAN FAST_IO_QUERY_NETWORK_OPEN_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait,
+                                                PFILE_NETWORK_OPEN_INFORMATION Buffer,
+                                                PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_NETWORK_OPEN_INFO *PFAST_IO_QUERY_NETWORK_OPEN_INFO;
 typedef struct _FAST_IO_DISPATCH {
     ULONG SizeOfFastIoDispatch;
-    PVOID FastIoCheckIfPossible, FastIoRead, FastIoWrite, FastIoQueryBasicInfo, FastIoQueryStandardInfo;
-    PVOID FastIoLock, FastIoUnlockSingle, FastIoUnlockAll, FastIoUnlockAllByKey, FastIoDeviceControl;
-    PVOID AcquireFileForNtCreateSection, ReleaseFileForNtCreateSection;
+    PFAST_IO_CHECK_IF_POSSIBLE FastIoCheckIfPossible;
+    PFAST_IO_READ FastIoRead;
+    PFAST_IO_WRITE FastIoWrite;
+    PFAST_IO_QUERY_BASIC_INFO FastIoQueryBasicInfo;
+    PFAST_IO_QUERY_STANDARD_INFO FastIoQueryStandardInfo;
+    PFAST_IO_LOCK FastIoLock;
+    PFAST_IO_UNLOCK_SINGLE FastIoUnlockSingle;
+    PFAST_IO_UNLOCK_ALL FastIoUnlockAll;
+    PFAST_IO_UNLOCK_ALL_BY_KEY FastIoUnlockAllByKey;
+    PFAST_IO_DEVICE_CONTROL FastIoDeviceControl;
+    PFAST_IO_ACQUIRE_FILE AcquireFileForNtCreateSection;
+    PFAST_IO_RELEASE_FILE ReleaseFileForNtCreateSection;
     PFAST_IO_DETACH_DEVICE FastIoDetachDevice;
+    PFAST_IO_QUERY_NETWORK_OPEN_INFO FastIoQueryNetworkOpenInfo;
 } FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
 
 /* DEVOBJ_EXTENSION ExtensionFlags. */
@@ -733,6 +792,12 @@ typedef struct _IO_IRP_STATISTICS {
     ULONG64 TopLevelCompleted[IRP_MJ_MAXIMUM_FUNCTION + 1];
 } IO_IRP_STATISTICS, *PIO_IRP_STATISTICS;
 VOID IoQueryIrpStatistics(PIO_IRP_STATISTICS Statistics);
+/* IRQLab: fast-I/O calls the I/O manager made (tried) and those that did the work (done); the
+ * difference fell back to an IRP. IRQL: any. */
+typedef struct _IO_FAST_IO_STATISTICS {
+    ULONG64 ReadsTried, ReadsDone, WritesTried, WritesDone, QueriesTried, QueriesDone;
+} IO_FAST_IO_STATISTICS, *PIO_FAST_IO_STATISTICS;
+VOID IoQueryFastIoStatistics(PIO_FAST_IO_STATISTICS Statistics);
 
 /* The VPB spin lock (ntifs): guards VPB flags, reference counts and a storage device's Vpb
  * pointer, which a file system swaps at dismount. IRQL <= DISPATCH_LEVEL. */
@@ -788,6 +853,7 @@ VOID ObfDereferenceObject(PVOID Object);                /* IRQL <= DISPATCH_LEVE
 #define ObDereferenceObject(o) ObfDereferenceObject(o)
 #endif
 LONG ObGetObjectPointerCount(PVOID Object);
+VOID ObMakeTemporaryObject(PVOID Object);              /* IRQL == PASSIVE_LEVEL */
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length,
                            PULONG ReturnLength);         /* <= APC_LEVEL */
 NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PVOID AccessState,
@@ -830,15 +896,18 @@ NTSTATUS ZwQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStat
                                       ULONG Length, FS_INFORMATION_CLASS FsInformationClass);
 NTSTATUS ZwFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
 
-/* ---- IRP trace (IRQLab): every dispatch and completion-routine call ---- */
+/* ---- IRP trace (IRQLab): every dispatch and completion-routine call, each
+ * IoCompleteRequest, and each ISR and DPC the kernel ran (with Irp NULL) ---- */
 #define IO_TRACE_DISPATCH 1
 #define IO_TRACE_COMPLETION 2
 #define IO_TRACE_COMPLETE_REQUEST 3
+#define IO_TRACE_ISR 4
+#define IO_TRACE_DPC 5
 typedef struct _IO_TRACE_RECORD {
-    ULONG Sequence;
+    ULONG Sequence;     /* logged when the call returned */
     UCHAR Kind;         /* IO_TRACE_* */
     UCHAR MajorFunction;
-    KIRQL Irql;
+    KIRQL Irql;         /* CR8 when the record was written, inside the routine's frame */
     BOOLEAN PendingReturned;
     CHAR Location;      /* Irp->CurrentLocation at the call */
     PIRP Irp;
@@ -846,10 +915,16 @@ typedef struct _IO_TRACE_RECORD {
     PDRIVER_OBJECT DriverObject;
     PVOID Routine;
     NTSTATUS Status;    /* what the routine returned */
+    ULONG CalledAt;     /* the sequence number when the routine was called: records from
+                           CalledAt up to Sequence happened inside it */
+    PIRP MasterIrp;     /* for an associated IRP, its master */
 } IO_TRACE_RECORD, *PIO_TRACE_RECORD;
 ULONG IoQueryIrpTrace(PIRP Irp, ULONG FromSequence, PIO_TRACE_RECORD Records, ULONG Max);
 ULONG IoGetIrpTraceSequence(void);
 VOID IoDumpIrpTrace(ULONG Last);
+/* Writes the records from FromSequence on as JSON lines to the host's trace channel (COM2). */
+VOID IoExportIrpTrace(ULONG FromSequence);
+PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
 
 /* ---- IRQLab's own verifier codes (ranges Windows does not use) ----
  * 0xC9 DRIVER_VERIFIER_IOMANAGER_VIOLATION, P1 =

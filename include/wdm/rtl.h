@@ -115,3 +115,6 @@ FORCEINLINE VOID InsertHeadList(PLIST_ENTRY h, PLIST_ENTRY e)
 #define NT_VERIFY(e) ASSERT(e)
 #define NT_ANALYSIS_ASSUME(e) ((void)0)
 DECLSPEC_NORETURN VOID RtlAssert(PCSTR Assertion, PCSTR File, ULONG Line, PCSTR Message);
+
+/* IRQLab: the name of an NTSTATUS ("STATUS_PENDING"), or NULL if it has none here. Any IRQL. */
+PCSTR RtlNtStatusName(NTSTATUS Status);

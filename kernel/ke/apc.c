@@ -37,10 +37,11 @@ BOOLEAN KiApcDeliverable(PKTHREAD t)
 }
 
 /* IRQL <= DISPATCH_LEVEL. FALSE if already queued or the thread is exiting. A thread
- * waiting at PASSIVE_LEVEL that may take the APC is woken for it and then waits again. */
+ * waiting at PASSIVE_LEVEL that may take the APC is woken for it, boosted by Increment
+ * (this is how IoCompleteRequest's PriorityBoost reaches the requesting thread), and then
+ * waits again. */
 BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
 {
-    UNREFERENCED_PARAMETER(Increment);
     PKTHREAD t = Apc->Thread;
     KIRQL irql = KiAcquireDispatcherDatabase();
     if (Apc->Inserted || !t->ApcQueueable) {
@@ -63,7 +64,7 @@ BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument
     if (t == KeGetCurrentThread())
         HalRequestSoftwareInterrupt(APC_LEVEL); /* fires once IRQL is below APC_LEVEL */
     else if (t->State == Waiting && t->WaitIrql == PASSIVE_LEVEL && KiApcDeliverable(t))
-        KiUnwaitThread(t, STATUS_KERNEL_APC);
+        KiUnwaitThread(t, STATUS_KERNEL_APC, Increment);
     KiReleaseDispatcherDatabase(irql);
     return TRUE;
 }

@@ -47,12 +47,13 @@ VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
     *OldIrql = KeAcquireSpinLockRaiseToDpc(SpinLock);
 }
 
-/* IRQL: == DISPATCH_LEVEL (Verifier: 0xC4/0x32 otherwise). */
+/* IRQL: == DISPATCH_LEVEL, or SYNCH_LEVEL for a KeAcquireSpinLockRaiseToSynch lock
+ * (Verifier: 0xC4/0x32 below DISPATCH_LEVEL). */
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     VF_DDI_CHECK(KeReleaseSpinLock);
     KIRQL cur = KeGetCurrentIrql();
-    if (cur != DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+    if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_RELEASE_SPINLOCK_NOT_DISPATCH(cur, SpinLock));
     KiReleaseSpinLockRaw(SpinLock);
     KeLowerIrql(NewIrql);

@@ -94,6 +94,7 @@ VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 {
     VF_DDI_CHECK(KeInitializeTimerEx);
     Timer->Header.Type = Type == SynchronizationTimer ? TimerSynchronizationObject : TimerNotificationObject;
+    Timer->Header.Size = sizeof(KTIMER) / sizeof(LONG);
     Timer->Header.Inserted = FALSE;
     Timer->Header.SignalState = 0;
     InitializeListHead(&Timer->Header.WaitListHead);
