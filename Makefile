@@ -25,7 +25,7 @@ CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -prin
 ASFLAGS := -mcmodel=kernel -fno-pic -Iinclude -MMD -MP
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T boot/linker.ld
 
-SRCS := $(shell find boot kernel io drivers tests -name '*.c' -o -name '*.S' 2>/dev/null | LC_ALL=C sort)
+SRCS := $(shell find boot kernel io drivers tests -path drivers/samples -prune -o \( -name '*.c' -o -name '*.S' \) -print 2>/dev/null | LC_ALL=C sort)
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 
 QEMU_FLAGS := -machine pc -cpu max -m 512M -no-reboot -display none \

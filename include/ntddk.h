@@ -14,3 +14,4 @@
 #include <wdm/exlist.h>
 #include <wdm/io.h>
 #include <wdm/seh.h>
+#include <wdm/ioqueue.h>
