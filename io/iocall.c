@@ -108,12 +108,13 @@ static NTSTATUS IopCallVerified(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK
     InsertHeadList(&IopFrames, &frame.Link);
     IopUnlockFrames(f);
 
+    IOP_TRACE_BEGIN begin = IopTraceBegin(Irp);
     NTSTATUS status = Dispatch(DeviceObject, Irp);
 
     KIRQL after = KeGetCurrentIrql();
     BOOLEAN marked = frame.Passed ? frame.Marked : (Sp->Control & SL_PENDING_RETURNED) != 0;
     BOOLEAN freeNow = IopPopFrame(&frame, status);
-    IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, driver, major, location, marked, (PVOID)Dispatch, status);
+    IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, driver, major, location, marked, (PVOID)Dispatch, status, begin);
     if (after != Irql)
         IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject, Irql, after,
                         DeviceObject, (PVOID)Dispatch);
@@ -155,7 +156,7 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     Irp->CurrentLocation--;
     if (Irp->CurrentLocation <= 0) {
         KiSetBugCheckCulprit(IopDriverNameA(DeviceObject->DriverObject), __builtin_return_address(0));
-        KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_35(Irp));
     }
     PIO_STACK_LOCATION sp = --Irp->Tail.Overlay.CurrentStackLocation;
     sp->DeviceObject = DeviceObject;
@@ -166,9 +167,10 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return IopCallVerified(DeviceObject, Irp, sp, dispatch, irql);
     UCHAR major = sp->MajorFunction;
     CHAR location = Irp->CurrentLocation;
+    IOP_TRACE_BEGIN begin = IopTraceBegin(Irp);
     NTSTATUS status = dispatch(DeviceObject, Irp);
     IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, driver, major, location, status == STATUS_PENDING, (PVOID)dispatch,
-             status);
+             status, begin);
     return status;
 }
 

@@ -64,7 +64,7 @@ VOID IoFreeIrp(PIRP Irp)
         if (IopVerifying())
             IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0, NULL,
                             __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     if ((Irp->IopState & IOP_IRP_DISPATCHED) && IopVerifying())
         IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x20A, (ULONG_PTR)__builtin_return_address(0),
@@ -186,6 +186,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
                                    ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
                                    BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
 {
+    VF_DDI_CHECK(IoBuildDeviceIoControlRequest);
     PIRP irp = IoAllocateIrp(DeviceObject->StackSize, FALSE);
     if (!irp)
         return NULL;

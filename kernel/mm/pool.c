@@ -118,7 +118,7 @@ static PVOID MipAllocate(ULONG PoolType, SIZE_T Bytes, ULONG Tag, BOOLEAN Zero, 
     if (irql > (PoolType == PagedPool ? APC_LEVEL : DISPATCH_LEVEL))
         KeBugCheckEx(BAD_POOL_CALLER, 8, irql, PoolType, Bytes);
     if (Bytes == 0 && KiVerifierOn(VERIFIER_POOL_TRACKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0, irql, PoolType, 0);
+        KeBugCheckEx(BUGPARAMS_C4_ZERO_BYTE_POOL(irql, PoolType));
     if (Bytes > (ULONG64)MI_NONPAGED_POOL_PAGES * PAGE_SIZE / 2)
         return NULL;
     if (VfShouldFail(VfSitePool, Tag | ((ULONG64)(PoolType == PagedPool) << 32), Caller))
