@@ -112,7 +112,7 @@ static NTSTATUS FltpFrameDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 /* FAST_IO_DETACH_DEVICE, IRQL == PASSIVE_LEVEL: the file system deletes a dismounted volume.
  * Every instance on it is torn down (FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT), then the
  * frame detaches and goes. */
-static VOID FltpFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
+VOID FltpFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
 {
     PFLTP_FRAME_EXTENSION ext = SourceDevice->DeviceExtension;
     PFLT_VOLUME v = ext->Volume;
@@ -130,11 +130,6 @@ static VOID FltpFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT T
     IoDetachDevice(TargetDevice);
     IoDeleteDevice(SourceDevice);
 }
-
-static FAST_IO_DISPATCH FltpFastIoDispatch = {
-    .SizeOfFastIoDispatch = sizeof(FAST_IO_DISPATCH),
-    .FastIoDetachDevice = FltpFastIoDetachDevice,
-};
 
 static VOID FltpFsNotification(PDEVICE_OBJECT DeviceObject, BOOLEAN FsActive)
 {

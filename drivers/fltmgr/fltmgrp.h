@@ -109,6 +109,8 @@ typedef struct _FLTP_GLOBALS {
 extern FLTP_GLOBALS FltpGlobals;
 
 /* fltmgr.c */
+FAST_IO_DETACH_DEVICE FltpFastIoDetachDevice;
+extern FAST_IO_DISPATCH FltpFastIoDispatch; /* fltfastio.c */
 NTSTATUS FltpAttachFrame(PDEVICE_OBJECT Target, PFLT_VOLUME Volume, PDEVICE_OBJECT *Frame);
 /* fltinstance.c */
 VOID FltpAutoAttach(PFLT_FILTER Filter, PFLT_VOLUME Volume, FLT_INSTANCE_SETUP_FLAGS Flags);

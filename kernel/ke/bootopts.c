@@ -36,6 +36,7 @@ BOOLEAN KtIsValidSelection(PCSTR Value);      /* tests/ktest.c */
 BOOLEAN KtIsValidBenchSelection(PCSTR Value); /* tests/ktest.c */
 static BOOLEAN KipIsPoolTag(PCSTR Value);
 static BOOLEAN KipIsNothing(PCSTR Value) { return Value == NULL; }
+static BOOLEAN KipHasValue(PCSTR Value) { return Value && *Value && *Value != ' '; }
 
 static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_CHECK("help", KipIsNothing, "no value", "print this table and stop"),
@@ -43,7 +44,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "run tests, KTAP output; list prints the catalogue"),
     KI_CHECK("kbench", KtIsValidBenchSelection, "no value, all or a benchmark name",
              "run benchmarks, print BENCH name ops ticks lines"),
-    KI_WORDS("verifier", "all,none,irql,io,trim,special,pool",
+    KI_WORDS("verifier", "all,none,irql,io,trim,special,pool,ddi",
              "Driver Verifier checks, comma-separated (test boots use all)"),
     KI_NUMBER("hz", 10, 10000, "clock interrupt rate in Hz (default 1000)"),
     KI_NUMBER("quantum", 1, 1000, "scheduler quantum in clock ticks (default 2)"),
@@ -56,6 +57,13 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_NUMBER("mmwslimit", 0, 4096, "working-set limit in pages for pageable memory (0: none)"),
     KI_FLAG("irqltrim", "trim pageable memory on every raise to DISPATCH_LEVEL (on with verifier=all)"),
     KI_NUMBER("fsexpect", 0, 0xFFFFFFFF, "test-only: the NTSTATUS fshost.damaged_image_is_refused_cleanly expects"),
+    KI_FLAG("kd", "a kernel debugger is attached: a breakpoint stops in the gdb stub instead of bug-checking"),
+    KI_WORDS("dbgprint", "all", "DbgPrintEx filter: all passes every level (default: errors only)"),
+    KI_NUMBER("cclazydelay", 1, 600000, "lazy writer delay in ms before dirty cached data is written (default 1000)"),
+    KI_NUMBER("ccwslimit", 16, 0x400000, "pages the cache manager may keep resident (default a quarter of memory)"),
+    KI_CHECK("fault", KipHasValue, "CLASS:KEY=VALUE,... (docs/fault-injection.md; the parser names a bad word)",
+             "fault injection rules"),
+    KI_CHECK("experiment", KipHasValue, "NAME,KEY=VALUE,... (docs/fault-injection.md)", "run an experiment workload"),
 };
 
 static SIZE_T KipWordLength(PCSTR p, CHAR Stop)
@@ -208,10 +216,12 @@ VOID KiValidateBootOptions(void)
         if (!o && first && !value) {
             /* the loader's image path */
         } else if (!o) {
-            int n = RtlStringCbPrintfA(why, sizeof(why), "unknown option; known:");
-            for (ULONG i = 0; i < ARRAYSIZE(KiBootOptions); i++)
+            RtlStringCbPrintfA(why, sizeof(why), "unknown option; known:");
+            for (ULONG i = 0; i < ARRAYSIZE(KiBootOptions); i++) {
+                SIZE_T n = strlen(why);
                 if (n + strlen(KiBootOptions[i].Name) + 2 < sizeof(why))
-                    n += RtlStringCbPrintfA(why + n, sizeof(why) - n, " %s", KiBootOptions[i].Name);
+                    RtlStringCbPrintfA(why + n, sizeof(why) - n, " %s", KiBootOptions[i].Name);
+            }
             KipRefuse(p, len, why);
         } else if (!KipValueOk(o, value)) {
             KipAccepted(o, accepted, sizeof(accepted));

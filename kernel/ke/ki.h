@@ -3,6 +3,7 @@
 #pragma once
 #include <ntddk.h>
 #include <arch/x86.h>
+#include <ntstrsafe.h>
 #include "bugparams.h"
 
 typedef struct _KTRAP_FRAME {

@@ -4,7 +4,7 @@
 
 volatile ULONG VfArmedSites;
 VF_RULE VfRules[VF_MAX_RULES];
-ULONG VfRuleCount;
+ULONG VfFaultRuleCount;
 static KSPIN_LOCK VfpSpin;
 static ULONG64 VfpSeq, VfpArmTime;
 static ULONG64 VfpCalls[VfSiteCount], VfpFaults[VfSiteCount];
@@ -82,7 +82,7 @@ static BOOLEAN VfpFilters(VF_RULE *Rule, VF_SITE Site, ULONG64 Key, PVOID Caller
 VF_RULE *VfpHit(VF_SITE Site, ULONG64 Key, PVOID Caller, PULONG64 Seq, PULONG64 Call)
 {
     VfpCalls[Site]++;
-    for (ULONG i = 0; i < VfRuleCount; i++) {
+    for (ULONG i = 0; i < VfFaultRuleCount; i++) {
         VF_RULE *r = &VfRules[i];
         if (!(r->Sites & (1u << Site)) || !VfpFilters(r, Site, Key, Caller))
             continue;
@@ -159,7 +159,7 @@ NTSTATUS VfConfigure(PCSTR Spec)
         return st;
     }
     ULONG sites = 0;
-    for (ULONG i = 0; i < VfRuleCount; i++)
+    for (ULONG i = 0; i < VfFaultRuleCount; i++)
         sites |= VfRules[i].Sites;
     VfpArmTime = KeQueryInterruptTime();
     __atomic_store_n(&VfArmedSites, sites, __ATOMIC_SEQ_CST);
@@ -174,7 +174,7 @@ VOID VfReset(void)
     RtlZeroMemory(VfRules, sizeof(VfRules));
     RtlZeroMemory(VfpCalls, sizeof(VfpCalls));
     RtlZeroMemory(VfpFaults, sizeof(VfpFaults));
-    VfRuleCount = 0;
+    VfFaultRuleCount = 0;
     VfpSeq = 0;
     VfpUnlock(f);
 }
@@ -197,7 +197,7 @@ VOID VfPrintSummary(void)
         if ((VfArmedSites & (1u << s)) || VfpCalls[s])
             DbgPrint("VF-SITE %s %s calls=%llu faults=%llu\n", VfClassNames[VfSiteClass[s]], VfSiteNames[s],
                      VfpCalls[s], VfpFaults[s]);
-    for (ULONG i = 0; i < VfRuleCount; i++)
+    for (ULONG i = 0; i < VfFaultRuleCount; i++)
         DbgPrint("VF-RULE %u %s matched=%llu faults=%llu\n", i, VfClassNames[VfRules[i].Class], VfRules[i].Matched,
                  VfRules[i].Faults);
     DbgPrint("VF-TOTAL faults=%llu\n", VfpSeq);

@@ -35,7 +35,7 @@ BOOLEAN VfDiskError(BOOLEAN Write, ULONG64 Sector, ULONG Count, VF_DISK_FAULT *F
 /* One timing decision: the first timing rule asking for Kind, under the lock. */
 static VF_RULE *VfpTimingRule(ULONG Kind)
 {
-    for (ULONG i = 0; i < VfRuleCount; i++) {
+    for (ULONG i = 0; i < VfFaultRuleCount; i++) {
         VF_RULE *r = &VfRules[i];
         if ((r->Sites & (1u << VfSiteDiskTiming)) &&
             ((Kind == 0 && r->JitterUs) || (Kind == 1 && r->Reorder) || (Kind == 2 && r->SpuriousPpm)))
@@ -76,7 +76,7 @@ ULONG VfDiskJitterUs(void)
 ULONG VfDiskMaxJitterUs(void)
 {
     ULONG m = 0;
-    for (ULONG i = 0; i < VfRuleCount; i++)
+    for (ULONG i = 0; i < VfFaultRuleCount; i++)
         if (VfRules[i].JitterUs > m)
             m = VfRules[i].JitterUs;
     return m;

@@ -29,7 +29,7 @@ typedef struct _VF_RULE {
 } VF_RULE;
 
 extern VF_RULE VfRules[VF_MAX_RULES];
-extern ULONG VfRuleCount;
+extern ULONG VfFaultRuleCount;
 extern const PCSTR VfClassNames[VfClassCount];
 extern const PCSTR VfSiteNames[VfSiteCount];
 extern const UCHAR VfSiteClass[VfSiteCount];

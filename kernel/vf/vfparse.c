@@ -177,7 +177,7 @@ NTSTATUS VfpParse(PCSTR Spec)
     PCSTR p = Spec;
     CHAR word[24], key[16], val[24];
     while (*p && *p != ' ') {
-        if (VfRuleCount == VF_MAX_RULES) {
+        if (VfFaultRuleCount == VF_MAX_RULES) {
             VfpBad("too many rules at", p);
             return STATUS_INVALID_PARAMETER;
         }
@@ -189,7 +189,7 @@ NTSTATUS VfpParse(PCSTR Spec)
             VfpBad("unknown class", word);
             return STATUS_INVALID_PARAMETER;
         }
-        VF_RULE *r = &VfRules[VfRuleCount++];
+        VF_RULE *r = &VfRules[VfFaultRuleCount++];
         r->Class = (VF_CLASS)c;
         r->Sites = VfpClassSites[c];
         r->Seed = 1;
@@ -221,7 +221,7 @@ NTSTATUS VfpParse(PCSTR Spec)
         }
         if (r->HasNth && !r->Times)
             r->Times = 1;
-        r->Rng = r->Seed * 0x2545F4914F6CDD1DULL + VfRuleCount;
+        r->Rng = r->Seed * 0x2545F4914F6CDD1DULL + VfFaultRuleCount;
         if (*p == '/')
             p++;
     }

@@ -25,8 +25,20 @@ static VOID FtPool(FT_POOL *P)
     }
 }
 
-/* The volume must be mounted (and so framed) before a filter starts. */
+static NTSTATUS FtUnload(PCWSTR Name);
+static VOID FtOpenOnce(void);
+
+/* The volume must be mounted (and so framed) before a filter starts. Filters a failed test
+ * left loaded go first, so one failure does not cascade. */
 static VOID FtMount(void)
+{
+    static const PCWSTR all[] = { L"NullFilter", L"PassFilter", L"PendFilter", L"SafeFilter" };
+    for (ULONG i = 0; i < ARRAYSIZE(all); i++)
+        FtUnload(all[i]);
+    FtOpenOnce();
+}
+
+static VOID FtOpenOnce(void)
 {
     HANDLE h;
     if (NT_SUCCESS(FsOpen(L"\\FLTMNT.TXT", FILE_OPEN_IF, 0, &h, NULL)))
@@ -148,7 +160,8 @@ KTEST(fltmgr, pass_through_sees_every_operation_once_before_and_once_after)
     FtPool(&before);
     RtlZeroMemory(&PassFilterState, sizeof(PassFilterState));
     KT_STATUS(FtLoad(L"\\Driver\\PassFilter", passfilter_DriverEntry), STATUS_SUCCESS);
-    KT_STATUS(FsOpen(L"\\PASS.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    /* Non-cached: every read and write is this thread's IRP, none a later lazy-writer write. */
+    KT_STATUS(FsOpen(L"\\PASS.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
     FsPattern(buf, sizeof(buf), 7);
     KT_STATUS(FsWriteAt(h, 0, buf, sizeof(buf), &done), STATUS_SUCCESS);
     KT_STATUS(FsFlush(h), STATUS_SUCCESS);
@@ -208,14 +221,14 @@ KTEST(fltmgr, pended_pre_operation_is_completed_from_a_worker_thread)
     FtMount();
     RtlZeroMemory(&PendFilterState, sizeof(PendFilterState));
     KT_STATUS(FtLoad(L"\\Driver\\PendFilter", pendfilter_DriverEntry), STATUS_SUCCESS);
-    KT_STATUS(FtWriteNew(L"\\PEND.BIN", 12288, 5, FALSE), STATUS_SUCCESS);
+    KT_STATUS(FtWriteNew(L"\\PEND.BIN", 12288, 5, TRUE), STATUS_SUCCESS);
     KT_ASSERT(PendFilterState.Pended >= 1);
     KT_EQ(PendFilterState.Resumed, PendFilterState.Pended);
     KT_EQ(PendFilterState.Posts, PendFilterState.Pended);
     KT_EQ(PendFilterState.PreIrql, PASSIVE_LEVEL);
     KT_EQ(PendFilterState.ResumeIrql, PASSIVE_LEVEL);
     KT_ASSERT(PendFilterState.ResumeThread != PendFilterState.PreThread); /* a worker went on with it */
-    KT_ASSERT(FtReadBack(L"\\PEND.BIN", 12288, 5, FALSE));
+    KT_ASSERT(FtReadBack(L"\\PEND.BIN", 12288, 5, TRUE));
     KT_STATUS(FtUnload(L"PendFilter"), STATUS_SUCCESS);
 }
 
@@ -302,7 +315,7 @@ KTEST(fltmgr, legacy_filter_sits_above_the_filter_manager_frame)
 /* A thread whose write the pending filter holds. */
 static VOID FtHeldWriter(PVOID Context)
 {
-    *(NTSTATUS *)Context = FtWriteNew(L"\\DRAIN.BIN", 4096, 21, FALSE);
+    *(NTSTATUS *)Context = FtWriteNew(L"\\DRAIN.BIN", 4096, 21, TRUE);
     PsTerminateSystemThread(STATUS_SUCCESS);
 }
 
@@ -327,7 +340,7 @@ KTEST(fltmgr, teardown_drains_the_post_callbacks_an_instance_is_still_owed)
     KT_STATUS(KtJoinThread(t, 5000), STATUS_SUCCESS);
     KT_STATUS(writeStatus, STATUS_SUCCESS);
     KT_EQ(PassFilterState.Post[IRP_MJ_WRITE], postsBefore);       /* never called again after draining */
-    KT_ASSERT(FtReadBack(L"\\DRAIN.BIN", 4096, 21, FALSE));
+    KT_ASSERT(FtReadBack(L"\\DRAIN.BIN", 4096, 21, TRUE));
     KT_STATUS(FtUnload(L"PendFilter"), STATUS_SUCCESS);
 }
 
@@ -340,7 +353,7 @@ KTEST(fltmgr, dismount_tears_down_every_instance_on_the_volume)
     KT_EQ(PassFilterState.TeardownStartReason, FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT);
     KT_EQ(PassFilterState.TeardownCompleteReason, FLTFL_INSTANCE_TEARDOWN_VOLUME_DISMOUNT);
     KT_ASSERT(IsListEmpty(&PassFilterState.Filter->Instances));
-    FtMount(); /* the next open mounts afresh: a newly mounted volume gets a new instance */
+    FtOpenOnce(); /* the next open mounts afresh: a newly mounted volume gets a new instance */
     KT_EQ(PassFilterState.SetupCalls, 2);
     KT_EQ(PassFilterState.SetupFlags, FLTFL_INSTANCE_SETUP_AUTOMATIC_ATTACHMENT | FLTFL_INSTANCE_SETUP_NEWLY_MOUNTED_VOLUME);
     KT_STATUS(FtUnload(L"PassFilter"), STATUS_SUCCESS);
