@@ -182,6 +182,26 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
     return STATUS_SUCCESS;
 }
 
+/* Shrinking: the entry first, then the clusters are freed (their FAT sectors reach the disk
+ * with the next entry write or flush), so an error or a power cut in between leaves clusters
+ * fsck reclaims, never an entry longer than its chain or naming a free cluster. */
+static NTSTATUS FatpShrink(PFAT_FCB Fcb, ULONG NewSize)
+{
+    ULONG Old = Fcb->FileSize, OldFirst = Fcb->FirstCluster;
+    NTSTATUS Status;
+    Fcb->FileSize = NewSize;
+    if (NewSize == 0)
+        Fcb->FirstCluster = 0;
+    FatpTouch(Fcb);
+    Status = FatWriteFcbEntry(Fcb);
+    Fcb->FirstCluster = OldFirst;
+    if (!NT_SUCCESS(Status)) {
+        Fcb->FileSize = Old;
+        return Status;
+    }
+    return FatResizeFcb(Fcb, NewSize, NewSize);
+}
+
 /* Checks a write of [Offset, Offset+Length) and allocates what it needs first, so a full disk
  * leaves the file unchanged. */
 static NTSTATUS FatpGrowForWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
@@ -213,6 +233,7 @@ NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Le
     *BytesWritten = 0;
     if (!NT_SUCCESS(Status) || Length == 0)
         return Status;
+    ULONG OldSize = Fcb->FileSize;
     Status = FatpGrowForWrite(Fcb, Offset, Length);
     if (!NT_SUCCESS(Status))
         return Status;
@@ -221,6 +242,8 @@ NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Le
     NTSTATUS EntryStatus = FatWriteFcbEntry(Fcb);
     if (NT_SUCCESS(Status))
         Status = EntryStatus;
+    if (!NT_SUCCESS(Status) && Fcb->FileSize > OldSize)
+        FatpShrink(Fcb, OldSize); /* a failed write does not extend the file */
     if (NT_SUCCESS(Status))
         *BytesWritten = Length;
     return Status;
@@ -236,6 +259,8 @@ NTSTATUS FatSetEndOfFile(PFAT_FCB Fcb, ULONG64 NewSize)
         return STATUS_DISK_FULL;
     if (NewSize == Fcb->FileSize)
         return STATUS_SUCCESS;
+    if (NewSize < Fcb->FileSize)
+        return FatpShrink(Fcb, (ULONG)NewSize);
     Status = FatResizeFcb(Fcb, (ULONG)NewSize, (ULONG)NewSize);
     if (!NT_SUCCESS(Status))
         return Status;

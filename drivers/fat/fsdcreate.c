@@ -178,6 +178,8 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (--fcb->HandleCount == 0 && fcb->DeletePending && !fcb->Deleted) {
         status = FatDeleteFile(fcb->File);
         fcb->Deleted = NT_SUCCESS(status);
+        if (!fcb->Deleted) /* cleanup cannot fail: say it where someone can read it */
+            DbgPrint("FAT: a delete failed at cleanup (0x%08x), the file stays\n", (ULONG)status);
     }
     fo->Flags |= FO_CLEANUP_COMPLETE;
     FatFsdUnlock(vcb);
