@@ -47,7 +47,7 @@ static NTSTATUS GrmReadBootSector(void)
     return NT_SUCCESS(s) && info != sizeof(GrmSector) ? STATUS_INFO_LENGTH_MISMATCH : s;
 }
 
-KTEST(morep, create_forwarded_waited_for_and_finished_at_passive)
+KTEST(more_processing, create_forwarded_waited_for_and_finished_at_passive)
 {
     HANDLE h;
     ULONG at;
@@ -70,7 +70,7 @@ KTEST(morep, create_forwarded_waited_for_and_finished_at_passive)
               "PASSIVE_LEVEL", f->Irql);
 }
 
-KTEST(morep, flush_posted_to_a_worker_and_finished_at_passive)
+KTEST(more_processing, flush_posted_to_a_worker_and_finished_at_passive)
 {
     HANDLE h;
     ULONG at;
@@ -99,7 +99,7 @@ KTEST(morep, flush_posted_to_a_worker_and_finished_at_passive)
               "returns STATUS_PENDING", d ? (ULONG)d->Status : 0, d ? d->PendingReturned : 0);
 }
 
-KTEST(morep, own_irp_built_sent_and_freed_in_its_completion_routine)
+KTEST(more_processing, own_irp_built_sent_and_freed_in_its_completion_routine)
 {
     IO_IRP_STATISTICS a, b;
     POOL_TAG_USAGE pa, pb;
@@ -132,7 +132,7 @@ KTEST(morep, own_irp_built_sent_and_freed_in_its_completion_routine)
               (LONGLONG)(pb.Outstanding - pa.Outstanding));
 }
 
-KTEST(morep, no_leaks_after_unmount)
+KTEST(more_processing, no_leaks_after_unmount)
 {
     IO_IRP_STATISTICS a, b;
     POOL_TAG_USAGE wa, wb, pb;
@@ -163,7 +163,7 @@ KTEST(morep, no_leaks_after_unmount)
               "not every close the I/O manager sent was completed");
 }
 
-KTEST(morep, oplock_request_never_pended_or_held)
+KTEST(more_processing, oplock_request_never_pended_or_held)
 {
     HANDLE h;
     IO_STATUS_BLOCK iosb;
@@ -180,7 +180,7 @@ KTEST(morep, oplock_request_never_pended_or_held)
 }
 
 /* `make lab LAB=more_processing`: one of each case, with the trace. */
-KTEST(morep, workload)
+KTEST(more_processing, workload)
 {
     HANDLE h;
     GradeBegin();
@@ -189,8 +189,9 @@ KTEST(morep, workload)
              (ULONG)FsOpen(L"\\HELLO.TXT", FILE_OPEN, FILE_NON_DIRECTORY_FILE, &h, NULL));
     DbgPrint("case 2, a flush posted to a worker -> 0x%08x\n", (ULONG)FsFlush(h));
     ZwClose(h);
+    NTSTATUS s = GrmReadBootSector();
     DbgPrint("case 3, IOCTL_LAB_MP_READ_BOOT_SECTOR with an IRP of your own -> 0x%08x (IRP %p, completion at IRQL %u, "
-             "signature %02x %02x)\n", (ULONG)GrmReadBootSector(), (PVOID)GrmSector.OwnIrp, GrmSector.CompletionIrql,
+             "signature %02x %02x)\n", (ULONG)s, (PVOID)GrmSector.OwnIrp, GrmSector.CompletionIrql,
              GrmSector.Data[510], GrmSector.Data[511]);
     DbgPrint("the IRP trace of the workload (%u records):\n", IoGetIrpTraceSequence() - seq);
     IoDumpIrpTrace(IoGetIrpTraceSequence() - seq > 60 ? 60 : IoGetIrpTraceSequence() - seq);
