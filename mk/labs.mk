@@ -22,6 +22,9 @@ LAB_FILES := $(notdir $(wildcard $(LAB_DIR)/*.c))
 ifeq ($(SOLUTION),1)
 LAB_FLAVOR := -solution
 LAB_ORIGIN := $(LAB_DIR)/solution
+ifeq ($(wildcard $(LAB_ORIGIN)/*.c),)
+$(error SOLUTION=1: $(LAB_ORIGIN)/ is not here (a handout has no solutions))
+endif
 else ifneq ($(STUDENT),)
 LAB_FLAVOR := -student-$(notdir $(abspath $(STUDENT)))
 LAB_ORIGIN := $(STUDENT)
