@@ -26,7 +26,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1) ||
         (Irp->IopState & IOP_IRP_COMPLETED)) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     PDEVICE_OBJECT completer = Irp->CurrentLocation <= Irp->StackCount
                                    ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject : NULL;
@@ -44,7 +44,8 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     Irp->IopState &= ~IOP_IRP_DISPATCHED;
     IopTrace(IO_TRACE_COMPLETE_REQUEST, Irp, completer, completer ? completer->DriverObject : NULL,
              Irp->CurrentLocation <= Irp->StackCount ? IoGetCurrentIrpStackLocation(Irp)->MajorFunction : 0,
-             Irp->CurrentLocation, Irp->PendingReturned, __builtin_return_address(0), Irp->IoStatus.Status);
+             Irp->CurrentLocation, Irp->PendingReturned, __builtin_return_address(0), Irp->IoStatus.Status,
+             IopTraceBegin(Irp));
 
     /* "From the next-highest to the highest": each pass leaves location sp for the one
      * above it, which is the location of the driver that registered sp's routine. */
@@ -87,8 +88,9 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         CHAR location = Irp->CurrentLocation;
         BOOLEAN pending = Irp->PendingReturned;
         PDRIVER_OBJECT driver = device ? device->DriverObject : NULL;
+        IOP_TRACE_BEGIN begin = IopTraceBegin(Irp);
         NTSTATUS rs = routine(device, Irp, context);
-        IopTrace(IO_TRACE_COMPLETION, Irp, device, driver, major, location, pending, (PVOID)routine, rs);
+        IopTrace(IO_TRACE_COMPLETION, Irp, device, driver, major, location, pending, (PVOID)routine, rs, begin);
         if (rs == STATUS_MORE_PROCESSING_REQUIRED) {
             if (verify && oplock)
                 IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_OPLOCK_MORE_PROCESSING, (ULONG_PTR)routine,
@@ -132,7 +134,7 @@ VOID IopCompleteFinal(PIRP Irp, CCHAR Boost)
 {
     if (Irp->IopState & IOP_IRP_COMPLETED) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     Irp->IopState |= IOP_IRP_COMPLETED;
     IopCount(FinalCompletions);
@@ -178,7 +180,8 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COM
                                   PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel)
 {
-    IOP_UNLOAD_SAFE_CONTEXT *c = ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
+    IOP_UNLOAD_SAFE_CONTEXT *c = VfShouldFail(VfSiteCompletionEx, 0, __builtin_return_address(0))
+                                     ? NULL : ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
     if (!c)
         return STATUS_INSUFFICIENT_RESOURCES;
     c->Routine = CompletionRoutine;

@@ -7,6 +7,22 @@ OBJECT_TYPE IopDriverType = { "Driver", 'vrDI', IopDeleteDriver, NULL };
 static POBJECT_TYPE IopDriverTypePointer = &IopDriverType;
 POBJECT_TYPE *IoDriverObjectType = &IopDriverTypePointer;
 extern const IRQLAB_BUILTIN_DRIVER_ENTRY __kdrivers_start[], __kdrivers_end[];
+extern const ULONG64 __kdriver_ranges[], __kdriver_ranges_end[];
+
+/* A built-in driver's code is the linker's range holding its DriverEntry: registered under
+ * the driver's name before DriverEntry runs, so its pool is charged to it from the start. */
+static VOID IopRegisterBuiltinImage(const IRQLAB_BUILTIN_DRIVER_ENTRY *E)
+{
+    ULONG64 entry = (ULONG64)E->DriverEntry;
+    CHAR name[32];
+    ULONG i = 0;
+    for (; E->Name[i] && i + 1 < sizeof(name); i++)
+        name[i] = (CHAR)E->Name[i];
+    name[i] = 0;
+    for (const ULONG64 *r = __kdriver_ranges; r + 1 < __kdriver_ranges_end; r++)
+        if (entry >= r[0] && entry < r[1])
+            MmRegisterDriverImage(name, (PVOID)r[0], r[1] - r[0]);
+}
 
 /* What every MajorFunction slot holds until the driver fills it in. */
 static NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp)
@@ -31,7 +47,7 @@ NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE Initializ
     PDRIVER_OBJECT d;
     static WCHAR regPrefix[] = L"\\Registry\\Machine\\System\\CurrentControlSet\\Services";
     UNICODE_STRING reg;
-    IopCheckPassiveRoutine((PVOID)IoCreateDriver, NULL);
+    VF_DDI_CHECK(IoCreateDriver);
     NTSTATUS st = ObCreateObject(&IopDriverType, sizeof(DRIVER_OBJECT) + sizeof(DRIVER_EXTENSION), DriverName, (PVOID *)&d);
     if (!NT_SUCCESS(st))
         return st;
@@ -65,7 +81,7 @@ NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE Initializ
  * routines registered with IoSetCompletionRoutineEx. */
 NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject)
 {
-    IopCheckPassiveRoutine((PVOID)IoUnloadDriver, DriverObject);
+    VF_DDI_CHECK(IoUnloadDriver);
     if (!DriverObject->DriverUnload || (DriverObject->Flags & DRVO_UNLOAD_INVOKED))
         return STATUS_INVALID_DEVICE_REQUEST;
     DriverObject->Flags |= DRVO_UNLOAD_INVOKED;
@@ -83,9 +99,11 @@ PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject) { return Dri
 /* PASSIVE_LEVEL, once at boot: starts the built-in drivers in their registered order. */
 VOID IoInitSystem(void)
 {
+    IopInitializeTrace();
     for (const IRQLAB_BUILTIN_DRIVER_ENTRY *e = __kdrivers_start; e < __kdrivers_end; e++) {
         UNICODE_STRING name;
         RtlInitUnicodeString(&name, e->Name);
+        IopRegisterBuiltinImage(e);
         NTSTATUS st = IoCreateDriver(&name, e->DriverEntry);
         if (!NT_SUCCESS(st))
             DbgPrint("IO: a built-in driver (entry %p) did not start (0x%08x)\n", (PVOID)e->DriverEntry, (ULONG)st);

@@ -189,7 +189,7 @@ static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
                         PFILE_OBJECT *FileObject)
 {
     USHORT matched;
-    IopCheckPassiveRoutine((PVOID)ZwCreateFile, NULL);
+    VF_DDI_CHECK(ZwCreateFile);
     if (!Name || !Name->Length || Name->Buffer[0] != L'\\')
         return STATUS_OBJECT_PATH_SYNTAX_BAD;
     PVOID o = ObpLookupName(Name, &matched);
@@ -307,6 +307,7 @@ NTSTATUS ZwOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRI
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
                                   PDEVICE_OBJECT *DeviceObject)
 {
+    VF_DDI_CHECK(IoGetDeviceObjectPointer);
     IO_STATUS_BLOCK iosb;
     PFILE_OBJECT f;
     USHORT matched;
@@ -326,7 +327,7 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
 
 static NTSTATUS IopFileFromHandle(HANDLE Handle, PFILE_OBJECT *File, HANDLE Event, PIO_APC_ROUTINE Apc)
 {
-    IopCheckPassiveRoutine((PVOID)ZwReadFile, NULL);
+    VF_DDI_CHECK(ZwReadFile);
     if (Event || Apc)
         return STATUS_NOT_SUPPORTED; /* every Zw call here is synchronous */
     return ObReferenceObjectByHandle(Handle, 0, *IoFileObjectType, KernelMode, (PVOID *)File, NULL);
@@ -340,6 +341,10 @@ static NTSTATUS IopReadWrite(UCHAR Major, HANDLE FileHandle, HANDLE Event, PIO_A
     NTSTATUS st = IopFileFromHandle(FileHandle, &f, Event, ApcRoutine);
     if (!NT_SUCCESS(st))
         return st;
+    if (IopFastIoReadWrite(f, Major, Buffer, Length, ByteOffset, Key ? *Key : 0, IoStatusBlock)) {
+        ObDereferenceObject(f);
+        return IoStatusBlock->Status;
+    }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);
     PIRP irp = IoAllocateIrp(target->StackSize, FALSE);
     if (!irp || !IopSetupTransfer(irp, target, Major, Buffer, Length)) {
@@ -437,6 +442,10 @@ static NTSTATUS IopInformation(UCHAR Major, HANDLE FileHandle, PIO_STATUS_BLOCK 
     if (!Length || !Buffer) {
         ObDereferenceObject(f);
         return STATUS_INFO_LENGTH_MISMATCH;
+    }
+    if (Major == IRP_MJ_QUERY_INFORMATION && IopFastIoQuery(f, Class, Buffer, Length, IoStatusBlock)) {
+        ObDereferenceObject(f);
+        return IoStatusBlock->Status;
     }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);
     PIRP irp = IoAllocateIrp(target->StackSize, FALSE);

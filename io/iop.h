@@ -3,6 +3,7 @@
 #pragma once
 #include <ntddk.h>
 #include "../kernel/ke/ki.h"
+#include <irqlab/vf.h>
 
 /* ---- Objects: a header before every body; the body is what callers see ---- */
 typedef struct _OBJECT_TYPE {
@@ -68,22 +69,32 @@ typedef struct _IOP_CALL_FRAME {
 } IOP_CALL_FRAME, *PIOP_CALL_FRAME;
 VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location);
 BOOLEAN IopFrameDeferFree(PIRP Irp);
+VOID IopFrameLowerPended(PIRP Irp);
 VOID IopFreeIrpNow(PIRP Irp);
 
 /* ---- Verifier helpers ---- */
 FORCEINLINE BOOLEAN IopVerifying(void) { return KiVerifierOn(VERIFIER_IO_CHECKING); }
 DECLSPEC_NORETURN VOID IopVerifierStop(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                                        PDEVICE_OBJECT Culprit, PVOID Routine);
-VOID IopCheckPassiveRoutine(PVOID Routine, PVOID Object);
 BOOLEAN IopIsOplockRequest(PIO_STACK_LOCATION Sp);
 PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
 
 /* ---- Trace ---- */
+/* Calls are spans: the caller takes IopTraceBegin(Irp) before the routine runs (the sequence
+ * number then, and the master of an associated IRP, read while the IRP surely exists) and
+ * passes it to IopTrace when the routine has returned. */
+typedef struct _IOP_TRACE_BEGIN { ULONG Sequence; PIRP Master; } IOP_TRACE_BEGIN;
+IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp);
+VOID IopInitializeTrace(void); /* connects the kernel's ISR and DPC spans */
 VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
-              PVOID Routine, NTSTATUS Status);
+              PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin);
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
+/* Fast I/O first (fastio.c), PASSIVE_LEVEL: TRUE when it did the work. */
+BOOLEAN IopFastIoReadWrite(PFILE_OBJECT File, UCHAR Major, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                           ULONG Key, PIO_STATUS_BLOCK Iosb);
+BOOLEAN IopFastIoQuery(PFILE_OBJECT File, ULONG Class, PVOID Buffer, ULONG Length, PIO_STATUS_BLOCK Iosb);
 VOID IopFinishRequest(PIRP Irp);
 VOID IoInitSystem(void);
 

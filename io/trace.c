@@ -1,16 +1,25 @@
 /* io/trace.c - the IRP trace: a ring of records in nonpaged memory, one per dispatch call,
- * completion-routine call and IoCompleteRequest, written at any IRQL <= DISPATCH_LEVEL. */
+ * completion-routine call, IoCompleteRequest, ISR and DPC, written at any IRQL. */
 #include "iop.h"
 
 #define IOP_TRACE_SIZE 1024
 static IO_TRACE_RECORD IopTraceRing[IOP_TRACE_SIZE];
 static volatile ULONG IopTraceNext;
 
+/* IRQL: any. Read before the routine is called, while the IRP surely exists. */
+IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp)
+{
+    IOP_TRACE_BEGIN b = { IopTraceNext, NULL };
+    if (Irp && (Irp->Flags & IRP_ASSOCIATED_IRP))
+        b.Master = Irp->AssociatedIrp.MasterIrp;
+    return b;
+}
+
 /* IRQL: any. Interrupts are held off only while the slot is claimed and filled. Neither the
  * IRP nor the device is read: by the time a routine returns either may be gone (a close can
  * delete the volume device it was sent to), so the caller passes the driver it saw before. */
 VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
-              PVOID Routine, NTSTATUS Status)
+              PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin)
 {
     ULONG64 flags = __readeflags();
     _disable();
@@ -27,8 +36,26 @@ VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver
     r->DriverObject = Driver;
     r->Routine = Routine;
     r->Status = Status;
+    r->CalledAt = Begin.Sequence;
+    r->MasterIrp = Begin.Master;
     if (flags & 0x200)
         _enable();
+}
+
+/* The kernel's ISR and DPC spans: IRQL is the ISR's (its SynchronizeIrql) or DISPATCH_LEVEL,
+ * read from CR8 inside the span, so the record shows the level the routine really ran at. */
+static ULONG IopTraceKernelBegin(void) { return IopTraceNext; }
+static VOID IopTraceKernelEnd(UCHAR Kind, PVOID Routine, ULONG Begin)
+{
+    IOP_TRACE_BEGIN b = { Begin, NULL };
+    IopTrace(Kind, NULL, NULL, NULL, 0, 0, FALSE, Routine, STATUS_SUCCESS, b);
+}
+
+/* PASSIVE_LEVEL, once from IoInitSystem. */
+VOID IopInitializeTrace(void)
+{
+    KiTraceBeginHook = IopTraceKernelBegin;
+    KiTraceEndHook = IopTraceKernelEnd;
 }
 
 /* IRQL: any. The sequence number the next record will get. */
@@ -46,23 +73,4 @@ ULONG IoQueryIrpTrace(PIRP Irp, ULONG FromSequence, PIO_TRACE_RECORD Records, UL
             Records[n++] = *r;
     }
     return n;
-}
-
-/* IRQL: any. Prints the last records, newest last. */
-VOID IoDumpIrpTrace(ULONG Last)
-{
-    static const PCSTR kinds[] = { "?", "dispatch", "completion", "complete" };
-    ULONG end = IopTraceNext, start = end > Last ? end - Last : 0;
-    if (end - start > IOP_TRACE_SIZE)
-        start = end - IOP_TRACE_SIZE;
-    DbgPrint("IRP trace (%u records):\n", end - start);
-    for (ULONG s = start; s != end; s++) {
-        PIO_TRACE_RECORD r = &IopTraceRing[s % IOP_TRACE_SIZE];
-        ULONG64 off = 0;
-        PCSTR sym = r->Routine ? KiLookupSymbol((ULONG64)r->Routine, &off) : NULL;
-        DbgPrint("  %5u %-10s irp %p loc %d mj 0x%02x %s %s irql %u status 0x%08x%s\n", r->Sequence,
-                 kinds[r->Kind < 4 ? r->Kind : 0], r->Irp, r->Location, r->MajorFunction,
-                 IopDriverNameA(r->DriverObject), sym ? sym : "-", r->Irql, (ULONG)r->Status,
-                 r->PendingReturned ? " pending" : "");
-    }
 }

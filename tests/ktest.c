@@ -28,11 +28,11 @@ VOID KtExpectBugCheck(ULONG64 P1, ULONG64 P2, ULONG64 P3, ULONG64 P4)
 {
     ULONG64 p[4] = { P1, P2, P3, P4 };
     char line[160];
-    int n = RtlStringCbPrintfA(line, sizeof(line), "EXPECT-BUGCHECK 0x%x",
+    int n = RtlpFormatString(line, sizeof(line), "EXPECT-BUGCHECK 0x%x",
                                KtpCurrent ? KtpCurrent->ExpectedBugCheck : 0);
     for (int i = 0; i < 4; i++)
-        n += p[i] == KT_ANY ? RtlStringCbPrintfA(line + n, sizeof(line) - n, " *")
-                            : RtlStringCbPrintfA(line + n, sizeof(line) - n, " 0x%llx", p[i]);
+        n += p[i] == KT_ANY ? RtlpFormatString(line + n, sizeof(line) - n, " *")
+                            : RtlpFormatString(line + n, sizeof(line) - n, " 0x%llx", p[i]);
     DbgPrint("%s\n", line);
 }
 
@@ -42,10 +42,35 @@ static BOOLEAN KtpWordMatch(PCSTR Value, PCSTR Word)
     return strncmp(Value, Word, n) == 0 && (Value[n] == ' ' || Value[n] == 0);
 }
 
+/* Boot-option check (ke/bootopts.c): ktest= names something that exists. Bare "ktest" runs all. */
+BOOLEAN KtIsValidSelection(PCSTR Value)
+{
+    char full[96];
+    if (!Value || KtpWordMatch(Value, "list") || KtpWordMatch(Value, "all"))
+        return TRUE;
+    for (const KTEST *t = __ktests_start; t < __ktests_end; t++) {
+        RtlStringCbPrintfA(full, sizeof(full), "%s.%s", t->Suite, t->Name);
+        if (KtpWordMatch(Value, t->Suite) || KtpWordMatch(Value, full))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Boot-option check: kbench alone or kbench=all runs every benchmark, kbench=NAME one. */
+BOOLEAN KtIsValidBenchSelection(PCSTR Value)
+{
+    if (!Value || KtpWordMatch(Value, "all"))
+        return TRUE;
+    for (const KBENCH *b = __kbench_start; b < __kbench_end; b++)
+        if (KtpWordMatch(Value, b->Name))
+            return TRUE;
+    return FALSE;
+}
+
 static BOOLEAN KtpSelected(const KTEST *t, PCSTR Sel, BOOLEAN *Single)
 {
     char full[96];
-    RtlStringCbPrintfA(full, sizeof(full), "%s.%s", t->Suite, t->Name);
+    RtlpFormatString(full, sizeof(full), "%s.%s", t->Suite, t->Name);
     if (KtpWordMatch(Sel, full)) {
         *Single = TRUE;
         return TRUE;
@@ -97,12 +122,17 @@ static VOID KtpRunBench(PCSTR Sel)
 }
 
 /* Entered from KiSystemStartup at PASSIVE_LEVEL with interrupts on. */
+VOID ExpRun(PCSTR Options);
 VOID KtMain(void)
 {
     PCSTR sel = KiGetBootOption("ktest");
     BOOLEAN single;
     ULONG count = 0;
 
+    if (KiBootOptionPresent("experiment")) { /* tests/experiment: a campaign's boot */
+        ExpRun(KiGetBootOption("experiment") ? KiGetBootOption("experiment") : "");
+        HalExitEmulator(HAL_EXIT_SUCCESS);
+    }
     if (KiBootOptionPresent("kbench")) {
         KtpRunBench(KiGetBootOption("kbench") ? KiGetBootOption("kbench") : "all");
         HalExitEmulator(HAL_EXIT_SUCCESS);

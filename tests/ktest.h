@@ -2,6 +2,7 @@
  * section; a test may declare the bug check it must end in, and then runs alone. */
 #pragma once
 #include <ntddk.h>
+#include <ntstrsafe.h>
 
 typedef struct _KTEST {
     PCSTR Suite;

@@ -34,6 +34,15 @@ VOID FltpCount(ULONG64 *Counter)
     KeReleaseSpinLock(&FltpStatsLock, old);
 }
 
+/* IRQL <= DISPATCH_LEVEL. Adds Bytes to a counter inside FltpStats, under the lock. */
+VOID FltpCountBytes(ULONG64 *Counter, ULONG_PTR Bytes)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&FltpStatsLock, &old);
+    *Counter += Bytes;
+    KeReleaseSpinLock(&FltpStatsLock, old);
+}
+
 PFILTER_STATS FltpStatsBlock(void) { return &FltpStats; }
 
 /* IRQL <= DISPATCH_LEVEL. */
@@ -58,20 +67,18 @@ VOID FltResetStats(void)
 VOID FltDumpStats(void)
 {
     FILTER_STATS s;
-    static const char *names[] = { "CREATE", "?", "CLOSE", "READ", "WRITE", "QUERY_INFO", "SET_INFO", "?", "?",
-                                   "FLUSH", "QUERY_VOLUME", "?", "DIRECTORY", "FSCTL", "IOCTL", "?", "?", "?",
-                                   "CLEANUP" };
     FltGetStats(&s);
-    DbgPrint("Filter statistics (recorded by its completion routines):\n");
-    for (ULONG i = 0; i < ARRAYSIZE(names); i++)
+    DbgPrint("Filter statistics (recorded by its dispatch and completion routines):\n");
+    for (UCHAR i = 0; i < ARRAYSIZE(s.Requests); i++)
         if (s.Requests[i] || s.Completions[i])
-            DbgPrint("  IRP_MJ_%-13s requests %6llu  completions seen %6llu  (at PASSIVE %llu, DISPATCH %llu)\n",
-                     names[i], s.Requests[i], s.Completions[i], s.CompletionIrql[i][0], s.CompletionIrql[i][2]);
+            DbgPrint("  %-31s requests %4llu, completions seen %4llu (PASSIVE %llu, DISPATCH %llu)\n",
+                     IoGetMajorFunctionName(i), s.Requests[i], s.Completions[i], s.CompletionIrql[i][0],
+                     s.CompletionIrql[i][2]);
     DbgPrint("  completion routines ran at PASSIVE %llu, APC %llu, DISPATCH %llu\n", s.CompletionsAtIrql[0],
              s.CompletionsAtIrql[1], s.CompletionsAtIrql[2]);
     DbgPrint("  bytes read %llu, written %llu; PendingReturned seen %llu; failures %llu\n", s.BytesRead,
              s.BytesWritten, s.PendingReturned, s.Failures);
-    DbgPrint("  creates waited on an event %llu; posted to a worker %llu (finished at PASSIVE %llu); volumes "
-             "attached %llu, detached %llu\n",
-             s.CreateWaits, s.Posted, s.PostedFinishedAtPassive, s.VolumesAttached, s.VolumesDetached);
+    DbgPrint("  pended creates waited for on an event %llu; posted to a worker %llu"
+             " (finished at PASSIVE %llu)\n", s.CreateWaits, s.Posted, s.PostedFinishedAtPassive);
+    DbgPrint("  volumes attached %llu, detached %llu\n", s.VolumesAttached, s.VolumesDetached);
 }

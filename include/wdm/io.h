@@ -239,7 +239,7 @@ typedef struct _FILE_OBJECT {
     PVPB Vpb;
     PVOID FsContext;
     PVOID FsContext2;
-    PVOID SectionObjectPointer;
+    struct _SECTION_OBJECT_POINTERS *SectionObjectPointer; /* ntifs.h (wdm/cc.h) */
     PVOID PrivateCacheMap;
     NTSTATUS FinalStatus;
     struct _FILE_OBJECT *RelatedFileObject;
@@ -572,6 +572,10 @@ typedef struct _FILE_STANDARD_INFORMATION {
     ULONG NumberOfLinks;
     BOOLEAN DeletePending, Directory;
 } FILE_STANDARD_INFORMATION, *PFILE_STANDARD_INFORMATION;
+typedef struct _FILE_NETWORK_OPEN_INFORMATION {
+    LARGE_INTEGER CreationTime, LastAccessTime, LastWriteTime, ChangeTime, AllocationSize, EndOfFile;
+    ULONG FileAttributes;
+} FILE_NETWORK_OPEN_INFORMATION, *PFILE_NETWORK_OPEN_INFORMATION;
 typedef struct _FILE_POSITION_INFORMATION { LARGE_INTEGER CurrentByteOffset; } FILE_POSITION_INFORMATION, *PFILE_POSITION_INFORMATION;
 typedef struct _FILE_END_OF_FILE_INFORMATION { LARGE_INTEGER EndOfFile; } FILE_END_OF_FILE_INFORMATION, *PFILE_END_OF_FILE_INFORMATION;
 typedef struct _FILE_DISPOSITION_INFORMATION { BOOLEAN DeleteFile; } FILE_DISPOSITION_INFORMATION, *PFILE_DISPOSITION_INFORMATION;
@@ -666,7 +670,7 @@ typedef struct _FILE_NAMES_INFORMATION {
 NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
                         ULONG DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                         PDEVICE_OBJECT *DeviceObject);                              /* PASSIVE_LEVEL */
-VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);                                    /* PASSIVE_LEVEL */
+VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);                                    /* <= APC_LEVEL */
 PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice,
                                          PDEVICE_OBJECT *AttachedToDeviceObject);
@@ -687,18 +691,73 @@ NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject);
 PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject);
 
 /* The fast-I/O table a file system or legacy filter points DriverObject->FastIoDispatch at.
- * Only FastIoDetachDevice is called here: by IoDeleteDevice, once the deleted device has no
- * opens left, for the driver whose device is attached to it (SourceDevice = that attached
- * device, TargetDevice = the one being deleted); the routine detaches and deletes its own
- * device. The other entries are kept so offsets match Windows; they are never called. */
+ * The I/O manager (io/fastio.c) calls FastIoRead / FastIoWrite of the top device's driver
+ * first for a synchronous file object that is not FILE_NO_INTERMEDIATE_BUFFERING, and builds
+ * an IRP when the routine returns FALSE. FastIoDetachDevice is called by IoDeleteDevice, once
+ * the deleted device has no opens left, for the driver whose device is attached to it
+ * (SourceDevice = that attached device, TargetDevice = the one being deleted); the routine
+ * detaches and deletes its own device. Every routine is called at PASSIVE_LEVEL. */
+typedef BOOLEAN FAST_IO_CHECK_IF_POSSIBLE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length,
+                                          BOOLEAN Wait, ULONG LockKey, BOOLEAN CheckForReadOperation,
+                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_CHECK_IF_POSSIBLE *PFAST_IO_CHECK_IF_POSSIBLE;
+typedef BOOLEAN FAST_IO_READ(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                             ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_READ *PFAST_IO_READ;
+typedef BOOLEAN FAST_IO_WRITE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                              ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_WRITE *PFAST_IO_WRITE;
+typedef BOOLEAN FAST_IO_QUERY_BASIC_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait, PFILE_BASIC_INFORMATION Buffer,
+                                         PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_BASIC_INFO *PFAST_IO_QUERY_BASIC_INFO;
+typedef BOOLEAN FAST_IO_QUERY_STANDARD_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait,
+                                            PFILE_STANDARD_INFORMATION Buffer, PIO_STATUS_BLOCK IoStatus,
+                                            PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_STANDARD_INFO *PFAST_IO_QUERY_STANDARD_INFO;
+typedef BOOLEAN FAST_IO_LOCK(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, PLARGE_INTEGER Length,
+                             PVOID ProcessId, ULONG Key, BOOLEAN FailImmediately, BOOLEAN ExclusiveLock,
+                             PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_LOCK *PFAST_IO_LOCK;
+typedef BOOLEAN FAST_IO_UNLOCK_SINGLE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, PLARGE_INTEGER Length,
+                                      PVOID ProcessId, ULONG Key, PIO_STATUS_BLOCK IoStatus,
+                                      PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_SINGLE *PFAST_IO_UNLOCK_SINGLE;
+typedef BOOLEAN FAST_IO_UNLOCK_ALL(PFILE_OBJECT FileObject, PVOID ProcessId, PIO_STATUS_BLOCK IoStatus,
+                                   PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_ALL *PFAST_IO_UNLOCK_ALL;
+typedef BOOLEAN FAST_IO_UNLOCK_ALL_BY_KEY(PFILE_OBJECT FileObject, PVOID ProcessId, ULONG Key,
+                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_ALL_BY_KEY *PFAST_IO_UNLOCK_ALL_BY_KEY;
+typedef BOOLEAN FAST_IO_DEVICE_CONTROL(PFILE_OBJECT FileObject, BOOLEAN Wait, PVOID InputBuffer,
+                                       ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                                       ULONG IoControlCode, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_DEVICE_CONTROL *PFAST_IO_DEVICE_CONTROL;
+typedef VOID FAST_IO_ACQUIRE_FILE(PFILE_OBJECT FileObject);
+typedef FAST_IO_ACQUIRE_FILE *PFAST_IO_ACQUIRE_FILE;
+typedef VOID FAST_IO_RELEASE_FILE(PFILE_OBJECT FileObject);
+typedef FAST_IO_RELEASE_FILE *PFAST_IO_RELEASE_FILE;
 typedef VOID FAST_IO_DETACH_DEVICE(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 typedef FAST_IO_DETACH_DEVICE *PFAST_IO_DETACH_DEVICE;
+typedef BOOLEAN FAST_IO_QUERY_NETWORK_OPEN_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait,
+                                                PFILE_NETWORK_OPEN_INFORMATION Buffer,
+                                                PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_NETWORK_OPEN_INFO *PFAST_IO_QUERY_NETWORK_OPEN_INFO;
 typedef struct _FAST_IO_DISPATCH {
     ULONG SizeOfFastIoDispatch;
-    PVOID FastIoCheckIfPossible, FastIoRead, FastIoWrite, FastIoQueryBasicInfo, FastIoQueryStandardInfo;
-    PVOID FastIoLock, FastIoUnlockSingle, FastIoUnlockAll, FastIoUnlockAllByKey, FastIoDeviceControl;
-    PVOID AcquireFileForNtCreateSection, ReleaseFileForNtCreateSection;
+    PFAST_IO_CHECK_IF_POSSIBLE FastIoCheckIfPossible;
+    PFAST_IO_READ FastIoRead;
+    PFAST_IO_WRITE FastIoWrite;
+    PFAST_IO_QUERY_BASIC_INFO FastIoQueryBasicInfo;
+    PFAST_IO_QUERY_STANDARD_INFO FastIoQueryStandardInfo;
+    PFAST_IO_LOCK FastIoLock;
+    PFAST_IO_UNLOCK_SINGLE FastIoUnlockSingle;
+    PFAST_IO_UNLOCK_ALL FastIoUnlockAll;
+    PFAST_IO_UNLOCK_ALL_BY_KEY FastIoUnlockAllByKey;
+    PFAST_IO_DEVICE_CONTROL FastIoDeviceControl;
+    PFAST_IO_ACQUIRE_FILE AcquireFileForNtCreateSection;
+    PFAST_IO_RELEASE_FILE ReleaseFileForNtCreateSection;
     PFAST_IO_DETACH_DEVICE FastIoDetachDevice;
+    PFAST_IO_QUERY_NETWORK_OPEN_INFO FastIoQueryNetworkOpenInfo;
 } FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
 
 /* DEVOBJ_EXTENSION ExtensionFlags. */
@@ -721,6 +780,12 @@ typedef struct _IO_IRP_STATISTICS {
     ULONG64 TopLevelCompleted[IRP_MJ_MAXIMUM_FUNCTION + 1];
 } IO_IRP_STATISTICS, *PIO_IRP_STATISTICS;
 VOID IoQueryIrpStatistics(PIO_IRP_STATISTICS Statistics);
+/* IRQLab: fast-I/O calls the I/O manager made (tried) and those that did the work (done); the
+ * difference fell back to an IRP. IRQL: any. */
+typedef struct _IO_FAST_IO_STATISTICS {
+    ULONG64 ReadsTried, ReadsDone, WritesTried, WritesDone, QueriesTried, QueriesDone;
+} IO_FAST_IO_STATISTICS, *PIO_FAST_IO_STATISTICS;
+VOID IoQueryFastIoStatistics(PIO_FAST_IO_STATISTICS Statistics);
 
 /* The VPB spin lock (ntifs): guards VPB flags, reference counts and a storage device's Vpb
  * pointer, which a file system swaps at dismount. IRQL <= DISPATCH_LEVEL. */
@@ -776,8 +841,9 @@ VOID ObfDereferenceObject(PVOID Object);                /* IRQL <= DISPATCH_LEVE
 #define ObDereferenceObject(o) ObfDereferenceObject(o)
 #endif
 LONG ObGetObjectPointerCount(PVOID Object);
+VOID ObMakeTemporaryObject(PVOID Object);              /* IRQL == PASSIVE_LEVEL */
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length,
-                           PULONG ReturnLength);         /* PASSIVE_LEVEL */
+                           PULONG ReturnLength);         /* <= APC_LEVEL */
 NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PVOID AccessState,
                                  ACCESS_MASK DesiredAccess, PVOID ObjectType, KPROCESSOR_MODE AccessMode,
                                  PVOID ParseContext, PVOID *Object);
@@ -812,15 +878,18 @@ NTSTATUS ZwQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStat
                                       ULONG Length, FS_INFORMATION_CLASS FsInformationClass);
 NTSTATUS ZwFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
 
-/* ---- IRP trace (IRQLab): every dispatch and completion-routine call ---- */
+/* ---- IRP trace (IRQLab): every dispatch and completion-routine call, each
+ * IoCompleteRequest, and each ISR and DPC the kernel ran (with Irp NULL) ---- */
 #define IO_TRACE_DISPATCH 1
 #define IO_TRACE_COMPLETION 2
 #define IO_TRACE_COMPLETE_REQUEST 3
+#define IO_TRACE_ISR 4
+#define IO_TRACE_DPC 5
 typedef struct _IO_TRACE_RECORD {
-    ULONG Sequence;
+    ULONG Sequence;     /* logged when the call returned */
     UCHAR Kind;         /* IO_TRACE_* */
     UCHAR MajorFunction;
-    KIRQL Irql;
+    KIRQL Irql;         /* CR8 when the record was written, inside the routine's frame */
     BOOLEAN PendingReturned;
     CHAR Location;      /* Irp->CurrentLocation at the call */
     PIRP Irp;
@@ -828,10 +897,16 @@ typedef struct _IO_TRACE_RECORD {
     PDRIVER_OBJECT DriverObject;
     PVOID Routine;
     NTSTATUS Status;    /* what the routine returned */
+    ULONG CalledAt;     /* the sequence number when the routine was called: records from
+                           CalledAt up to Sequence happened inside it */
+    PIRP MasterIrp;     /* for an associated IRP, its master */
 } IO_TRACE_RECORD, *PIO_TRACE_RECORD;
 ULONG IoQueryIrpTrace(PIRP Irp, ULONG FromSequence, PIO_TRACE_RECORD Records, ULONG Max);
 ULONG IoGetIrpTraceSequence(void);
 VOID IoDumpIrpTrace(ULONG Last);
+/* Writes the records from FromSequence on as JSON lines to the host's trace channel (COM2). */
+VOID IoExportIrpTrace(ULONG FromSequence);
+PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
 
 /* ---- IRQLab's own verifier codes (ranges Windows does not use) ----
  * 0xC9 DRIVER_VERIFIER_IOMANAGER_VIOLATION, P1 =
@@ -842,10 +917,11 @@ VOID IoDumpIrpTrace(ULONG Last);
  *   0x1102 completion context not in nonpaged memory (P2 routine, P3 IRP, P4 context)
  *   0x1103 driver unloaded with device objects still present (P2 driver, P3 device, P4 0)
  * 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION, P1 =
- *   0x1110 a PASSIVE_LEVEL-only I/O routine (IoDeleteDevice, ObQueryNameString,
- *          IoConnectInterrupt...) called above PASSIVE_LEVEL (P2 IRQL, P3 routine, P4 object) */
+ *   0x1110 a routine for which Windows has no DDI rule (ObQueryNameString, IoCreateDriver...)
+ *          called outside its documented IRQL (P2 IRQL, P3 the routine's name, P4 0). Routines
+ *          with a WDM rule stop with the rule's code (verifier=ddi): see kernel/vf/vf.h. */
 #define IOV_OPLOCK_MORE_PROCESSING 0x1100
 #define IOV_OPLOCK_PENDED 0x1101
 #define IOV_PAGEABLE_COMPLETION_CONTEXT 0x1102
 #define IOV_UNLOAD_WITH_DEVICES 0x1103
-#define IOV_PASSIVE_ROUTINE_AT_RAISED_IRQL 0x1110
+#define IOV_ROUTINE_OUTSIDE_IRQL 0x1110

@@ -14,18 +14,21 @@
 /* Console. */
 VOID HalSerialInitialize(void);
 VOID HalSerialPutChar(CHAR c);
+VOID HalTraceChannelWrite(PCSTR Text, SIZE_T Length); /* COM2, to the host */
 VOID HalVgaInitialize(void);
 VOID HalVgaPutChar(CHAR c);
 VOID HalDisplayString(PCSTR s, SIZE_T n);
 
 /* Descriptor tables. */
-VOID HalInitializeGdt(void);
+#define HAL_MAX_PROCESSORS 8
+VOID HalInitializeGdt(ULONG Processor); /* each processor its own GDT, TSS and IST stacks */
 VOID HalInitializeIdt(void);
-extern ULONG64 HalDoubleFaultStackTop, HalNmiStackTop;
+VOID HalLoadIdt(void);                  /* application processors share the boot one's IDT */
 
 /* Local APIC. */
 VOID HalInitializeLocalApic(void);
 VOID HalEndOfInterrupt(void);
+ULONG HalGetLocalApicId(void);
 VOID HalRequestSoftwareInterrupt(KIRQL Irql);
 VOID HalSendSelfIpi(ULONG Vector);
 BOOLEAN HalIsInterruptPending(ULONG Vector);   /* reads the IRR */
@@ -45,6 +48,8 @@ BOOLEAN HalQueryRealTimeClock(PTIME_FIELDS TimeFields);
 VOID HalInitializeAcpi(void);
 extern ULONG64 HalIoApicPhysical;
 extern ULONG HalIoApicGsiBase;
+extern ULONG HalProcessorCount;                        /* enabled processors in the MADT */
+extern UCHAR HalProcessorApicId[HAL_MAX_PROCESSORS];   /* their local APIC IDs, MADT order */
 ULONG HalIsaIrqToGsi(ULONG IsaIrq, PULONG Flags);
 VOID HalInitializeIoApic(void);
 VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, BOOLEAN ActiveLow);

@@ -3,13 +3,6 @@
 #include "ki.h"
 #include "../hal/hal.h"
 
-KPRCB KiProcessorBlock0;
-
-VOID KiInitializeDpcs(void)
-{
-    InitializeListHead(&KeGetCurrentPrcb()->DpcListHead);
-}
-
 /* IRQL: any. */
 VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
 {
@@ -69,6 +62,9 @@ BOOLEAN KeIsExecutingDpc(void) { return KeGetCurrentPrcb()->DpcRoutineActive; }
 /* Runs from the DISPATCH_LEVEL interrupt with IRQL == DISPATCH_LEVEL and interrupts on.
  * Each DPC is unlinked and marked not queued before its routine runs, so it may requeue
  * itself. A routine that returns at another IRQL is a driver bug caught here. */
+ULONG (*KiTraceBeginHook)(void);
+VOID (*KiTraceEndHook)(UCHAR Kind, PVOID Routine, ULONG Begin);
+
 VOID KiRetireDpcList(PKPRCB Prcb)
 {
     for (;;) {
@@ -86,7 +82,10 @@ VOID KiRetireDpcList(PKPRCB Prcb)
 
         Prcb->DpcRoutineActive = TRUE;
         Prcb->DpcStartTsc = __rdtsc();
+        ULONG begin = KiTraceBeginHook ? KiTraceBeginHook() : 0;
         routine(dpc, ctx, a1, a2);
+        if (KiTraceEndHook)
+            KiTraceEndHook(5 /* IO_TRACE_DPC */, (PVOID)routine, begin);
         Prcb->DpcRoutineActive = FALSE;
         Prcb->DpcCount++;
         if (KeGetCurrentIrql() != DISPATCH_LEVEL)

@@ -2,11 +2,12 @@
  * brings up HAL, memory and the clock in dependency order, then runs tests, bench or demo. */
 #include "ki.h"
 #include "../hal/hal.h"
+#include <irqlab/vf.h>
 
 LOADER_PARAMETER_BLOCK KeLoaderBlock;
 ULONG KiVerifierFlags;
 VOID KtMain(void);
-VOID KiRunDemo(void);
+VOID KiRunDemo(void); /* tests/demo/demo.c */
 VOID IoInitSystem(void);
 
 static VOID KipCopyString(PCHAR Dest, SIZE_T Size, ULONG Physical)
@@ -55,7 +56,7 @@ static VOID KipReadVerifierOptions(void)
     static const struct { PCSTR Word; ULONG Flag; } words[] = {
         { "irql", VERIFIER_IRQL_CHECKING }, { "io", VERIFIER_IO_CHECKING },
         { "trim", VERIFIER_FORCE_IRQL_TRIM }, { "special", VERIFIER_SPECIAL_POOL },
-        { "pool", VERIFIER_POOL_TRACKING },
+        { "pool", VERIFIER_POOL_TRACKING }, { "ddi", VERIFIER_DDI_CHECKING },
     };
     if (KiBootOptionHasWord("verifier", "all"))
         KiVerifierFlags = ~0u;
@@ -70,31 +71,35 @@ static VOID KipReadVerifierOptions(void)
 VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
 {
     __writecr8(HIGH_LEVEL);
+    KiInitializeProcessorBlock(0);
     HalSerialInitialize();
     HalVgaInitialize();
     KipReadMultiboot(Magic, InfoPhysical);
     DbgPrint("IRQLab kernel: x86-64, NT driver model. Command line: %s\n", KeLoaderBlock.CommandLine);
-    HalInitializeGdt();
+    KiValidateBootOptions(); /* one line and a failure exit for a bad option */
+    HalInitializeGdt(0);
     HalInitializeIdt();
     KipReadVerifierOptions();
-    KiInitializeDpcs();
     MmInitSystem();
     HalMaskLegacyPic();
     HalInitializeAcpi();
     HalInitializeLocalApic();
+    KiProcessorBlock[0].ApicId = HalGetLocalApicId();
+    KiMarkProcessorActive(&KiProcessorBlock[0]);
     HalInitializeIoApic();
     HalCalibrateTimers();
     KiInitializeClock();
-    DbgPrint("HAL: TSC %llu Hz, APIC timer %llu Hz, clock %u Hz, I/O APIC at %p, verifier 0x%x\n",
-             HalTscPerSecond, HalApicTimerPerSecond, KiClockHz, (PVOID)HalIoApicPhysical, KiVerifierFlags);
+    DbgPrint("HAL: TSC %llu Hz, APIC timer %llu Hz, clock %u Hz, I/O APIC at %llx, verifier 0x%x\n",
+             HalTscPerSecond, HalApicTimerPerSecond, KiClockHz, (ULONG64)HalIoApicPhysical, KiVerifierFlags);
     KiInitializeSystemTime(); /* the CMOS clock, once; prints the boot date */
 
     __writecr8(PASSIVE_LEVEL);
     _enable();
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
     IoInitSystem(); /* built-in drivers, in their registered order */
+    VfInitialize(); /* fault= rules (kernel/vf) arm now: the workload is faulted, not the boot */
 
-    if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench"))
+    if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench") || KiBootOptionPresent("experiment"))
         KtMain();
     else
         KiRunDemo();

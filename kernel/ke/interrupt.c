@@ -67,7 +67,10 @@ VOID KiDispatchInterruptVector(ULONG Vector, PKTRAP_FRAME TrapFrame)
         __writecr8(sync);
     KiAcquireSpinLockRaw(i->ActualLock);
     i->InterruptCount++;
+    ULONG begin = KiTraceBeginHook ? KiTraceBeginHook() : 0;
     i->ServiceRoutine(i, i->ServiceContext);
+    if (KiTraceEndHook)
+        KiTraceEndHook(4 /* IO_TRACE_ISR */, (PVOID)i->ServiceRoutine, begin);
     KiReleaseSpinLockRaw(i->ActualLock);
     __writecr8(old);
 }

@@ -3,6 +3,8 @@
 #pragma once
 #include <ntddk.h>
 #include <arch/x86.h>
+#include <ntstrsafe.h>
+#include "bugparams.h"
 
 typedef struct _KTRAP_FRAME {
     ULONG64 R15, R14, R13, R12, R11, R10, R9, R8;
@@ -12,11 +14,17 @@ typedef struct _KTRAP_FRAME {
 } KTRAP_FRAME, *PKTRAP_FRAME;
 
 #define KI_MAX_HELD_QUEUED_LOCKS 16
+#define KI_MAX_PROCESSORS 8
 
-/* One per processor; there is one processor for now, but nothing here assumes it. */
+/* One per processor, reached through the GS base: gs:[0] is the block's own address, so
+ * KeGetCurrentPrcb is one instruction and needs no processor number first. */
 typedef struct _KPRCB {
+    struct _KPRCB *Self;        /* must stay first */
+    struct _KTHREAD *CurrentThread;
     ULONG Number;
+    ULONG ApicId;
     LIST_ENTRY DpcListHead;
+    KSPIN_LOCK DpcLock;         /* guards DpcListHead: other processors queue targeted DPCs */
     volatile ULONG DpcQueueDepth;
     volatile ULONG DpcCount;
     volatile BOOLEAN DpcRoutineActive;
@@ -24,11 +32,26 @@ typedef struct _KPRCB {
     PKSPIN_LOCK HeldQueuedLocks[KI_MAX_HELD_QUEUED_LOCKS];
     ULONG HeldQueuedLockCount;
     ULONG InterruptNesting;
-    struct _KTHREAD *CurrentThread;
+    struct _KTHREAD *IdleThread;
+    PVOID IdleStackTop;         /* application processors: the stack their start-up ran on */
+    volatile LONG Started;      /* set by the processor itself once it runs kernel code */
+    volatile LONG IpiRequests;  /* KI_IPI_* bits other processors have asked this one for */
+    volatile ULONG64 IpiCount;  /* IPI interrupts taken */
+    volatile KIRQL FrozenIrql;  /* the bug-check freeze: IRQL and frame when it stopped */
+    volatile BOOLEAN Frozen;
+    ULONG64 FrozenRip, FrozenRbp;
 } KPRCB, *PKPRCB;
 
-extern KPRCB KiProcessorBlock0;
-FORCEINLINE PKPRCB KeGetCurrentPrcb(void) { return &KiProcessorBlock0; }
+extern KPRCB KiProcessorBlock[KI_MAX_PROCESSORS];
+extern volatile ULONG KiActiveProcessorCount;
+extern volatile KAFFINITY KiActiveProcessors;
+FORCEINLINE PKPRCB KeGetCurrentPrcb(void)
+{
+    PKPRCB p;
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+    return p;
+}
+VOID KiInitializeProcessorBlock(ULONG Number); /* and points this processor's GS base at it */
 
 /* Boot parameters gathered from Multiboot (the LOADER_PARAMETER_BLOCK of this kernel). */
 #define KI_MAX_MEMORY_RANGES 64
@@ -51,6 +74,7 @@ PCSTR KiGetBootOption(PCSTR Name);                 /* value after "Name=", or NU
 BOOLEAN KiBootOptionPresent(PCSTR Name);           /* "Name" or "Name=..." */
 ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default);
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word */
+VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
@@ -58,6 +82,11 @@ BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word
 #define VERIFIER_FORCE_IRQL_TRIM 0x04 /* trim pageable memory on raise to DISPATCH */
 #define VERIFIER_SPECIAL_POOL 0x08
 #define VERIFIER_POOL_TRACKING 0x10
+#define VERIFIER_DDI_CHECKING 0x20 /* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
+VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
+
+/* DDI compliance checking: WDM IRQL rules, 0xC4/0x200xx */
 extern ULONG KiVerifierFlags;
 FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) != 0; }
 
@@ -89,6 +118,11 @@ FORCEINLINE KIRQL KiRaiseIrqlRaw(KIRQL NewIrql)
 }
 FORCEINLINE VOID KiLowerIrqlRaw(KIRQL NewIrql) { __writecr8(NewIrql); }
 
+/* The IRP trace (io/trace.c) records each ISR and DPC as a span: the begin hook returns the
+ * trace sequence before the routine runs, the end hook logs it after. NULL until Io starts. */
+extern ULONG (*KiTraceBeginHook)(void);
+extern VOID (*KiTraceEndHook)(UCHAR Kind, PVOID Routine, ULONG Begin);
+
 /* Raw spin lock word operations (no IRQL change, no checks) used by ISR dispatch. */
 VOID KiAcquireSpinLockRaw(PKSPIN_LOCK Lock);
 VOID KiReleaseSpinLockRaw(PKSPIN_LOCK Lock);
@@ -108,7 +142,7 @@ ULONG64 KiAcquireConsole(void);
 VOID KiReleaseConsole(ULONG64 Flags);
 
 /* Initialisation order, called by KiSystemStartup. */
-VOID KiInitializeDpcs(void);
+VOID KiMarkProcessorActive(PKPRCB Prcb);
 VOID KiInitializeClock(void);
 VOID KiInitializeSystemTime(void);
 VOID MmInitSystem(void);
@@ -126,3 +160,10 @@ BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged 
 
 /* Threads and the dispatcher (kernel/ke/kthread.h). */
 #include "kthread.h"
+
+/* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
+VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
+
+/* DDI compliance checking: VF_DDI_CHECK(Routine) on entry of every routine in its table. */
+#include "../vf/vf.h"

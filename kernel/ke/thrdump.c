@@ -13,13 +13,24 @@ static VOID KipPrintObject(PVOID Object)
     DbgPrint(")\n");
 }
 
+/* KWAIT_REASON, numbered as Windows numbers it. */
+static PCSTR KipWaitReasonName(ULONG Reason)
+{
+    static const PCSTR names[] = { "Executive", "FreePage", "PageIn", "PoolAllocation", "DelayExecution",
+                                   "Suspended", "UserRequest", "WrExecutive", "WrFreePage", "WrPageIn",
+                                   "WrPoolAllocation", "WrDelayExecution", "WrSuspended", "WrUserRequest",
+                                   "WrEventPair", "WrQueue", "WrLpcReceive", "WrLpcReply", "WrVirtualMemory",
+                                   "WrPageOut", "WrRendezvous" };
+    return Reason < ARRAYSIZE(names) ? names[Reason] : "?";
+}
+
 /* IRQL: any. Reads without locking: it must work from a bug check. */
 VOID KiDumpThread(PKTHREAD t)
 {
     ULONG64 off = 0;
     PCSTR start = t->StartRoutine ? KiLookupSymbol((ULONG64)t->StartRoutine, &off) : "KiSystemStartup";
     BOOLEAN current = t == KeGetCurrentThread();
-    DbgPrint("  thread %u %p %-8s %s%-10s prio %2d", t->Id, t, t->Name, current ? "*" : " ",
+    DbgPrint("  thread %u %p %-15s %s%-9s prio %2d", t->Id, t, t->Name, current ? "*" : " ",
              KiThreadStateName(t->State), t->Priority);
     if (current)
         DbgPrint(" IRQL %u", (ULONG)KeGetCurrentIrql());
@@ -27,13 +38,13 @@ VOID KiDumpThread(PKTHREAD t)
         DbgPrint(" IRQL %u", t->WaitIrql);
     else if (t->State == Ready && t->ContextSwitches)
         DbgPrint(" IRQL <2"); /* preempted: its IRQL is in its interrupt frame, below DISPATCH */
-    DbgPrint(" start %s switches %llu", start ? start : "?", t->ContextSwitches);
+    DbgPrint(" %s, %llu switches\n", start ? start : "?", t->ContextSwitches);
     if (t->KernelApcDisable || t->SpecialApcDisable || t->KernelApcPending)
-        DbgPrint(" apc-disable 0x%x%s", KiCombinedApcDisable(t), t->KernelApcPending ? " apc-pending" : "");
-    DbgPrint("\n");
+        DbgPrint("      apc-disable 0x%x%s\n", KiCombinedApcDisable(t), t->KernelApcPending ? " apc-pending" : "");
     if (t->State != Waiting)
         return;
-    DbgPrint("      %s wait, reason %u", t->WaitType == WaitAll ? "WaitAll" : "WaitAny", t->WaitReason);
+    DbgPrint("      %s wait, reason %s", t->WaitType == WaitAll ? "WaitAll" : "WaitAny",
+             KipWaitReasonName(t->WaitReason));
     if (t->WaitDueTime) {
         ULONG64 now = KeQueryInterruptTime();
         DbgPrint(", timeout in %lld us", ((LONGLONG)t->WaitDueTime - (LONGLONG)now) / 10);

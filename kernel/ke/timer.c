@@ -92,7 +92,9 @@ VOID KiInitializeTimers(void)
 /* IRQL: any. */
 VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 {
+    VF_DDI_CHECK(KeInitializeTimerEx);
     Timer->Header.Type = Type == SynchronizationTimer ? TimerSynchronizationObject : TimerNotificationObject;
+    Timer->Header.Size = sizeof(KTIMER) / sizeof(LONG);
     Timer->Header.Inserted = FALSE;
     Timer->Header.SignalState = 0;
     InitializeListHead(&Timer->Header.WaitListHead);
@@ -107,6 +109,7 @@ VOID KeInitializeTimer(PKTIMER Timer) { KeInitializeTimerEx(Timer, NotificationT
  * Period in milliseconds, 0 for a one-shot timer. */
 BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
+    VF_DDI_CHECK(KeSetTimerEx);
     KIRQL irql = KiAcquireDispatcherDatabase();
     BOOLEAN was = KiRemoveTimer(Timer);
     Timer->Header.SignalState = 0;
@@ -121,6 +124,7 @@ BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc) { return KeS
 /* IRQL <= DISPATCH_LEVEL. TRUE if it was queued; its DPC, if already queued, still runs. */
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
+    VF_DDI_CHECK(KeCancelTimer);
     KIRQL irql = KiAcquireDispatcherDatabase();
     BOOLEAN was = KiRemoveTimer(Timer);
     KiReleaseDispatcherDatabase(irql);

@@ -62,7 +62,7 @@ static VOID MipPrintEntry(const MI_TAG_ENTRY *e)
     MipTagText(e->Tag, t);
     DbgPrint("  %s  %s %8llu %8llu %8llu %10llu  %s\n", t, e->PoolType == PagedPool ? "Paged" : "Nonp ",
              e->Allocations, e->Frees, e->Allocations - e->Frees, e->Bytes,
-             e->Owner ? MiDriverName(e->Owner) : "-");
+             e->Owner ? MiDriverName(e->Owner) : "(kernel)");
 }
 
 /* IRQL: any. Entries are read without the lock: a report, not a snapshot. */
@@ -113,7 +113,7 @@ ULONG MmVerifyDriverUnload(PCSTR DriverName, const ULONG *Tags, ULONG TagCount)
     }
     if (outstanding && KiVerifierOn(VERIFIER_POOL_TRACKING)) {
         KiSetBugCheckCulprit(DriverName, NULL);
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, (ULONG_PTR)DriverName, leakedTag, outstanding);
+        KeBugCheckEx(BUGPARAMS_C4_POOL_LEAK_AT_UNLOAD(DriverName, leakedTag, outstanding));
     }
     return (ULONG)outstanding;
 }

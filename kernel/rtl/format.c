@@ -1,5 +1,5 @@
-/* rtl/format.c - the printf engine behind DbgPrint and RtlStringCbPrintfA. Supports the
- * subset kernel code uses, plus %ws (wide string) and %wZ (UNICODE_STRING) as in WDM. */
+/* rtl/format.c - the printf engine behind DbgPrint, RtlpFormatString and ntstrsafe.h: the subset
+ * kernel code uses, plus %ws / %S (wide string) and %wZ (UNICODE_STRING) as in WDM. */
 #include <ntddk.h>
 #include <stdarg.h>
 
@@ -39,13 +39,16 @@ int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap)
         }
         fmt++;
         char pad = ' ';
-        int width = 0, longs = 0;
+        int width = 0, longs = 0, precision = -1;
         BOOLEAN left = FALSE, wide = FALSE;
         if (*fmt == '-') left = TRUE, fmt++;
         if (*fmt == '0') pad = '0', fmt++;
         if (*fmt == '*') width = va_arg(ap, int), fmt++;
         while (*fmt >= '0' && *fmt <= '9')
             width = width * 10 + (*fmt++ - '0');
+        if (*fmt == '.') /* a precision: at most that many characters of a string */
+            for (precision = 0, fmt++; *fmt >= '0' && *fmt <= '9';)
+                precision = precision * 10 + (*fmt++ - '0');
         while (*fmt == 'l' || *fmt == 'z' || *fmt == 'I' || *fmt == 'h' || *fmt == 'w') {
             if (*fmt == 'w') wide = TRUE;
             else if (*fmt == 'l' || *fmt == 'z') longs++;
@@ -83,8 +86,10 @@ int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap)
                 const char *s = va_arg(ap, const char *);
                 if (!s) s = "(null)";
                 int len = (int)strlen(s);
+                if (precision >= 0 && len > precision)
+                    len = precision;
                 if (!left) for (int i = len; i < width; i++) RtlpPut(&o, ' ');
-                for (; *s; s++) RtlpPut(&o, *s);
+                for (int i = 0; i < len; i++) RtlpPut(&o, s[i]);
                 n = len;
             }
             if (left) for (int i = n; i < width; i++) RtlpPut(&o, ' ');
@@ -107,7 +112,7 @@ int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap)
 }
 
 /* IRQL: any. */
-int RtlStringCbPrintfA(char *buf, size_t size, const char *fmt, ...)
+int RtlpFormatString(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -1,14 +1,12 @@
 /* tests/demo/fsdemo.c - what `make run` shows after the IRQL and thread demos: a workload
- * through filter -> FAT -> RAM disk, one read traced down and up the stack with the IRQL of
- * every step, the filter's statistics, the unmount (devices deleted, driver pool back to zero,
- * every IRP freed), and the disk written back to the host. */
-#include "../fs/fsutil.h"
+ * through filter -> FAT -> RAM disk on any FAT volume (it creates the files it needs), one
+ * read traced in the order it happened, the filter's statistics, the unmount, and the disk
+ * and the IRP trace written back to the host. */
+#include "demo.h"
 #include "../../drivers/filter/filter.h"
-#include "../../drivers/fat/fsd.h"
 #include "../../drivers/ramdisk/ramdisk.h"
 
-VOID KiRunIrqlDemo(void);
-VOID KiRunThreadDemo(void);
+static const CHAR DemopHello[] = "Hello from IRQLab: this file went down filter -> FAT -> RAM disk.\n";
 
 static VOID DemopList(PCWSTR Dir)
 {
@@ -29,7 +27,7 @@ static VOID DemopList(PCWSTR Dir)
             for (ULONG i = 0; i < n; i++)
                 name[i] = d->FileName[i] < 128 ? (CHAR)d->FileName[i] : '?';
             name[n] = 0;
-            DbgPrint("    %-28s %8llu bytes%s\n", name, d->EndOfFile.QuadPart,
+            DbgPrint("    %-34s %8llu bytes%s\n", name, d->EndOfFile.QuadPart,
                      (d->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? "  <DIR>" : "");
             if (!d->NextEntryOffset)
                 break;
@@ -39,115 +37,104 @@ static VOID DemopList(PCWSTR Dir)
     ZwClose(h);
 }
 
-static ULONG DemopDevices(PDRIVER_OBJECT Driver, BOOLEAN FilterVolumesOnly)
+/* \DOCS\NESTED\NUMBERS.TXT: 8 KiB of numbered lines, so a read in its middle reaches the disk. */
+static NTSTATUS DemopMakeNumbers(void)
 {
-    ULONG n = 0;
-    for (PDEVICE_OBJECT d = Driver->DeviceObject; d; d = d->NextDevice)
-        n += !FilterVolumesOnly || ((PFILTER_EXTENSION)d->DeviceExtension)->IsVolume;
-    return n;
-}
-
-/* Dismount through a volume handle; its close deletes the FAT volume device, and the I/O
- * manager's FastIoDetachDevice call makes the filter delete its own above it. */
-static VOID DemopUnmount(void)
-{
-    static const ULONG tags[] = { FAT_TAG_VOLUME, FAT_TAG_FCB, FAT_TAG_BUFFER, FAT_TAG_TABLE, FSD_TAG, FLT_TAG };
-    PDRIVER_OBJECT fat = FatControlDevice->DriverObject;
-    IO_IRP_STATISTICS irps;
-    FILTER_STATS f;
-    POOL_TAG_USAGE u;
-    ULONG64 left = 0;
-
-    DbgPrint("\n== Unmount: every handle is closed; FSCTL_DISMOUNT_VOLUME on a volume handle ==\n");
-    DbgPrint("  before: FAT devices %u (control + volume), filter volume devices %u\n", DemopDevices(fat, FALSE),
-             DemopDevices(FltDriverObject, TRUE));
-    NTSTATUS s = FsDismount();
-    FltGetStats(&f);
-    DbgPrint("  dismount: 0x%08x; after the volume handle closed: FAT devices %u (\\FileSystem\\Fat only), "
-             "filter volume devices %u (FastIoDetachDevice calls %llu)\n",
-             (ULONG)s, DemopDevices(fat, FALSE), DemopDevices(FltDriverObject, TRUE), f.VolumesDetached);
-    DbgPrint("  the volume device and the filter device were %s\n",
-             DemopDevices(fat, FALSE) == 1 && DemopDevices(FltDriverObject, TRUE) == 0 ? "deleted" : "NOT deleted");
-    DbgPrint("\n");
-    ExDumpPoolUsage();
-    DbgPrint("  outstanding on the FAT and filter tags:");
-    for (ULONG i = 0; i < ARRAYSIZE(tags); i++) {
-        CHAR t[5] = { (CHAR)tags[i], (CHAR)(tags[i] >> 8), (CHAR)(tags[i] >> 16), (CHAR)(tags[i] >> 24), 0 };
-        ExQueryPoolTagUsage(tags[i], ~0u, &u);
-        DbgPrint(" %s %llu", t, u.Outstanding);
-        left += u.Outstanding;
+    static CHAR text[8192];
+    HANDLE h;
+    for (ULONG i = 0; i < sizeof(text) / 9; i++) {
+        RtlStringCbPrintfA(text + 9 * i, 10, "%08u", i);
+        text[9 * i + 8] = '\n';
     }
-    DbgPrint(" -> %s\n", left ? "LEAKED" : "all back to zero");
-    IoQueryIrpStatistics(&irps);
-    DbgPrint("  IRPs since boot: %llu allocated, %llu freed, %llu outstanding, %llu final completions\n",
-             irps.Allocated, irps.Freed, irps.Outstanding, irps.FinalCompletions);
+    FsOpen(L"\\DOCS", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &h, NULL) == STATUS_SUCCESS ? ZwClose(h) : 0;
+    FsOpen(L"\\DOCS\\NESTED", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &h, NULL) == STATUS_SUCCESS ? ZwClose(h) : 0;
+    return FsWriteFile(L"\\DOCS\\NESTED\\NUMBERS.TXT", text, sizeof(text) / 9 * 9);
 }
 
-static VOID DemopFileSystem(void)
+/* Opens HELLO.TXT, which mounts the volume. On a disk that is not FAT, says so in one line and
+ * returns FALSE; on an empty FAT volume, creates the two files the workload reads. */
+BOOLEAN DemoMount(void)
+{
+    static UCHAR back[256];
+    ULONG done;
+    HANDLE h;
+    DbgPrint("  opening \\Device\\RamDisk0\\HELLO.TXT mounts the volume:\n");
+    NTSTATUS s = FsReadFile(L"\\HELLO.TXT", back, sizeof(back) - 1, &done);
+    if (s == STATUS_OBJECT_NAME_NOT_FOUND) {
+        DbgPrint("  HELLO.TXT is not there (%s): creating it\n", DemoStatus(s));
+        s = FsWriteFile(L"\\HELLO.TXT", DemopHello, sizeof(DemopHello) - 1);
+        if (NT_SUCCESS(s))
+            s = FsReadFile(L"\\HELLO.TXT", back, sizeof(back) - 1, &done);
+    }
+    if (!NT_SUCCESS(s)) {
+        DbgPrint("DEMO: cannot use the disk: %s (0x%08x)%s\n", DemoStatus(s), (ULONG)s,
+                 s == STATUS_UNRECOGNIZED_VOLUME ? ", no file system recognised it as FAT" : "");
+        return FALSE;
+    }
+    back[done] = 0;
+    DbgPrint("  HELLO.TXT says: %s%s", (PCSTR)back, done && back[done - 1] == '\n' ? "" : "\n");
+    s = FsOpen(L"\\DOCS\\NESTED\\NUMBERS.TXT", FILE_OPEN, 0, &h, NULL);
+    if (NT_SUCCESS(s))
+        ZwClose(h);
+    else
+        DbgPrint("  \\DOCS\\NESTED\\NUMBERS.TXT is not there: creating it: %s\n", DemoStatus(DemopMakeNumbers()));
+    return TRUE;
+}
+
+static VOID DemopWorkload(void)
 {
     static UCHAR data[3000], back[3000];
     HANDLE h;
     ULONG done;
-    RAMDISK_STATS rs;
 
-    DbgPrint("\n== The driver stack: legacy filter -> FAT file system -> asynchronous RAM disk ==\n");
-    DbgPrint("  opening \\Device\\RamDisk0\\HELLO.TXT mounts the volume:\n");
-    if (!NT_SUCCESS(FsReadFile(L"\\HELLO.TXT", back, sizeof(back) - 1, &done))) {
-        DbgPrint("  mount failed\n");
-        return;
-    }
-    back[done] = 0;
-    DbgPrint("  HELLO.TXT says: %s", (PCSTR)back);
-    FltResetStats();
-    FsOpen(L"\\DEMO", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &h, NULL);
-    ZwClose(h);
+    FsOpen(L"\\DEMO", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &h, NULL) == STATUS_SUCCESS ? ZwClose(h) : 0;
     FsPattern(data, sizeof(data), 42);
     DbgPrint("  create \\DEMO\\NOTES.TXT, write %u bytes: %s\n", (ULONG)sizeof(data),
-             NT_SUCCESS(FsWriteFile(L"\\DEMO\\NOTES.TXT", data, sizeof(data))) ? "ok" : "FAILED");
+             DemoStatus(FsWriteFile(L"\\DEMO\\NOTES.TXT", data, sizeof(data))));
     FsReadFile(L"\\DEMO\\NOTES.TXT", back, sizeof(back), &done);
-    DbgPrint("  read it back: %u bytes, %s (a read from offset 0 continues \"where the last ended\", so FAT\n"
-             "  served it from its read-ahead window and completed it at PASSIVE_LEVEL)\n",
+    DbgPrint("  read it back: %u bytes, %s. A read from offset 0 continues \"where the last\n"
+             "  ended\", so FAT served it from its read-ahead window, at PASSIVE_LEVEL.\n",
              done, RtlEqualMemory(data, back, sizeof(data)) ? "identical" : "DIFFERENT");
     FsWriteFile(L"\\DEMO\\Second file with a long name.txt", "x", 1);
     DemopList(L"\\DEMO");
     if (NT_SUCCESS(FsOpen(L"\\DEMO\\NOTES.TXT", FILE_OPEN, 0, &h, NULL))) {
-        DbgPrint("  rename NOTES.TXT -> RENAMED.TXT: 0x%08x\n", (ULONG)FsRename(h, L"RENAMED.TXT", FALSE));
+        DbgPrint("  rename NOTES.TXT -> RENAMED.TXT: %s\n", DemoStatus(FsRename(h, L"RENAMED.TXT", TRUE)));
         ZwClose(h);
     }
     if (NT_SUCCESS(FsOpen(L"\\DEMO\\Second file with a long name.txt", FILE_OPEN, 0, &h, NULL))) {
-        DbgPrint("  delete the long-named file: 0x%08x\n", (ULONG)FsMarkDelete(h));
+        DbgPrint("  delete the long-named file: %s\n", DemoStatus(FsMarkDelete(h)));
         FsFlush(h); /* the filter posts this one to a worker thread (case 2) */
         ZwClose(h);
     }
     DemopList(L"\\DEMO");
-
-    DbgPrint("\n  One 512-byte read from the middle of a file, so it goes down to the disk. Each line is logged\n"
-             "  when that call returns. The disk's interrupt arrived while its dispatch routine was still\n"
-             "  running, so the completions (IRQL 2, in its DPC) are logged before the dispatch routines\n"
-             "  return STATUS_PENDING (0x103):\n");
-    if (NT_SUCCESS(FsOpen(L"\\DOCS\\NESTED\\NUMBERS.TXT", FILE_OPEN, 0, &h, NULL))) {
-        ULONG seq = IoGetIrpTraceSequence();
-        FsReadAt(h, 4096, back, 512, &done);
-        IoDumpIrpTrace(IoGetIrpTraceSequence() - seq);
-        ZwClose(h);
-    }
-    DbgPrint("  FAT sent the disk an associated IRP of the caller's IRP. The disk's ISR ran at DIRQL 5 and\n"
-             "  queued a DPC; in the DPC the disk completed the associated IRP, FAT's completion routine ran,\n"
-             "  the I/O manager completed the caller's IRP, and the filter's completion routine ran, all at\n"
-             "  DISPATCH_LEVEL. A special kernel APC then finished the request in the reading thread.\n\n");
-    FltDumpStats();
-    if (NT_SUCCESS(FsDiskControl(IOCTL_RAMDISK_QUERY_STATS, &rs, sizeof(rs))))
-        DbgPrint("RAM disk: %llu reads, %llu writes, %llu interrupts, %llu DPCs\n", rs.Reads, rs.Writes,
-                 rs.Interrupts, rs.Dpcs);
-    DemopUnmount();
-    DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
-    FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
+    DemoNotice("every line above was a real IRP down filter -> FAT -> RAM disk and back up.");
 }
 
-/* Entered from KiSystemStartup when no test or bench was asked for. */
-VOID KiRunDemo(void)
+VOID DemoFileSystem(void)
 {
-    KiRunIrqlDemo();
-    DemopFileSystem();
-    DbgPrint("\nDemo done; powering off.\n");
+    RAMDISK_STATS rs;
+    ULONG first = IoGetIrpTraceSequence();
+
+    DemoSection("The driver stack: legacy filter -> FAT file system -> asynchronous RAM disk");
+    if (!DemoMount())
+        return;
+    DemopWorkload();
+
+    DemoSection("One 512-byte read from the middle of a file, so it goes down to the disk");
+    DemoJourney(L"\\DOCS\\NESTED\\NUMBERS.TXT", 4096);
+    DemoNotice("FAT split the read into an associated IRP; the disk's DPC completed it, and the\n"
+               "  caller's IRP with it, at DISPATCH_LEVEL; the reading thread got the data by an APC.");
+
+    DemoSection("The filter's statistics, since the driver started (from its completion routines)");
+    FltDumpStats();
+    if (NT_SUCCESS(FsDiskControl(IOCTL_RAMDISK_QUERY_STATS, &rs, sizeof(rs))))
+        DbgPrint("  RAM disk: %llu reads, %llu writes, %llu interrupts, %llu DPCs\n", rs.Reads, rs.Writes,
+                 rs.Interrupts, rs.Dpcs);
+    DemoNotice("completions of disk reads and writes ran at DISPATCH_LEVEL; creates at PASSIVE.");
+
+    DemoUnmount();
+    DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
+    FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
+    DbgPrint("Writing the IRP trace to the host (COM2 -> build/irp-trace.jsonl)...\n");
+    IoExportIrpTrace(first);
 }
