@@ -174,6 +174,8 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (--fcb->HandleCount == 0 && fcb->DeletePending && !fcb->Deleted) {
         status = FatDeleteFile(fcb->File);
         fcb->Deleted = NT_SUCCESS(status);
+    } else if (fcb->HandleCount == 0) {
+        FatFlushFileEntry(fcb->File); /* the size and time a cached write left in memory */
     }
     fo->Flags |= FO_CLEANUP_COMPLETE;
     FatFsdUnlock(vcb);
@@ -201,6 +203,7 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ExFreePoolWithTag(ccb, FSD_TAG);
     if (--fcb->OpenCount == 0) {
         RemoveEntryList(&fcb->Link);
+        FatFlushFileEntry(fcb->File);
         FatCloseFile(fcb->File);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
