@@ -97,7 +97,7 @@ $(B)/bench-fat16.img:
 
 bench: tools $(B)/kernel.bin $(B)/bench-fat16.img
 	cp $(B)/bench-fat16.img $(B)/bench-disk.img
-	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img
+	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img $(KBENCH_ARGS)
 
 gdb: tools $(B)/kernel.bin
 	@tools/need.sh gdb gdb

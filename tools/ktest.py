@@ -41,7 +41,12 @@ def list_tests(args):
 def tail(out, n=25):
     return "\n".join("    " + l for l in out.strip().splitlines()[-n:])
 
-def run_suite(args, label, append, names):
+# Suites booted once more with extra options, so the same tests cover a second path:
+# `fsnocache` opens every fs-suite file with FILE_NO_INTERMEDIATE_BUFFERING (the IRP path,
+# no cache manager, no fast I/O) where the plain boot goes through the cache.
+SUITE_VARIANTS = {"fs": ["fsnocache"]}
+
+def run_suite(args, label, append, names, tag=""):
     out, rc, secs = boot(args.qemu, args.kernel, append, args.timeout, os.path.join(args.logs, label + ".log"))
     seen = {m.group(2): m.group(1) == "ok" for m in re.finditer(r"^(ok|not ok) \d+ (\S+)$", out, re.M)}
     results = []
@@ -52,12 +57,12 @@ def run_suite(args, label, append, names):
                 # the assertion lines printed between this test's RUN line and its result
                 m = re.search(r"^# RUN %s\n(.*?)^not ok" % re.escape(n), out, re.M | re.S)
                 why = (m.group(1).strip() if m else why)
-            results.append((n, seen[n], why))
+            results.append((n + tag, seen[n], why))
         else:
             why = "hang (timeout)" if rc is None else "no result: boot ended with status %s" % rc
             if "BUGCHECK " in out:
                 why = "unexpected bug check: " + re.search(r"^BUGCHECK .*$", out, re.M).group(0)
-            results.append((n, False, why + "\n" + tail(out)))
+            results.append((n + tag, False, why + "\n" + tail(out)))
     return results, secs
 
 def run_bugcheck(args, t):
@@ -151,6 +156,8 @@ def main():
             suites.setdefault(t["suite"], []).append(full)
     for s, names in suites.items():
         jobs.insert(0, ("suite", (s, "ktest=%s %s" % (s, args.options), names)))
+        for v in SUITE_VARIANTS.get(s, []):
+            jobs.insert(0, ("suite", (s + "-" + v, "ktest=%s %s %s" % (s, v, args.options), names, " [%s]" % v)))
 
     host_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "host")
     for script in sorted(os.listdir(host_dir)) if os.path.isdir(host_dir) else []:

@@ -17,6 +17,7 @@ NTSTATUS FatWriteFcbEntry(PFAT_FCB Fcb)
         return STATUS_SUCCESS;  /* the root has no entry of its own */
     Fcb->Entry.FileSize = Fcb->IsDirectory ? 0 : Fcb->FileSize;
     FatSetEntryCluster(&Fcb->Entry, Fcb->FirstCluster);
+    Fcb->EntryDirty = FALSE;
     return FatWriteDirEntry(Fcb->Volume, Fcb->Parent, Fcb->EntryIndex, &Fcb->Entry);
 }
 
@@ -223,6 +224,23 @@ NTSTATUS FatPrepareWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
         return Status;
     FatpTouch(Fcb);
     return FatWriteFcbEntry(Fcb);
+}
+
+NTSTATUS FatGrowFile(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
+{
+    NTSTATUS Status = FatpGrowForWrite(Fcb, Offset, Length);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    FatpTouch(Fcb);
+    Fcb->Entry.FileSize = Fcb->FileSize; /* what a rename copies must be current */
+    FatSetEntryCluster(&Fcb->Entry, Fcb->FirstCluster);
+    Fcb->EntryDirty = TRUE;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS FatFlushFileEntry(PFAT_FCB Fcb)
+{
+    return Fcb->EntryDirty && !Fcb->Deleted ? FatWriteFcbEntry(Fcb) : STATUS_SUCCESS;
 }
 
 NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
