@@ -30,6 +30,9 @@ VOID HalEndOfInterrupt(void);
 ULONG HalGetLocalApicId(void);
 VOID HalRequestSoftwareInterrupt(KIRQL Irql);
 VOID HalSendSelfIpi(ULONG Vector);
+VOID HalSendIpi(ULONG ApicId, ULONG Vector);
+VOID HalSendNmi(ULONG ApicId);
+VOID HalStartProcessor(ULONG ApicId, ULONG64 StartPhysical); /* INIT-SIPI-SIPI */
 BOOLEAN HalIsInterruptPending(ULONG Vector);   /* reads the IRR */
 BOOLEAN HalIsInterruptInService(ULONG Vector); /* reads the ISR */
 ULONG HalReadApicRegister(ULONG Offset);

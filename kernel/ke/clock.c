@@ -15,9 +15,16 @@ VOID KiInitializeClock(void)
     HalStartClock(KiClockHz);
 }
 
-/* Runs at CLOCK_LEVEL. */
+/* Runs at CLOCK_LEVEL. The boot processor keeps time and runs the timer list; every other
+ * processor's tick only looks at its own DPC queue, where low-importance DPCs wait for it. */
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
+    PKPRCB prcb = KeGetCurrentPrcb();
+    if (prcb->Number != 0) {
+        if (prcb->DpcQueueDepth)
+            HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+        return;
+    }
     KiTickCount++;
     if (KiClockTickHook)
         KiClockTickHook(TrapFrame);

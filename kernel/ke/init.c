@@ -94,6 +94,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     __writecr8(PASSIVE_LEVEL);
     _enable();
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
+    KiStartApplicationProcessors();
     IoInitSystem(); /* built-in drivers, in their registered order */
 
     if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench"))

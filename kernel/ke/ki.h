@@ -35,6 +35,7 @@ typedef struct _KPRCB {
     volatile LONG Started;      /* set by the processor itself once it runs kernel code */
     volatile LONG IpiRequests;  /* KI_IPI_* bits other processors have asked this one for */
     volatile ULONG64 IpiCount;  /* IPI interrupts taken */
+    volatile KIRQL LastIpiIrql; /* the IRQL the last IPI ran at */
     volatile KIRQL FrozenIrql;  /* the bug-check freeze: IRQL and frame when it stopped */
     volatile BOOLEAN Frozen;
     ULONG64 FrozenRip, FrozenRbp;
@@ -130,6 +131,22 @@ VOID KiReleaseConsole(ULONG64 Flags);
 
 /* Initialisation order, called by KiSystemStartup. */
 VOID KiMarkProcessorActive(PKPRCB Prcb);
+VOID KiStartApplicationProcessors(void);
+
+/* Interprocessor requests (ipi.c): bits in the target's IpiRequests, then the IPI vector. */
+#define KI_IPI_DPC 0x1        /* drain your DPC queue */
+#define KI_IPI_RESCHEDULE 0x2 /* a thread became ready for you */
+#define KI_IPI_GENERIC 0x4    /* take part in KeIpiGenericCall */
+#define KI_IPI_TLB 0x8        /* flush the addresses in the shootdown packet */
+VOID KiIpiSend(KAFFINITY Targets, LONG Requests);
+VOID KiIpiPoll(void);         /* serve this processor's requests while spinning */
+VOID KiIpiInterrupt(PKTRAP_FRAME TrapFrame);
+/* The bug-check freeze (freeze.c): every other processor stops where it is, by NMI. */
+extern volatile BOOLEAN KiFreezeInProgress;
+DECLSPEC_NORETURN VOID KiFreezeExecution(PKTRAP_FRAME TrapFrame);
+VOID KiFreezeOtherProcessors(void);
+VOID KiReportFrozenProcessors(void);
+VOID KiBreakConsoleLock(void);
 VOID KiInitializeClock(void);
 VOID KiInitializeSystemTime(void);
 VOID MmInitSystem(void);

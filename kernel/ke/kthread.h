@@ -108,6 +108,8 @@ PCSTR KiThreadStateName(ULONG State);
 NTSTATUS KiCreateSystemThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
                               PCSTR Name, PKTHREAD *Thread); /* returns a referenced thread */
 VOID KiInitializeThreads(void);
+PKTHREAD KiCreateIdleThread(ULONG Processor); /* an application processor's, Running */
+DECLSPEC_NORETURN VOID KiIdleLoop(void);
 VOID KiReferenceThread(PKTHREAD Thread);
 VOID KiDereferenceThread(PKTHREAD Thread);
 
