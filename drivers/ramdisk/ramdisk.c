@@ -66,6 +66,11 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     ext->Synchronous = KiBootOptionPresent("ramdisk.sync");
     ext->LatencyUs = (ULONG)KiGetBootOptionNumber("ramdisk.latency", 0);
     RdpFindImage(ext);
+    /* ramdisk.cpu=N: the "controller" interrupts processor N, so the ISR, its DPC and every
+     * completion routine run there, whichever processor sent the request. */
+    ULONG cpu = (ULONG)KiGetBootOptionNumber("ramdisk.cpu", ~0u);
+    ext->TargetApic = cpu < KI_MAX_PROCESSORS && (KiActiveProcessors & ((KAFFINITY)1 << cpu))
+                          ? (LONG)KiProcessorBlock[cpu].ApicId : -1;
 
     status = IoConnectInterrupt(&ext->Interrupt, RdInterruptService, ext, NULL, RD_VECTOR, RD_DIRQL, RD_DIRQL,
                                 Latched, FALSE, 1, FALSE);
@@ -76,6 +81,8 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     if (ext->LatencyUs) {
         ext->Gsi = HalIsaIrqToGsi(0, &flags);
         HalEnableSystemInterrupt(ext->Gsi, RD_VECTOR, FALSE, FALSE);
+        if (ext->TargetApic >= 0)
+            HalSetInterruptDestination(ext->Gsi, (ULONG)ext->TargetApic);
     }
 
     DriverObject->MajorFunction[IRP_MJ_CREATE] = RdpCreateClose;
@@ -88,9 +95,10 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     dev->Flags |= DO_DIRECT_IO;
     dev->AlignmentRequirement = 0;
     dev->Flags &= ~DO_DEVICE_INITIALIZING;
-    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s\n",
+    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s%s\n",
              ext->Synchronous ? "synchronous" : "asynchronous", RD_VECTOR, RD_DIRQL,
-             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : "self-IPI");
+             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : ext->TargetApic >= 0 ? "IPI" : "self-IPI",
+             ext->TargetApic >= 0 ? " to another processor" : "");
     return STATUS_SUCCESS;
 }
 

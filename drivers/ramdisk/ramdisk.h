@@ -27,6 +27,7 @@ typedef struct _RAMDISK_EXTENSION {
     BOOLEAN Synchronous;     /* boot option ramdisk.sync: complete in the dispatch routine */
     ULONG LatencyUs;         /* boot option ramdisk.latency=N: PIT one-shot, else a self-IPI */
     ULONG Gsi;
+    LONG TargetApic;         /* boot option ramdisk.cpu=N: that processor's APIC ID, else -1 */
     KSPIN_LOCK Lock;         /* guards Queue and Current */
     LIST_ENTRY Queue;
     PIRP Current;            /* the request the "controller" is working on */

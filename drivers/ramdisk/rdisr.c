@@ -9,6 +9,8 @@ VOID RdStartController(PRAMDISK_EXTENSION Ext)
 {
     if (Ext->LatencyUs)
         HalPitStartOneShot(Ext->LatencyUs);
+    else if (Ext->TargetApic >= 0)
+        HalSendIpi((ULONG)Ext->TargetApic, RD_VECTOR); /* ramdisk.cpu=N */
     else
         HalSendSelfIpi(RD_VECTOR);
 }

@@ -56,6 +56,7 @@ ULONG HalIsaIrqToGsi(ULONG IsaIrq, PULONG Flags);
 VOID HalInitializeIoApic(void);
 VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, BOOLEAN ActiveLow);
 VOID HalDisableSystemInterrupt(ULONG Gsi);
+VOID HalSetInterruptDestination(ULONG Gsi, ULONG ApicId); /* after HalEnableSystemInterrupt */
 VOID HalMaskLegacyPic(void);
 
 /* PIT channel 0 as a one-shot device interrupt source. */

@@ -15,16 +15,15 @@ VOID KiInitializeClock(void)
     HalStartClock(KiClockHz);
 }
 
-/* Runs at CLOCK_LEVEL. The boot processor keeps time and runs the timer list; every other
- * processor's tick only looks at its own DPC queue, where low-importance DPCs wait for it. */
+/* Runs at CLOCK_LEVEL. Every tick looks at its processor's DPC queue, where DPCs other
+ * processors queued without interrupting it wait; the boot processor also keeps time. */
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
     PKPRCB prcb = KeGetCurrentPrcb();
-    if (prcb->Number != 0) {
-        if (prcb->DpcQueueDepth)
-            HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    if (prcb->DpcQueueDepth) /* deferred DPCs another processor queued here */
+        HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    if (prcb->Number != 0)
         return;
-    }
     KiTickCount++;
     if (KiClockTickHook)
         KiClockTickHook(TrapFrame);

@@ -48,6 +48,8 @@ VOID KiIpiPoll(void)
         return;
     if (req & KI_IPI_GENERIC)
         KipGenericCallTarget();
+    if (req & KI_IPI_APC)
+        HalRequestSoftwareInterrupt(APC_LEVEL);
     if (req & (KI_IPI_DPC | KI_IPI_RESCHEDULE))
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL); /* taken once IRQL drops below DISPATCH */
 }

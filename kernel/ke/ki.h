@@ -13,6 +13,9 @@ typedef struct _KTRAP_FRAME {
 
 #define KI_MAX_HELD_QUEUED_LOCKS 16
 #define KI_MAX_PROCESSORS 8
+#define KI_DISPATCHER_LOCK 0 /* numbered queued locks, one entry each per processor */
+#define KI_MM_LOCK 1
+#define KI_NUMBER_QUEUED_LOCKS 2
 
 /* One per processor, reached through the GS base: gs:[0] is the block's own address, so
  * KeGetCurrentPrcb is one instruction and needs no processor number first. */
@@ -29,6 +32,8 @@ typedef struct _KPRCB {
     ULONG64 DpcStartTsc;
     PKSPIN_LOCK HeldQueuedLocks[KI_MAX_HELD_QUEUED_LOCKS];
     ULONG HeldQueuedLockCount;
+    KSPIN_LOCK_QUEUE LockQueue[KI_NUMBER_QUEUED_LOCKS];
+    ULONG LockDepth[KI_NUMBER_QUEUED_LOCKS];
     ULONG InterruptNesting;
     struct _KTHREAD *IdleThread;
     PVOID IdleStackTop;         /* application processors: the stack their start-up ran on */
@@ -132,12 +137,17 @@ VOID KiReleaseConsole(ULONG64 Flags);
 /* Initialisation order, called by KiSystemStartup. */
 VOID KiMarkProcessorActive(PKPRCB Prcb);
 VOID KiStartApplicationProcessors(void);
+extern KSPIN_LOCK KiQueuedLocks[KI_NUMBER_QUEUED_LOCKS];
+VOID KiAcquireQueuedLock(ULONG Number); /* IRQL already raised; nests on one processor */
+VOID KiReleaseQueuedLock(ULONG Number);
+BOOLEAN KiQueuedLockHeld(ULONG Number);
 
 /* Interprocessor requests (ipi.c): bits in the target's IpiRequests, then the IPI vector. */
 #define KI_IPI_DPC 0x1        /* drain your DPC queue */
 #define KI_IPI_RESCHEDULE 0x2 /* a thread became ready for you */
 #define KI_IPI_GENERIC 0x4    /* take part in KeIpiGenericCall */
 #define KI_IPI_TLB 0x8        /* flush the addresses in the shootdown packet */
+#define KI_IPI_APC 0x10       /* the running thread has a kernel APC */
 VOID KiIpiSend(KAFFINITY Targets, LONG Requests);
 VOID KiIpiPoll(void);         /* serve this processor's requests while spinning */
 VOID KiIpiInterrupt(PKTRAP_FRAME TrapFrame);

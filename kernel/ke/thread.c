@@ -52,6 +52,7 @@ static PKTHREAD KipAllocateThread(PCSTR Name, KPRIORITY Priority)
  * it); system threads run at PASSIVE_LEVEL. */
 DECLSPEC_NORETURN VOID KiThreadStartup(PKTHREAD Thread)
 {
+    KiReleaseQueuedLock(KI_DISPATCHER_LOCK); /* taken by the thread that switched here */
     KiLowerIrqlRaw(PASSIVE_LEVEL);
     _enable();
     Thread->StartRoutine(Thread->StartContext);

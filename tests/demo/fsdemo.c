@@ -144,10 +144,13 @@ static VOID DemopFileSystem(void)
     FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
 }
 
+VOID DemoCompletionOnOtherProcessor(void); /* smpdemo.c: only with two or more processors */
+
 /* Entered from KiSystemStartup when no test or bench was asked for. */
 VOID KiRunDemo(void)
 {
     KiRunIrqlDemo();
     DemopFileSystem();
+    DemoCompletionOnOtherProcessor();
     DbgPrint("\nDemo done; powering off.\n");
 }
