@@ -31,6 +31,9 @@ VOID HalEndOfInterrupt(void);
 ULONG HalGetLocalApicId(void);
 VOID HalRequestSoftwareInterrupt(KIRQL Irql);
 VOID HalSendSelfIpi(ULONG Vector);
+VOID HalSendIpi(ULONG ApicId, ULONG Vector);
+VOID HalSendNmi(ULONG ApicId);
+VOID HalStartProcessor(ULONG ApicId, ULONG64 StartPhysical); /* INIT-SIPI-SIPI */
 BOOLEAN HalIsInterruptPending(ULONG Vector);   /* reads the IRR */
 BOOLEAN HalIsInterruptInService(ULONG Vector); /* reads the ISR */
 ULONG HalReadApicRegister(ULONG Offset);
@@ -54,6 +57,7 @@ ULONG HalIsaIrqToGsi(ULONG IsaIrq, PULONG Flags);
 VOID HalInitializeIoApic(void);
 VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, BOOLEAN ActiveLow);
 VOID HalDisableSystemInterrupt(ULONG Gsi);
+VOID HalSetInterruptDestination(ULONG Gsi, ULONG ApicId); /* after HalEnableSystemInterrupt */
 VOID HalMaskLegacyPic(void);
 
 /* PIT channel 0 as a one-shot device interrupt source. */

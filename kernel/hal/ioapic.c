@@ -51,6 +51,12 @@ VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, B
     HalpIoApicWrite(0x10 + 2 * pin, low);
 }
 
+/* IRQL: any. Sends the GSI to another processor's local APIC (physical destination). */
+VOID HalSetInterruptDestination(ULONG Gsi, ULONG ApicId)
+{
+    HalpIoApicWrite(0x11 + 2 * (Gsi - HalIoApicGsiBase), ApicId << 24);
+}
+
 /* IRQL: any. */
 VOID HalDisableSystemInterrupt(ULONG Gsi)
 {

@@ -65,6 +65,10 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_NUMBER("ccwslimit", 16, 0x400000, "pages the cache manager may keep resident (default a quarter of memory)"),
     KI_CHECK("fault", KipHasValue, "CLASS:KEY=VALUE,... (docs/fault-injection.md; the parser names a bad word)",
              "fault injection rules"),
+    KI_NUMBER("numproc", 1, 8, "start at most N processors of those the MADT lists (default all)"),
+    KI_NUMBER("smp", 1, 8, "the test runner's mark for a boot with N processors (QEMU -smp N); the kernel ignores it"),
+    KI_NUMBER("ramdisk.cpu", 0, 7, "the RAM disk interrupts processor N, whichever processor sent the request"),
+    KI_FLAG("fsnocache", "test-only: the fs suite opens every file with FILE_NO_INTERMEDIATE_BUFFERING"),
     KI_CHECK("experiment", KipHasValue, "NAME,KEY=VALUE,... (docs/fault-injection.md)", "run an experiment workload"),
 };
 

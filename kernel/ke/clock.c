@@ -16,9 +16,15 @@ VOID KiInitializeClock(void)
     HalStartClock(KiClockHz);
 }
 
-/* Runs at CLOCK_LEVEL. */
+/* Runs at CLOCK_LEVEL. Every tick looks at its processor's DPC queue, where DPCs other
+ * processors queued without interrupting it wait; the boot processor also keeps time. */
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
+    PKPRCB prcb = KeGetCurrentPrcb();
+    if (prcb->DpcQueueDepth) /* deferred DPCs another processor queued here */
+        HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    if (prcb->Number != 0)
+        return;
     KiTickCount++;
     KiDpcWatchdogTick();
     if (KiClockTickHook)

@@ -66,6 +66,7 @@ static VOID KipTimerExpiration(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
     UNREFERENCED_PARAMETER(A1);
     UNREFERENCED_PARAMETER(A2);
     ULONG64 now = KeQueryInterruptTime();
+    KIRQL irql = KiAcquireDispatcherDatabase(); /* other processors insert timers too */
     while (!IsListEmpty(&KipTimerListHead)) {
         PKTIMER t = CONTAINING_RECORD(KipTimerListHead.Flink, KTIMER, TimerListEntry);
         if (t->DueTime.QuadPart > now)
@@ -80,6 +81,7 @@ static VOID KipTimerExpiration(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
         if (t->Dpc)
             KeInsertQueueDpc(t->Dpc, (PVOID)(ULONG_PTR)(ULONG)now, (PVOID)(ULONG_PTR)(now >> 32));
     }
+    KiReleaseDispatcherDatabase(irql);
 }
 
 VOID KiInitializeTimers(void)

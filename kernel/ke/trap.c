@@ -29,6 +29,8 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
         KiRetireDpcList(prcb);
         if (KiDispatchInterruptHook)
             KiDispatchInterruptHook();
+    } else if (v == IPI_VECTOR) {
+        KiIpiInterrupt(tf);
     } else if (v == CLOCK_VECTOR) {
         KiClockInterrupt(tf);
     } else {
@@ -77,6 +79,8 @@ VOID KiHandleException(PKTRAP_FRAME tf)
             return;
         /* KiPageFault bug-checks for everything it cannot resolve. */
     }
+    if (v == 2 && KiFreezeInProgress)
+        KiFreezeExecution(tf); /* another processor is bug-checking and stopped this one */
     if (v == 8 || v == 2 || v == 18)
         KiBugCheckWithFrame(tf, v == 2 ? 0x80 /* NMI_HARDWARE_FAILURE */ : UNEXPECTED_KERNEL_MODE_TRAP, v, 0, 0, 0);
     /* A breakpoint goes to the debugger first (boot option kd: the gdb stub stops in
