@@ -1,5 +1,5 @@
 /* io/tracedump.c - the IRP trace for people and for tools: a console listing with names, and
- * JSON lines on the host's trace channel (COM2) that tools/irpjourney.py draws. */
+ * JSON lines on the host's trace channel (debugcon port 0x402) that tools/irpjourney.py draws. */
 #include "iop.h"
 #include "../kernel/hal/hal.h"
 

@@ -67,8 +67,8 @@ BOOLEAN DemoMount(void)
             s = FsReadFile(L"\\HELLO.TXT", back, sizeof(back) - 1, &done);
     }
     if (!NT_SUCCESS(s)) {
-        DbgPrint("DEMO: cannot use the disk: %s (0x%08x)%s\n", DemoStatus(s), (ULONG)s,
-                 s == STATUS_UNRECOGNIZED_VOLUME ? ", no file system recognised it as FAT" : "");
+        DbgPrint("DEMO: the disk is not usable: %s (0x%08x)%s\n", DemoStatus(s), (ULONG)s,
+                 s == STATUS_UNRECOGNIZED_VOLUME ? ": no FAT volume on it" : "");
         return FALSE;
     }
     back[done] = 0;
@@ -135,6 +135,6 @@ VOID DemoFileSystem(void)
     DemoUnmount();
     DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
     FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
-    DbgPrint("Writing the IRP trace to the host (COM2 -> build/irp-trace.jsonl)...\n");
+    DbgPrint("Writing the IRP trace to the host (debugcon 0x402 -> build/irp-trace.jsonl)...\n");
     IoExportIrpTrace(first);
 }
