@@ -43,7 +43,8 @@ static NTSTATUS DemopMakeNumbers(void)
     static CHAR text[8192];
     HANDLE h;
     for (ULONG i = 0; i < sizeof(text) / 9; i++) {
-        RtlStringCbPrintfA(text + 9 * i, 10, "%08u", i);
+        for (ULONG d = 0, v = i; d < 8; d++, v /= 10)
+            text[9 * i + 7 - d] = (CHAR)('0' + v % 10);
         text[9 * i + 8] = '\n';
     }
     FsOpen(L"\\DOCS", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &h, NULL) == STATUS_SUCCESS ? ZwClose(h) : 0;
