@@ -35,7 +35,7 @@ QEMU_FLAGS := -machine pc -cpu max -m 512M -smp $(SMP) -no-reboot -display none 
 ACCEL ?= tcg
 RUN_APPEND ?=
 
-.PHONY: all run test bench gdb clean tools
+.PHONY: all test bench clean tools
 all: $(B)/kernel.bin
 
 tools:
@@ -74,18 +74,6 @@ $(B)/kernel.elf: $(OBJS) boot/linker.ld tools/mksyms.sh
 $(B)/kernel.bin: $(B)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
-# The disk comes back through QEMU's debugcon into $(B)/disk-out.img; DISK=file.img serves
-# that image instead of the built-in one. Host tools then inspect what the kernel did.
-DISK ?=
-run: tools $(B)/kernel.bin
-	rm -f $(B)/disk-out.img
-	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) -serial stdio -debugcon file:$(B)/disk-out.img \
-	  -kernel $(B)/kernel.bin $(if $(DISK),-initrd $(DISK)) -append "$(RUN_APPEND)"; \
-	  rc=$$?; [ $$rc = 33 ] || [ $$rc = 0 ] || { echo "make run: QEMU exit status $$rc"; exit 1; }
-	@echo "== host side: fsck.fat -n and mdir on the image the kernel wrote ($(B)/disk-out.img) =="
-	@fsck.fat -n $(B)/disk-out.img
-	@MTOOLS_SKIP_CHECK=1 mdir -i $(B)/disk-out.img ::/DEMO
-
 # Test boots run in virtual time: under -icount every guest instruction advances the clocks by
 # 2^shift ns and sleep=off skips idle time, so no timing result depends on how loaded the host is.
 ICOUNT ?= -icount shift=4,sleep=off -rtc clock=vm
@@ -100,12 +88,6 @@ $(B)/bench-fat16.img:
 bench: tools $(B)/kernel.bin $(B)/bench-fat16.img
 	cp $(B)/bench-fat16.img $(B)/bench-disk.img
 	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img $(KBENCH_ARGS)
-
-gdb: tools $(B)/kernel.bin
-	@tools/need.sh gdb gdb
-	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) -serial stdio -kernel $(B)/kernel.bin -append "$(RUN_APPEND)" -s -S & \
-	  gdb -q $(B)/kernel.elf -ex 'target remote :1234' -ex 'hbreak KiSystemStartup' -ex continue; \
-	  kill %1 2>/dev/null || true
 
 clean:
 	rm -rf $(B)

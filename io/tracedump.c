@@ -1,5 +1,5 @@
 /* io/tracedump.c - the IRP trace for people and for tools: a console listing with names, and
- * JSON lines on the host's trace channel (COM2) that tools/irpjourney.py draws. */
+ * JSON lines on the host's trace channel (debugcon port 0x402) that tools/irpjourney.py draws. */
 #include "iop.h"
 #include <ntstrsafe.h>
 #include "../kernel/hal/hal.h"
@@ -83,25 +83,43 @@ static VOID IopPutField(IOP_LINE *L, PCSTR Key, PCSTR Value, BOOLEAN Quote)
     IopPut(L, Value, Quote);
 }
 
+/* Digits of V in Base (10 or 16) into Out, "0x" first for hex; no formatting library, so the
+ * trace does not depend on which header declares the printf family. */
+static VOID IopNumber(PCHAR Out, ULONG64 V, ULONG Base, BOOLEAN Negative)
+{
+    CHAR d[24];
+    ULONG n = 0, o = 0;
+    do
+        d[n++] = "0123456789abcdef"[V % Base];
+    while ((V /= Base) != 0);
+    if (Negative)
+        Out[o++] = '-';
+    if (Base == 16)
+        Out[o++] = '0', Out[o++] = 'x';
+    while (n)
+        Out[o++] = d[--n];
+    Out[o] = 0;
+}
+
 static VOID IopExportRecord(const IO_TRACE_RECORD *r)
 {
     static IOP_LINE l;
     CHAR num[24];
     PCSTR st = RtlNtStatusName(r->Status);
     l.Len = 0;
-#define NUM(key, fmt, v) (RtlStringCbPrintfA(num, sizeof(num), fmt, v), IopPutField(&l, key, num, FALSE))
-#define HEX(key, v) (RtlStringCbPrintfA(num, sizeof(num), "0x%llx", (ULONG64)(v)), IopPutField(&l, key, num, TRUE))
-    NUM("seq", "%u", r->Sequence);
-    NUM("called_at", "%u", r->CalledAt);
+#define NUM(key, v) (IopNumber(num, (v) < 0 ? -(LONG64)(v) : (v), 10, (v) < 0), IopPutField(&l, key, num, FALSE))
+#define HEX(key, v) (IopNumber(num, (ULONG64)(v), 16, FALSE), IopPutField(&l, key, num, TRUE))
+    NUM("seq", (LONG64)r->Sequence);
+    NUM("called_at", (LONG64)r->CalledAt);
     IopPutField(&l, "kind", IopKindName(r->Kind), TRUE);
-    NUM("irql", "%u", (ULONG)r->Irql);
+    NUM("irql", (LONG64)r->Irql);
     IopPutField(&l, "routine", IopRoutineName(r->Routine), TRUE);
     if (r->Kind <= IO_TRACE_COMPLETE_REQUEST) {
         HEX("irp", r->Irp);
         if (r->MasterIrp)
             HEX("master", r->MasterIrp);
         IopPutField(&l, "major", IoGetMajorFunctionName(r->MajorFunction), TRUE);
-        NUM("location", "%d", r->Location);
+        NUM("location", (LONG64)r->Location);
         HEX("device", r->DeviceObject);
         IopPutField(&l, "driver", r->DriverObject ? IopDriverNameA(r->DriverObject) : "-", TRUE);
         HEX("status", (ULONG)r->Status);

@@ -8,7 +8,7 @@ out=$2
   echo '    .balign 8'
   echo '    .globl KiSymbolCount, KiSymbolTable'
   if [ -n "$1" ]; then
-    nm -n --defined-only "$1" | awk '$2 ~ /^[tTW]$/ && $3 !~ /^\./ { print $1, $3 }' > "$out.list"
+    nm -n --defined-only "$1" | awk '$2 ~ /^[tTW]$/ && $3 !~ /^(\.|__kdriver_text)/ { print $1, $3 }' > "$out.list"
   else
     : > "$out.list"
   fi

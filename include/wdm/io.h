@@ -922,7 +922,7 @@ typedef struct _IO_TRACE_RECORD {
 ULONG IoQueryIrpTrace(PIRP Irp, ULONG FromSequence, PIO_TRACE_RECORD Records, ULONG Max);
 ULONG IoGetIrpTraceSequence(void);
 VOID IoDumpIrpTrace(ULONG Last);
-/* Writes the records from FromSequence on as JSON lines to the host's trace channel (COM2). */
+/* Writes the records from FromSequence on as JSON lines to the host's trace channel (debugcon port 0x402). */
 VOID IoExportIrpTrace(ULONG FromSequence);
 PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
 

@@ -14,7 +14,7 @@
 /* Console. */
 VOID HalSerialInitialize(void);
 VOID HalSerialPutChar(CHAR c);
-VOID HalTraceChannelWrite(PCSTR Text, SIZE_T Length); /* COM2, to the host */
+VOID HalTraceChannelWrite(PCSTR Text, SIZE_T Length); /* debugcon port 0x402, to the host */
 VOID HalVgaInitialize(void);
 VOID HalVgaPutChar(CHAR c);
 VOID HalDisplayString(PCSTR s, SIZE_T n);

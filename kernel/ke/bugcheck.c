@@ -79,6 +79,7 @@ static DECLSPEC_NORETURN VOID KipBugCheck(PKTRAP_FRAME Frame, ULONG Code, ULONG_
         HalExitEmulator(HAL_EXIT_BUGCHECK);
     }
     KiFreezeOtherProcessors();
+    KdRecordBugCheck(Code, P1, P2, P3, P4, irql, Frame);
     DbgPrint("\n*** STOP: 0x%08x (0x%p, 0x%p, 0x%p, 0x%p)\n", Code, (PVOID)P1, (PVOID)P2, (PVOID)P3, (PVOID)P4);
     DbgPrint("%s\n", KiBugCheckName(Code));
     DbgPrint("BUGCHECK 0x%x 0x%llx 0x%llx 0x%llx 0x%llx\n", Code, (ULONG64)P1, (ULONG64)P2, (ULONG64)P3, (ULONG64)P4);
@@ -102,6 +103,10 @@ static DECLSPEC_NORETURN VOID KipBugCheck(PKTRAP_FRAME Frame, ULONG Code, ULONG_
     KiReportFrozenProcessors();
     for (ULONG i = 0; i < KipReportCount; i++)
         KipReports[i]();
+    if (KdBreakOnBugCheck()) {
+        DbgPrint("*** debug=break: stopping in the debugger (gdb: `analyze`, then `continue`)\n");
+        KdBugCheckBreak(Code, Frame);
+    }
     DbgPrint("*** System halted.\n");
     HalExitEmulator(HAL_EXIT_BUGCHECK);
 }

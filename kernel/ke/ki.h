@@ -145,6 +145,12 @@ PCSTR KiLookupSymbol(ULONG64 Address, PULONG64 Offset);
 PCSTR KiBugCheckName(ULONG Code);
 DECLSPEC_NORETURN VOID KiBugCheckWithFrame(PKTRAP_FRAME Frame, ULONG Code, ULONG_PTR P1, ULONG_PTR P2,
                                           ULONG_PTR P3, ULONG_PTR P4);
+/* The debugger's view of a stop (kdstop.c). */
+extern ULONG64 KiBugCheckData[5];
+VOID KdRecordBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4, KIRQL Irql,
+                      PKTRAP_FRAME Frame);
+VOID KdBugCheckBreak(ULONG Code, PKTRAP_FRAME Frame);
+BOOLEAN KdBreakOnBugCheck(void);
 typedef VOID (*PKI_BUGCHECK_CALLBACK)(void);
 VOID KiRegisterBugCheckReport(PKI_BUGCHECK_CALLBACK Callback); /* extra sections of the stop report */
 

@@ -14,11 +14,12 @@ VOID DemoNotice(PCSTR Sentence) { DbgPrint("  Notice: %s\n", Sentence); }
 /* IRQL: any. Not reentrant: one static buffer for unnamed statuses. */
 PCSTR DemoStatus(NTSTATUS Status)
 {
-    static CHAR buf[16];
+    static CHAR buf[11] = "0x";
     PCSTR n = RtlNtStatusName(Status);
     if (n)
         return n;
-    RtlStringCbPrintfA(buf, sizeof(buf), "0x%08x", (ULONG)Status);
+    for (ULONG i = 0; i < 8; i++)
+        buf[2 + i] = "0123456789abcdef"[((ULONG)Status >> (28 - 4 * i)) & 15];
     return buf;
 }
 

@@ -43,7 +43,8 @@ static NTSTATUS DemopMakeNumbers(void)
     static CHAR text[8192];
     HANDLE h;
     for (ULONG i = 0; i < sizeof(text) / 9; i++) {
-        RtlStringCbPrintfA(text + 9 * i, 10, "%08u", i);
+        for (ULONG d = 0, v = i; d < 8; d++, v /= 10)
+            text[9 * i + 7 - d] = (CHAR)('0' + v % 10);
         text[9 * i + 8] = '\n';
     }
     FsOpen(L"\\DOCS", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &h, NULL) == STATUS_SUCCESS ? ZwClose(h) : 0;
@@ -67,8 +68,8 @@ BOOLEAN DemoMount(void)
             s = FsReadFile(L"\\HELLO.TXT", back, sizeof(back) - 1, &done);
     }
     if (!NT_SUCCESS(s)) {
-        DbgPrint("DEMO: cannot use the disk: %s (0x%08x)%s\n", DemoStatus(s), (ULONG)s,
-                 s == STATUS_UNRECOGNIZED_VOLUME ? ", no file system recognised it as FAT" : "");
+        DbgPrint("DEMO: the disk is not usable: %s (0x%08x)%s\n", DemoStatus(s), (ULONG)s,
+                 s == STATUS_UNRECOGNIZED_VOLUME ? ": no FAT volume on it" : "");
         return FALSE;
     }
     back[done] = 0;
@@ -136,6 +137,6 @@ VOID DemoFileSystem(void)
     DemoUnmount();
     DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
     FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);
-    DbgPrint("Writing the IRP trace to the host (COM2 -> build/irp-trace.jsonl)...\n");
+    DbgPrint("Writing the IRP trace to the host (debugcon 0x402 -> build/irp-trace.jsonl)...\n");
     IoExportIrpTrace(first);
 }
