@@ -25,7 +25,7 @@ CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -prin
 ASFLAGS := -mcmodel=kernel -fno-pic -Iinclude -MMD -MP
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T boot/linker.ld
 
-SRCS := $(shell find boot kernel io drivers tests -name '*.c' -o -name '*.S' 2>/dev/null | LC_ALL=C sort)
+SRCS := $(shell find boot kernel io drivers tests -path drivers/samples -prune -o \( -name '*.c' -o -name '*.S' \) -print 2>/dev/null | LC_ALL=C sort)
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 
 QEMU_FLAGS := -machine pc -cpu max -m 512M -no-reboot -display none \
@@ -85,7 +85,7 @@ $(B)/bench-fat16.img:
 
 bench: tools $(B)/kernel.bin $(B)/bench-fat16.img
 	cp $(B)/bench-fat16.img $(B)/bench-disk.img
-	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img
+	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img $(KBENCH_ARGS)
 
 clean:
 	rm -rf $(B)

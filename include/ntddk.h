@@ -5,7 +5,13 @@
 #include <ntstatus.h>
 #include <wdm/rtl.h>
 #include <wdm/ke.h>
+#include <wdm/kemp.h>
 #include <wdm/ex.h>
 #include <wdm/mm.h>
 #include <wdm/kedisp.h>
+#include <wdm/kesync.h>
+#include <wdm/exres.h>
+#include <wdm/exlist.h>
 #include <wdm/io.h>
+#include <wdm/seh.h>
+#include <wdm/ioqueue.h>

@@ -26,7 +26,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1) ||
         (Irp->IopState & IOP_IRP_COMPLETED)) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     PDEVICE_OBJECT completer = Irp->CurrentLocation <= Irp->StackCount
                                    ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject : NULL;
@@ -134,7 +134,7 @@ VOID IopCompleteFinal(PIRP Irp, CCHAR Boost)
 {
     if (Irp->IopState & IOP_IRP_COMPLETED) {
         KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     Irp->IopState |= IOP_IRP_COMPLETED;
     IopCount(FinalCompletions);
@@ -180,7 +180,8 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COM
                                   PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel)
 {
-    IOP_UNLOAD_SAFE_CONTEXT *c = ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
+    IOP_UNLOAD_SAFE_CONTEXT *c = VfShouldFail(VfSiteCompletionEx, 0, __builtin_return_address(0))
+                                     ? NULL : ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
     if (!c)
         return STATUS_INSUFFICIENT_RESOURCES;
     c->Routine = CompletionRoutine;

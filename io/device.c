@@ -30,7 +30,9 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
                         PDEVICE_OBJECT *DeviceObject)
 {
     PDEVICE_OBJECT d;
-    IopCheckPassiveRoutine((PVOID)IoCreateDevice, DriverObject);
+    VF_DDI_CHECK(IoCreateDevice);
+    if (VfShouldFail(VfSiteDevice, DeviceType, __builtin_return_address(0)))
+        return STATUS_INSUFFICIENT_RESOURCES;
     ULONG ext = (DeviceExtensionSize + 15) & ~15u;
     NTSTATUS st = ObCreateObject(&IopDeviceType, sizeof(DEVICE_OBJECT) + sizeof(DEVOBJ_EXTENSION) + ext,
                                  DeviceName, (PVOID *)&d);
@@ -44,6 +46,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     d->StackSize = 1;
     d->SectorSize = DeviceType == FILE_DEVICE_DISK ? 512 : 0;
     d->Flags = DO_DEVICE_INITIALIZING | (Exclusive ? DO_EXCLUSIVE : 0);
+    KeInitializeDeviceQueue(&d->DeviceQueue);
     d->DeviceExtension = DeviceExtensionSize ? (PVOID)((PUCHAR)(d + 1) + sizeof(DEVOBJ_EXTENSION)) : NULL;
     d->DeviceObjectExtension = (PDEVOBJ_EXTENSION)(d + 1);
     d->DeviceObjectExtension->DeviceObject = d;
@@ -107,17 +110,21 @@ static VOID IopCompleteDeleteDevice(PDEVICE_OBJECT DeviceObject)
     ObDereferenceObject(DeviceObject);
 }
 
-/* PASSIVE_LEVEL. The name goes at once; the rest when no file is open on the device any
+/* IRQL <= APC_LEVEL (rule IrqlIoApcLte). The name goes at once; the rest when no file is open on the device any
  * more (DeviceObject->ReferenceCount, the I/O manager's open count), and the memory when the
  * last object reference goes. A device still attached to one below it must detach first
- * (Verifier 0xC9/0x201). A second delete of the same device does nothing. */
+ * (Verifier 0xC9/0x201). A second delete of the same device is 0xC9/0x240 under I/O
+ * verification (P2 the caller, P3 0, P4 the device); without it, it does nothing. */
 VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
 {
-    IopCheckPassiveRoutine((PVOID)IoDeleteDevice, DeviceObject);
+    VF_DDI_CHECK(IoDeleteDevice);
     PDEVOBJ_EXTENSION doe = DeviceObject->DeviceObjectExtension;
     if (doe->AttachedTo && IopVerifying())
         IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x201, (ULONG_PTR)__builtin_return_address(0), 0,
                         (ULONG_PTR)DeviceObject, DeviceObject, __builtin_return_address(0));
+    if ((doe->ExtensionFlags & DOE_DELETE_PENDING) && IopVerifying())
+        IopVerifierStop(BUGPARAMS_C9_WDM_ERROR(IOV_DELETE_DELETED_DEVICE, __builtin_return_address(0), 0, DeviceObject),
+                        DeviceObject, __builtin_return_address(0));
     if (__atomic_fetch_or(&doe->ExtensionFlags, DOE_DELETE_PENDING, __ATOMIC_SEQ_CST) & DOE_DELETE_PENDING)
         return;
     ObMakeTemporaryObject(DeviceObject);
@@ -177,6 +184,7 @@ PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_
  * Detaching from a device with nothing attached is Verifier 0xC9/0x202. */
 VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 {
+    VF_DDI_CHECK(IoDetachDevice);
     KIRQL old;
     KeAcquireSpinLock(&IopDatabaseLock, &old);
     PDEVICE_OBJECT upper = TargetDevice->AttachedDevice;

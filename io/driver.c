@@ -47,7 +47,7 @@ NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE Initializ
     PDRIVER_OBJECT d;
     static WCHAR regPrefix[] = L"\\Registry\\Machine\\System\\CurrentControlSet\\Services";
     UNICODE_STRING reg;
-    IopCheckPassiveRoutine((PVOID)IoCreateDriver, NULL);
+    VF_DDI_CHECK(IoCreateDriver);
     NTSTATUS st = ObCreateObject(&IopDriverType, sizeof(DRIVER_OBJECT) + sizeof(DRIVER_EXTENSION), DriverName, (PVOID *)&d);
     if (!NT_SUCCESS(st))
         return st;
@@ -81,7 +81,7 @@ NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE Initializ
  * routines registered with IoSetCompletionRoutineEx. */
 NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject)
 {
-    IopCheckPassiveRoutine((PVOID)IoUnloadDriver, DriverObject);
+    VF_DDI_CHECK(IoUnloadDriver);
     if (!DriverObject->DriverUnload || (DriverObject->Flags & DRVO_UNLOAD_INVOKED))
         return STATUS_INVALID_DEVICE_REQUEST;
     DriverObject->Flags |= DRVO_UNLOAD_INVOKED;

@@ -184,14 +184,33 @@ static NTSTATUS IopMountVolume(PDEVICE_OBJECT Device)
  * IOP_DIRECT_DEVICE_ACCESS, goes to the file system (mounting first): the latter is a volume
  * open, with an empty FileName, as Windows' IopParseDevice decides. DirectOnly forces a
  * direct device open (IoGetDeviceObjectPointer). */
+static NTSTATUS IopOpenResolved(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
+                                ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
+                                PFILE_OBJECT *FileObject);
+
+/* A name may go through symbolic links (\DosDevices\X, \??\X): open what they point at. */
 static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
                         ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
                         PFILE_OBJECT *FileObject)
 {
-    USHORT matched;
-    IopCheckPassiveRoutine((PVOID)ZwCreateFile, NULL);
+    UNICODE_STRING resolved;
+    VF_DDI_CHECK(ZwCreateFile);
     if (!Name || !Name->Length || Name->Buffer[0] != L'\\')
         return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    NTSTATUS st = IopResolveName(Name, &resolved);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = IopOpenResolved(&resolved, Access, ShareAccess, Disposition, Options, Attributes, DirectOnly, Iosb,
+                         FileObject);
+    IopFreeResolvedName(&resolved);
+    return st;
+}
+
+static NTSTATUS IopOpenResolved(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
+                                ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
+                                PFILE_OBJECT *FileObject)
+{
+    USHORT matched;
     PVOID o = ObpLookupName(Name, &matched);
     if (!o)
         return STATUS_OBJECT_NAME_NOT_FOUND;
@@ -307,16 +326,22 @@ NTSTATUS ZwOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRI
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
                                   PDEVICE_OBJECT *DeviceObject)
 {
+    VF_DDI_CHECK(IoGetDeviceObjectPointer);
     IO_STATUS_BLOCK iosb;
     PFILE_OBJECT f;
     USHORT matched;
-    PVOID o = ObpLookupName(ObjectName, &matched);
-    if (!o)
+    UNICODE_STRING resolved; /* the name may be a symbolic link (\\DosDevices\\X) */
+    NTSTATUS st = ObjectName ? IopResolveName(ObjectName, &resolved) : STATUS_OBJECT_NAME_INVALID;
+    if (!NT_SUCCESS(st))
+        return st;
+    PVOID o = ObpLookupName(&resolved, &matched);
+    BOOLEAN whole = o && matched == resolved.Length;
+    IopFreeResolvedName(&resolved);
+    if (o)
+        ObDereferenceObject(o);
+    if (!whole)
         return STATUS_OBJECT_NAME_NOT_FOUND;
-    ObDereferenceObject(o);
-    if (matched != ObjectName->Length)
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-    NTSTATUS st = IopOpen(ObjectName, DesiredAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, 0, TRUE, &iosb, &f);
+    st = IopOpen(ObjectName, DesiredAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, 0, TRUE, &iosb, &f);
     if (!NT_SUCCESS(st))
         return st;
     *FileObject = f;
@@ -326,7 +351,7 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
 
 static NTSTATUS IopFileFromHandle(HANDLE Handle, PFILE_OBJECT *File, HANDLE Event, PIO_APC_ROUTINE Apc)
 {
-    IopCheckPassiveRoutine((PVOID)ZwReadFile, NULL);
+    VF_DDI_CHECK(ZwReadFile);
     if (Event || Apc)
         return STATUS_NOT_SUPPORTED; /* every Zw call here is synchronous */
     return ObReferenceObjectByHandle(Handle, 0, *IoFileObjectType, KernelMode, (PVOID *)File, NULL);
@@ -340,6 +365,10 @@ static NTSTATUS IopReadWrite(UCHAR Major, HANDLE FileHandle, HANDLE Event, PIO_A
     NTSTATUS st = IopFileFromHandle(FileHandle, &f, Event, ApcRoutine);
     if (!NT_SUCCESS(st))
         return st;
+    if (IopFastIoReadWrite(f, Major, Buffer, Length, ByteOffset, Key ? *Key : 0, IoStatusBlock)) {
+        ObDereferenceObject(f);
+        return IoStatusBlock->Status;
+    }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);
     PIRP irp = IoAllocateIrp(target->StackSize, FALSE);
     if (!irp || !IopSetupTransfer(irp, target, Major, Buffer, Length)) {
@@ -437,6 +466,10 @@ static NTSTATUS IopInformation(UCHAR Major, HANDLE FileHandle, PIO_STATUS_BLOCK 
     if (!Length || !Buffer) {
         ObDereferenceObject(f);
         return STATUS_INFO_LENGTH_MISMATCH;
+    }
+    if (Major == IRP_MJ_QUERY_INFORMATION && IopFastIoQuery(f, Class, Buffer, Length, IoStatusBlock)) {
+        ObDereferenceObject(f);
+        return IoStatusBlock->Status;
     }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);
     PIRP irp = IoAllocateIrp(target->StackSize, FALSE);

@@ -41,6 +41,7 @@ NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle)
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVOID ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation)
 {
+    VF_DDI_CHECK(ObReferenceObjectByHandle);
     LONG i = ObpHandleToIndex(Handle);
     KIRQL old;
     UNREFERENCED_PARAMETER(DesiredAccess);
@@ -67,6 +68,7 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVO
  * IRP_MJ_CLOSE follows when the last reference goes. */
 NTSTATUS ZwClose(HANDLE Handle)
 {
+    VF_DDI_CHECK(ZwClose);
     LONG i = ObpHandleToIndex(Handle);
     KIRQL old;
     if (i < 0)

@@ -10,7 +10,7 @@ NTSTATUS IoConnectInterrupt(PKINTERRUPT *InterruptObject, PKSERVICE_ROUTINE Serv
                             BOOLEAN FloatingSave)
 {
     UNREFERENCED_PARAMETER(ShareVector);
-    IopCheckPassiveRoutine((PVOID)IoConnectInterrupt, NULL);
+    VF_DDI_CHECK(IoConnectInterrupt);
     if (!(ProcessorEnableMask & 1) || FloatingSave)
         return STATUS_INVALID_PARAMETER;
     PKINTERRUPT i = ExAllocatePoolWithTag(NonPagedPool, sizeof(KINTERRUPT), 'tnIK');
@@ -28,7 +28,7 @@ NTSTATUS IoConnectInterrupt(PKINTERRUPT *InterruptObject, PKSERVICE_ROUTINE Serv
 /* PASSIVE_LEVEL. */
 VOID IoDisconnectInterrupt(PKINTERRUPT InterruptObject)
 {
-    IopCheckPassiveRoutine((PVOID)IoDisconnectInterrupt, NULL);
+    VF_DDI_CHECK(IoDisconnectInterrupt);
     KeDisconnectInterrupt(InterruptObject);
     ExFreePoolWithTag(InterruptObject, 'tnIK');
 }

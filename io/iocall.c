@@ -54,6 +54,21 @@ BOOLEAN IopFrameDeferFree(PIRP Irp)
     return deferred;
 }
 
+/* IoCallDriver returns STATUS_PENDING for a forced-pending call: the caller's frame sees its
+ * lower driver pended, whatever the driver below returned. */
+VOID IopFrameLowerPended(PIRP Irp)
+{
+    ULONG64 f = IopLockFrames();
+    for (PLIST_ENTRY e = IopFrames.Flink; e != &IopFrames; e = e->Flink) {
+        PIOP_CALL_FRAME fr = CONTAINING_RECORD(e, IOP_CALL_FRAME, Link);
+        if (fr->Irp == Irp) {
+            fr->LowerPended = TRUE;
+            break;
+        }
+    }
+    IopUnlockFrames(f);
+}
+
 /* Unlinks Frame; passes "lower driver pended" and "free deferred" to the enclosing frame of
  * the same IRP. Returns TRUE if the IRP should be freed now. */
 static BOOLEAN IopPopFrame(PIOP_CALL_FRAME Frame, NTSTATUS Status)
@@ -133,10 +148,15 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x04, (ULONG_PTR)DeviceObject, 0, 0, NULL,
                             __builtin_return_address(0));
     }
+    if (VfSiteArmed(VfSitePending) && VfForcePending(DeviceObject, Irp, __builtin_return_address(0))) {
+        IofCallDriver(DeviceObject, Irp); /* Force Pending I/O (kernel/vf): completion comes later */
+        IopFrameLowerPended(Irp);
+        return STATUS_PENDING;
+    }
     Irp->CurrentLocation--;
     if (Irp->CurrentLocation <= 0) {
         KiSetBugCheckCulprit(IopDriverNameA(DeviceObject->DriverObject), __builtin_return_address(0));
-        KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_35(Irp));
     }
     PIO_STACK_LOCATION sp = --Irp->Tail.Overlay.CurrentStackLocation;
     sp->DeviceObject = DeviceObject;

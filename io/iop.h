@@ -3,6 +3,7 @@
 #pragma once
 #include <ntddk.h>
 #include "../kernel/ke/ki.h"
+#include <irqlab/vf.h>
 
 /* ---- Objects: a header before every body; the body is what callers see ---- */
 typedef struct _OBJECT_TYPE {
@@ -32,7 +33,11 @@ PVOID ObpLookupName(PCUNICODE_STRING Name, USHORT *MatchedLength); /* longest pr
 BOOLEAN ObIsObjectOfType(PVOID Object, POBJECT_TYPE Type);
 NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle); /* takes a reference */
 ULONG ObpHandleCount(void);
-extern OBJECT_TYPE IopDeviceType, IopDriverType, IopFileType;
+extern OBJECT_TYPE IopDeviceType, IopDriverType, IopFileType, IopSymbolicLinkType;
+/* Symbolic links (io/symlink.c): the name with \DosDevices spelled \?? and every link
+ * followed; free the result with IopFreeResolvedName. IRQL <= DISPATCH_LEVEL. */
+NTSTATUS IopResolveName(PCUNICODE_STRING Name, PUNICODE_STRING Resolved);
+VOID IopFreeResolvedName(PUNICODE_STRING Name);
 
 /* ---- IRP private state (Irp->IopState) ---- */
 #define IOP_IRP_OWNED_BY_IO 0x0001      /* built by the I/O manager: it frees the IRP */
@@ -68,13 +73,13 @@ typedef struct _IOP_CALL_FRAME {
 } IOP_CALL_FRAME, *PIOP_CALL_FRAME;
 VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location);
 BOOLEAN IopFrameDeferFree(PIRP Irp);
+VOID IopFrameLowerPended(PIRP Irp);
 VOID IopFreeIrpNow(PIRP Irp);
 
 /* ---- Verifier helpers ---- */
 FORCEINLINE BOOLEAN IopVerifying(void) { return KiVerifierOn(VERIFIER_IO_CHECKING); }
 DECLSPEC_NORETURN VOID IopVerifierStop(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                                        PDEVICE_OBJECT Culprit, PVOID Routine);
-VOID IopCheckPassiveRoutine(PVOID Routine, PVOID Object);
 BOOLEAN IopIsOplockRequest(PIO_STACK_LOCATION Sp);
 PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
 
@@ -90,6 +95,10 @@ VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
+/* Fast I/O first (fastio.c), PASSIVE_LEVEL: TRUE when it did the work. */
+BOOLEAN IopFastIoReadWrite(PFILE_OBJECT File, UCHAR Major, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                           ULONG Key, PIO_STATUS_BLOCK Iosb);
+BOOLEAN IopFastIoQuery(PFILE_OBJECT File, ULONG Class, PVOID Buffer, ULONG Length, PIO_STATUS_BLOCK Iosb);
 VOID IopFinishRequest(PIRP Irp);
 VOID IoInitSystem(void);
 

@@ -36,7 +36,7 @@ VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 {
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (StackSize < 1)
+    if (StackSize < 1 || VfShouldFail(VfSiteIrp, 0, __builtin_return_address(0)))
         return NULL;
     USHORT size = IoSizeOfIrp(StackSize);
     PIRP irp = ExAllocatePoolWithTag(NonPagedPool, size, IOP_IRP_TAG);
@@ -64,7 +64,7 @@ VOID IoFreeIrp(PIRP Irp)
         if (IopVerifying())
             IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0, NULL,
                             __builtin_return_address(0));
-        KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     if ((Irp->IopState & IOP_IRP_DISPATCHED) && IopVerifying())
         IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x20A, (ULONG_PTR)__builtin_return_address(0),
@@ -136,8 +136,8 @@ static VOID IopFreeTransfer(PIRP Irp)
 /* IRQL <= DISPATCH_LEVEL. The caller owns the IRP: its completion routine frees it (with
  * IoFreeIrp, after releasing the buffer or MDL it set up) and returns
  * STATUS_MORE_PROCESSING_REQUIRED. */
-PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
-                                   PLARGE_INTEGER StartingOffset, PIO_STATUS_BLOCK IoStatusBlock)
+static PIRP IopBuildFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
+                               PLARGE_INTEGER StartingOffset, PIO_STATUS_BLOCK IoStatusBlock)
 {
     PIRP irp = IoAllocateIrp(DeviceObject->StackSize, FALSE);
     if (!irp)
@@ -158,14 +158,21 @@ PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObj
     }
     return irp;
 }
+PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
+                                   PLARGE_INTEGER StartingOffset, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    if (VfShouldFail(VfSiteFsdRequest, MajorFunction, __builtin_return_address(0)))
+        return NULL;
+    return IopBuildFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset, IoStatusBlock);
+}
 
 /* PASSIVE_LEVEL. The I/O manager owns and frees this IRP when it completes; Event is set
  * (and IoStatusBlock written) unless the request fails synchronously. */
 PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
                                   PLARGE_INTEGER StartingOffset, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
 {
-    PIRP irp = IoBuildAsynchronousFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset,
-                                             IoStatusBlock);
+    PIRP irp = VfShouldFail(VfSiteFsdRequest, MajorFunction, __builtin_return_address(0))
+                   ? NULL : IopBuildFsdRequest(MajorFunction, DeviceObject, Buffer, Length, StartingOffset, IoStatusBlock);
     if (!irp)
         return NULL;
     irp->UserEvent = Event;
@@ -179,6 +186,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
                                    ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
                                    BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
 {
+    VF_DDI_CHECK(IoBuildDeviceIoControlRequest);
     PIRP irp = IoAllocateIrp(DeviceObject->StackSize, FALSE);
     if (!irp)
         return NULL;

@@ -47,7 +47,7 @@ static VOID IopInitializeMdl(PMDL Mdl, PVOID Va, SIZE_T Length)
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (!Length)
+    if (!Length || VfShouldFail(VfSiteMdl, 0, __builtin_return_address(0)))
         return NULL;
     PMDL mdl = ExAllocatePoolWithTag(NonPagedPool, MmSizeOfMdl(VirtualAddress, Length), IOP_MDL_TAG);
     if (!mdl)

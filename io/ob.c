@@ -134,7 +134,7 @@ LONG ObGetObjectPointerCount(PVOID Object) { return OBJECT_TO_OBJECT_HEADER(Obje
  * is a UNICODE_STRING followed by the name, as Windows lays it out. */
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length, PULONG ReturnLength)
 {
-    IopCheckPassiveRoutine((PVOID)ObQueryNameString, Object);
+    VF_DDI_CHECK(ObQueryNameString);
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     UNICODE_STRING name = h->Name;
     if (ObIsObjectOfType(Object, &IopFileType)) {

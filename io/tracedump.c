@@ -1,6 +1,7 @@
 /* io/tracedump.c - the IRP trace for people and for tools: a console listing with names, and
  * JSON lines on the host's trace channel (debugcon port 0x402) that tools/irpjourney.py draws. */
 #include "iop.h"
+#include <ntstrsafe.h>
 #include "../kernel/hal/hal.h"
 
 static const PCSTR IopMajorNames[IRP_MJ_MAXIMUM_FUNCTION + 1] = {

@@ -1,5 +1,5 @@
 /* io/verifier.c - I/O verification helpers: stop with Windows' code after naming the
- * culprit driver and routine, IRQL rules for PASSIVE-only routines, oplock requests. */
+ * culprit driver and routine, oplock requests (IRQL rules per routine: kernel/vf/ddi.c). */
 #include "iop.h"
 
 PCSTR IopDriverNameA(PDRIVER_OBJECT Driver)
@@ -20,18 +20,6 @@ VOID IopVerifierStop(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG
 {
     KiSetBugCheckCulprit(Culprit ? IopDriverNameA(Culprit->DriverObject) : NULL, Routine);
     KeBugCheckEx(Code, P1, P2, P3, P4);
-}
-
-/* Routines that Windows keeps in pageable code or that wait must be called at PASSIVE_LEVEL;
- * from a completion routine at DISPATCH_LEVEL they would fault or deadlock on Windows. */
-VOID IopCheckPassiveRoutine(PVOID Routine, PVOID Object)
-{
-    KIRQL irql = KeGetCurrentIrql();
-    if (irql > PASSIVE_LEVEL && KiVerifierOn(VERIFIER_IO_CHECKING | VERIFIER_IRQL_CHECKING)) {
-        PDEVICE_OBJECT d = ObIsObjectOfType(Object, &IopDeviceType) ? Object : NULL;
-        IopVerifierStop(DRIVER_VERIFIER_DETECTED_VIOLATION, IOV_PASSIVE_ROUTINE_AT_RAISED_IRQL, irql,
-                        (ULONG_PTR)Routine, (ULONG_PTR)Object, d, Routine);
-    }
 }
 
 /* Oplock requests are never pended and never held by a completion routine. */

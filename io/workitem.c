@@ -27,6 +27,8 @@ static VOID IopWorkItemRoutine(PVOID Parameter)
 /* IRQL <= DISPATCH_LEVEL. NULL when nonpaged pool is exhausted. */
 PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 {
+    if (VfShouldFail(VfSiteWorkItem, 0, __builtin_return_address(0)))
+        return NULL;
     PIO_WORKITEM w = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(IO_WORKITEM), 'iwOI');
     if (w)
         w->DeviceObject = DeviceObject;

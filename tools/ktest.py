@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """tools/ktest.py - the host side of `make test`: boots the kernel once to list its tests,
 then once per suite, and once alone for every test that must end in a bug check; every boot
-has a timeout. Prints KTAP-style results and ends with the line `N passed, N failed`."""
+has a timeout. Prints one KTAP v1 document (a suite per nested subtest) and ends with `N passed, N failed`."""
 import argparse, concurrent.futures as cf, os, re, shlex, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap
 
 EXIT_OK, EXIT_FAIL, EXIT_BUGCHECK = 33, 35, 37
 ANY = "*"
@@ -22,7 +24,11 @@ def boot(qemu, kernel, append, timeout, log_path, extra=()):
     return out, rc, time.time() - t0
 
 def list_tests(args):
-    out, rc, _ = boot(args.qemu, args.kernel, "ktest=list", args.timeout, os.path.join(args.logs, "list.log"))
+    out, rc, _ = boot(args.qemu, args.kernel, ("ktest=list " + args.options).strip(), args.timeout,
+                      os.path.join(args.logs, "list.log"))
+    bad = re.search(r"^bad boot option .*$", out, re.M)
+    if bad:
+        sys.exit("ktest: the kernel refused the options: " + bad.group(0))
     tests = []
     for m in re.finditer(r"^TEST (\S+)\.(\S+) (0x[0-9a-f]+) (.*)$", out, re.M):
         opts = m.group(4).strip()
@@ -35,7 +41,12 @@ def list_tests(args):
 def tail(out, n=25):
     return "\n".join("    " + l for l in out.strip().splitlines()[-n:])
 
-def run_suite(args, label, append, names):
+# Suites booted once more with extra options, so the same tests cover a second path:
+# `fsnocache` opens every fs-suite file with FILE_NO_INTERMEDIATE_BUFFERING (the IRP path,
+# no cache manager, no fast I/O) where the plain boot goes through the cache.
+SUITE_VARIANTS = {"fs": ["fsnocache"]}
+
+def run_suite(args, label, append, names, tag=""):
     out, rc, secs = boot(args.qemu, args.kernel, append, args.timeout, os.path.join(args.logs, label + ".log"))
     seen = {m.group(2): m.group(1) == "ok" for m in re.finditer(r"^(ok|not ok) \d+ (\S+)$", out, re.M)}
     results = []
@@ -46,12 +57,12 @@ def run_suite(args, label, append, names):
                 # the assertion lines printed between this test's RUN line and its result
                 m = re.search(r"^# RUN %s\n(.*?)^not ok" % re.escape(n), out, re.M | re.S)
                 why = (m.group(1).strip() if m else why)
-            results.append((n, seen[n], why))
+            results.append((n + tag, seen[n], why))
         else:
             why = "hang (timeout)" if rc is None else "no result: boot ended with status %s" % rc
             if "BUGCHECK " in out:
                 why = "unexpected bug check: " + re.search(r"^BUGCHECK .*$", out, re.M).group(0)
-            results.append((n, False, why + "\n" + tail(out)))
+            results.append((n + tag, False, why + "\n" + tail(out)))
     return results, secs
 
 def run_bugcheck(args, t):
@@ -76,7 +87,14 @@ def run_bugcheck(args, t):
             return [(full, False, "P%d is %s, expected %s\n%s" % (i - 1, got.group(i), exp.group(i), tail(out)))], secs
     if not re.search(r"^Backtrace:\n\s+#0\s+\S+ [A-Za-z_]\w*\+0x", out, re.M):
         return [(full, False, "stop report has no symbolized backtrace\n" + tail(out))], secs
-    return [(full, True, "")], secs
+    return [(full, True, "bug check 0x%x (%s, %s, %s, %s) as declared" % ((code,) + got.groups()[1:]))], secs
+
+def host_failure(out):
+    """What a failing host script says: its FAIL: lines and the kernel's failures it quoted;
+    the tail only when the script printed no FAIL: line."""
+    lines = [l for l in out.splitlines() if l.startswith("FAIL:") or
+             re.match(r"^\s*(not ok|# ASSERTION|BUGCHECK|bad boot option|\[runner\])", l)]
+    return "\n".join(lines) if lines else tail(out, 10)
 
 def run_host(args, script):
     """A host-side test: a script given the kernel and QEMU command; exit 0 means pass."""
@@ -91,7 +109,21 @@ def run_host(args, script):
         out, ok = (e.stdout or b"").decode("utf-8", "replace") + "\n[runner] TIMEOUT", False
     with open(os.path.join(args.logs, name + ".log"), "w") as f:
         f.write(out)
-    return [(name, ok, "" if ok else tail(out))], time.time() - t0
+    return [(name, ok, "" if ok else host_failure(out))], time.time() - t0
+
+def job_names(kind, arg):
+    """The full test names a job reports."""
+    if kind == "bugcheck":
+        return ["%s.%s" % (arg["suite"], arg["name"])]
+    if kind == "host":
+        return ["host." + os.path.basename(arg).rsplit(".", 1)[0]]
+    return arg[2]
+
+def log_name(name, jobs):
+    for kind, arg in jobs:
+        if kind == "suite" and name in arg[2]:
+            return arg[0]
+    return name
 
 def main():
     ap = argparse.ArgumentParser()
@@ -109,6 +141,7 @@ def main():
     only = [o for o in args.only.split(",") if o]
     if only:
         tests = [t for t in tests if t["suite"] in only or "%s.%s" % (t["suite"], t["name"]) in only]
+    full_names = ["%s.%s" % (t["suite"], t["name"]) for t in tests]
     jobs = []
     suites = {}
     for t in tests:
@@ -123,26 +156,76 @@ def main():
             suites.setdefault(t["suite"], []).append(full)
     for s, names in suites.items():
         jobs.insert(0, ("suite", (s, "ktest=%s %s" % (s, args.options), names)))
+        for v in SUITE_VARIANTS.get(s, []):
+            jobs.insert(0, ("suite", (s + "-" + v, "ktest=%s %s %s" % (s, v, args.options), names, " [%s]" % v)))
 
     host_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "host")
     for script in sorted(os.listdir(host_dir)) if os.path.isdir(host_dir) else []:
         if script.endswith(".sh") and (not only or "host." + script[:-3] in only):
             jobs.append(("host", os.path.join(host_dir, script)))
+    if not jobs:
+        sys.exit("ktest: KTEST_ONLY=%s selects no test (see %s/list.log)" % (args.only, args.logs))
+    # One KTAP v1 document: a plan of suites, each a nested subtest with its own plan, its
+    # tests in catalogue order; a suite is printed as soon as all of its boots have ended.
+    order = {}
+    for kind, arg in jobs:
+        for n in job_names(kind, arg):
+            order.setdefault(n.split(".", 1)[0], []).append(n)
+    rank = {n: i for i, n in enumerate(full_names)}
+    pending = {}  # suite -> boots not yet ended
+    for kind, arg in jobs:
+        for s_ in {n.split(".", 1)[0] for n in job_names(kind, arg)}:
+            pending[s_] = pending.get(s_, 0) + 1
+    for s_ in order:
+        order[s_].sort(key=lambda n: rank.get(n, len(rank)))
+    doc = []
+    def emit(text):
+        doc.append(text)
+        print(text, flush=True)
+    emit("KTAP version 1\n1..%d" % len(order))
     passed = failed = 0
+    failures, results, suite_no = [], {}, 0
     t0 = time.time()
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         runners = {"bugcheck": lambda a: run_bugcheck(args, a), "host": lambda a: run_host(args, a),
                    "suite": lambda a: run_suite(args, *a)}
-        futs = [ex.submit(runners[kind], arg) for kind, arg in jobs]
+        futs = {ex.submit(runners[kind], arg): job_names(kind, arg) for kind, arg in jobs}
         for f in cf.as_completed(futs):
-            results, secs = f.result()
-            for name, ok, why in results:
-                print("%s %s" % ("ok" if ok else "not ok", name), flush=True)
-                if not ok:
-                    print("# " + why.replace("\n", "\n# "), flush=True)
-                passed += ok
-                failed += not ok
+            res, secs = f.result()
+            for name, ok, why in res:
+                results[name] = (ok, why)
+            for s_ in {n.split(".", 1)[0] for n in futs[f]}:
+                pending[s_] -= 1
+                if pending[s_]:
+                    continue
+                suite_no += 1
+                names = order[s_]
+                emit("    KTAP version 1\n    # Subtest: %s\n    1..%d" % (s_, len(names)))
+                for i, n in enumerate(names, 1):
+                    ok, why = results.get(n, (False, "no result"))
+                    if why:
+                        emit("    # " + why.replace("\n", "\n    # "))
+                    emit("    %s %d %s" % ("ok" if ok else "not ok", i, n.split(".", 1)[1]))
+                    passed += ok
+                    failed += not ok
+                    if not ok:
+                        failures.append(n)
+                bad = [n for n in names if not results.get(n, (False,))[0]]
+                emit("%s %d %s" % ("not ok" if bad else "ok", suite_no, s_))
     print("# %d boots in %.1f s (logs in %s)" % (len(jobs) + 1, time.time() - t0, args.logs))
+    for n in failures:
+        print("# FAILED: %s (log: %s)" % (n, os.path.join(args.logs, log_name(n, jobs) + ".log")))
+    # The document must read back with the same counts (tools/ktap.py; `prove -e cat` reads
+    # the same file as one test per suite).
+    with open(os.path.join(args.logs, "ktap.txt"), "w") as f:
+        f.write("\n".join(doc) + "\n")
+    try:
+        counts = ktap.parse("\n".join(doc))
+    except ktap.KtapError as e:
+        counts = str(e)
+    if counts != (passed, failed):
+        print("# ktap: the document reads back as %s, not %d passed, %d failed" % (counts, passed, failed))
+        failed += 1
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed or not passed else 0)
 

@@ -67,10 +67,15 @@ NTSTATUS FatReadDirEntry(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, PFAT_RAW_DIR
     return FatCachedRead(Vol, Offset, Entry, FAT_DIRENT_SIZE);
 }
 
+/* Crash consistency (a power-cut campaign's finding): an entry may name clusters allocated in
+ * the in-memory FAT, so the FAT reaches the disk first. A cut then leaks clusters at worst;
+ * it never leaves an entry pointing at a free cluster. */
 NTSTATUS FatWriteDirEntry(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, const FAT_RAW_DIRENT *Entry)
 {
     ULONG64 Offset;
     NTSTATUS Status = FatpEntryOffset(Vol, Dir, Index, &Offset);
+    if (NT_SUCCESS(Status))
+        Status = FatFlushTable(Vol);
     if (!NT_SUCCESS(Status))
         return Status;
     return FatCachedWrite(Vol, Offset, Entry, FAT_DIRENT_SIZE);

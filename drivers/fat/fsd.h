@@ -1,7 +1,7 @@
 /* drivers/fat/fsd.h - the FAT file-system driver's objects: the volume control block (the
  * volume device's extension), shared file control blocks and per-open context blocks. */
 #pragma once
-#include <ntddk.h>
+#include <ntifs.h>
 #include "fatengine.h"
 
 #define FSD_TAG 'dsFF'
@@ -9,16 +9,14 @@
 /* One per open file: all FILE_OBJECTs for the same path share it (the engine requires at
  * most one engine FCB per on-disk file). */
 typedef struct _FSD_FCB {
+    FSRTL_COMMON_FCB_HEADER Header; /* first, as the cache manager and fast I/O expect */
+    SECTION_OBJECT_POINTERS Sop;    /* every FILE_OBJECT of the file points here */
     LIST_ENTRY Link;
     PFAT_FCB File;          /* the engine's */
     UNICODE_STRING Path;    /* pool copy, volume-relative, e.g. \DOCS\A.TXT */
     ULONG OpenCount;        /* FILE_OBJECTs not yet closed */
     ULONG HandleCount;      /* FILE_OBJECTs not yet cleaned up */
-    PUCHAR RaBuffer;        /* read-ahead window (fsdcache.c), nonpaged, allocated on first use */
-    ULONG64 RaOffset;       /* file offset of its first byte */
-    ULONG RaValid;          /* bytes valid in it; 0 = empty */
-    ULONG64 NextRead;       /* where a sequential read would start */
-    ULONG RaFills, RaHits;
+    BOOLEAN SizesChanged;   /* the cache manager has not been told the new sizes yet */
     BOOLEAN DeletePending;
     BOOLEAN Deleted;
     BOOLEAN IsDirectory;
@@ -43,6 +41,9 @@ typedef struct _FSD_VCB {
     ULONG SectorSize;            /* the volume's, learned on the first asynchronous read */
     ULONG AsyncReads, AsyncWrites; /* user requests completed from the disk's completion */
     ULONG ReadIrps, WriteIrps;   /* our own IRPs to the disk, by pattern */
+    ULONG PagingReads, PagingWrites; /* IRP_PAGING_IO requests from the cache manager */
+    ULONG CachedReads, CachedWrites; /* requests served through the cache (IRP or fast I/O) */
+    ULONG LazyWriteAcquires;     /* the lazy writer asked for this volume's files */
     ULONG VolumeOpens;           /* FILE_OBJECTs that opened the volume itself (empty name) */
     BOOLEAN Dismounted;          /* FSCTL_DISMOUNT_VOLUME done: the device goes with its last open */
     PVPB SpareVpb;               /* given to the disk at dismount, so it can mount again */
@@ -52,10 +53,18 @@ extern PDEVICE_OBJECT FatControlDevice;
 extern volatile ULONG64 FatFsdDiskCompletionIrql[3];
 
 VOID FatFsdNoteDiskCompletion(void);
-BOOLEAN FatFsdReadCached(PFSD_FCB Fcb, LONGLONG Offset, PVOID Buffer, ULONG Length, PULONG Done);
-VOID FatFsdInvalidateCache(PFSD_FCB Fcb);
-VOID FatFsdFreeCache(PFSD_FCB Fcb);
-BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
+/* The cache (fsdcache.c). Cc is never called with the volume lock held: paging I/O takes it. */
+BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
+                   PVOID Buffer, PIO_STATUS_BLOCK Iosb);
+VOID FatFsdInvalidateCache(PFSD_FCB Fcb);            /* volume lock held: the size changed */
+VOID FatFsdUpdateCacheSizes(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb); /* lock not held */
+VOID FatFsdCoherentNonCached(PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Write);
+VOID FatFsdFileSizes(PFSD_FCB Fcb, PCC_FILE_SIZES Sizes); /* volume lock held */
+BOOLEAN FatFsdTryLock(PFSD_VCB Vcb);
+extern FAST_IO_DISPATCH FatFsdFastIoDispatch;
+NTSTATUS FatFsdpBasic(PFSD_FCB Fcb, PFILE_BASIC_INFORMATION B);          /* volume lock held */
+NTSTATUS FatFsdpStandard(PFSD_FCB Fcb, PFILE_STANDARD_INFORMATION S);    /* volume lock held */
+BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length, BOOLEAN Paging);
 BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
 VOID FatFsdLock(PFSD_VCB Vcb);

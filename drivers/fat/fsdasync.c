@@ -175,7 +175,8 @@ static BOOLEAN FatFsdpTransferAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLO
     Irp->AssociatedIrp.IrpCount = (LONG)pieces;
     Irp->IoStatus.Status = STATUS_SUCCESS;
     Irp->IoStatus.Information = mapped;
-    IoGetCurrentIrpStackLocation(Irp)->FileObject->CurrentByteOffset.QuadPart = Offset + mapped;
+    if (!(Irp->Flags & IRP_PAGING_IO)) /* paging I/O leaves the file position alone */
+        IoGetCurrentIrpStackLocation(Irp)->FileObject->CurrentByteOffset.QuadPart = Offset + mapped;
     IoMarkIrpPending(Irp);
     for (ULONG i = 0; i < pieces; i++)
         IoCallDriver(Vcb->TargetDevice, irps[i]); /* the last may complete Irp before returning */
@@ -204,8 +205,10 @@ BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, U
 /* IRQL == PASSIVE_LEVEL, volume lock held. The same for a write that starts on a sector and
  * either ends on one or reaches end of file, so no sector needs reading first: the engine grows
  * the file and writes its directory entry (synchronous disk IRPs), then the data goes down as
- * associated IRPs. FALSE: nothing was sent; the synchronous path finishes the job. */
-BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length)
+ * associated IRPs. A paging write (the cache manager cleaning its pages, already clipped to the
+ * file) changes no metadata, so it skips that step. FALSE: nothing was sent; the synchronous
+ * path finishes the job. */
+BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length, BOOLEAN Paging)
 {
     FAT_FILE_INFO info;
     FatFsdpLearnSectorSize(Vcb);
@@ -213,7 +216,7 @@ BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, 
     if (!Length || Offset % Vcb->SectorSize ||
         (Length % Vcb->SectorSize && (ULONG64)Offset + Length < info.FileSize))
         return FALSE;
-    if (!NT_SUCCESS(FatPrepareWrite(Fcb->File, (ULONG64)Offset, Length)))
+    if (!Paging && !NT_SUCCESS(FatPrepareWrite(Fcb->File, (ULONG64)Offset, Length)))
         return FALSE; /* the synchronous path meets the same error and reports it */
     return FatFsdpTransferAsync(Vcb, Irp, Fcb, Offset, Length, TRUE);
 }

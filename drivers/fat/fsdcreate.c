@@ -33,6 +33,8 @@ static PFSD_FCB FatFsdpNewFcb(PFSD_VCB Vcb, PFAT_FCB File, PCUNICODE_STRING Path
     RtlCopyMemory(f->Path.Buffer, Path->Buffer, Path->Length);
     FatQueryFileInformation(File, &info);
     f->IsDirectory = info.IsDirectory;
+    f->Header.NodeByteSize = sizeof(*f);
+    f->Header.IsFastIoPossible = info.IsDirectory ? FastIoIsNotPossible : FastIoIsPossible;
     InsertTailList(&Vcb->Fcbs, &f->Link);
     return f;
 }
@@ -95,6 +97,8 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             goto out;
         fcb = FatFsdpNewFcb(vcb, file, &path);
         if (!fcb) {
+            if (info == FILE_CREATED) /* a failed create leaves no file behind */
+                FatDeleteFile(file);
             FatCloseFile(file);
             status = STATUS_INSUFFICIENT_RESOURCES;
             goto out;
@@ -122,6 +126,7 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             ccb->DeleteOnClose = (options & FILE_DELETE_ON_CLOSE) != 0;
             fo->FsContext = fcb;
             fo->FsContext2 = ccb;
+            fo->SectionObjectPointer = fcb->IsDirectory ? NULL : &fcb->Sop;
             fo->Vpb = vcb->Vpb;
             fcb->OpenCount++;
             fcb->HandleCount++;
@@ -129,13 +134,16 @@ NTSTATUS FatFsdCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
     if (!NT_SUCCESS(status) && fcb->OpenCount == 0) { /* nobody else holds it: undo */
         RemoveEntryList(&fcb->Link);
+        if (info == FILE_CREATED)
+            FatDeleteFile(fcb->File);
         FatCloseFile(fcb->File);
-        FatFsdFreeCache(fcb);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
     }
 out:
     FatFsdUnlock(vcb);
+    if (NT_SUCCESS(status) && (info == FILE_OVERWRITTEN || info == FILE_SUPERSEDED))
+        FatFsdUpdateCacheSizes(vcb, fo, fo->FsContext); /* cached data of the old contents goes */
     return FatFsdComplete(Irp, status, NT_SUCCESS(status) ? info : 0);
 }
 
@@ -155,9 +163,25 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     FatFsdLock(vcb);
     if (ccb->DeleteOnClose)
         fcb->DeletePending = TRUE;
+    BOOLEAN deleting = fcb->HandleCount == 1 && fcb->DeletePending && !fcb->Deleted;
+    FatFsdUnlock(vcb);
+    /* The cache first, without the lock (its paging I/O takes it): a file about to be deleted
+     * loses its cached data unwritten; otherwise the last private map's going writes it. */
+    if (fo->SectionObjectPointer) {
+        LARGE_INTEGER zero;
+        zero.QuadPart = 0;
+        if (deleting)
+            CcPurgeCacheSection(fo->SectionObjectPointer, NULL, 0, FALSE);
+        CcUninitializeCacheMap(fo, deleting ? &zero : NULL, NULL);
+    }
+    FatFsdLock(vcb);
     if (--fcb->HandleCount == 0 && fcb->DeletePending && !fcb->Deleted) {
         status = FatDeleteFile(fcb->File);
         fcb->Deleted = NT_SUCCESS(status);
+        if (!fcb->Deleted) /* cleanup cannot fail: say it where someone can read it */
+            DbgPrint("FAT: a delete failed at cleanup (0x%08x), the file stays\n", (ULONG)status);
+    } else if (fcb->HandleCount == 0) {
+        FatFlushFileEntry(fcb->File); /* the size and time a cached write left in memory */
     }
     fo->Flags |= FO_CLEANUP_COMPLETE;
     FatFsdUnlock(vcb);
@@ -177,14 +201,16 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
     if (FatFsdIsVolumeOpen(DeviceObject, fo))
         return FatFsdCloseVolume(vcb, Irp);
+    if (fcb->OpenCount == 1 && fcb->Sop.SharedCacheMap) /* cleanup should have ended it */
+        CcPurgeCacheSection(&fcb->Sop, NULL, 0, TRUE);
     FatFsdLock(vcb);
     if (ccb->Pattern.Buffer)
         ExFreePoolWithTag(ccb->Pattern.Buffer, FSD_TAG);
     ExFreePoolWithTag(ccb, FSD_TAG);
     if (--fcb->OpenCount == 0) {
         RemoveEntryList(&fcb->Link);
+        FatFlushFileEntry(fcb->File);
         FatCloseFile(fcb->File);
-        FatFsdFreeCache(fcb);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);
     }

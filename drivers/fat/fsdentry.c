@@ -124,8 +124,21 @@ NTSTATUS FatDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
     DriverObject->MajorFunction[IRP_MJ_DIRECTORY_CONTROL] = FatFsdpDirectory;
     DriverObject->MajorFunction[IRP_MJ_FILE_SYSTEM_CONTROL] = FatFsdFileSystemControl;
     FatControlDevice->Flags &= ~DO_DEVICE_INITIALIZING;
+    DriverObject->FastIoDispatch = &FatFsdFastIoDispatch;
     IoRegisterFileSystem(FatControlDevice);
     return STATUS_SUCCESS;
 }
 
 IRQLAB_BUILTIN_DRIVER(20, L"\\FileSystem\\FatDriver", FatDriverEntry);
+
+/* IRQL <= APC_LEVEL. The volume lock if it is free now (fast I/O must not wait for it). */
+BOOLEAN FatFsdTryLock(PFSD_VCB Vcb)
+{
+    LARGE_INTEGER zero;
+    zero.QuadPart = 0;
+    KeEnterCriticalRegion();
+    if (KeWaitForSingleObject(&Vcb->Lock, Executive, KernelMode, FALSE, &zero) == STATUS_SUCCESS)
+        return TRUE;
+    KeLeaveCriticalRegion();
+    return FALSE;
+}

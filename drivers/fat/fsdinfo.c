@@ -2,7 +2,8 @@
  * end of file, disposition, rename) and volume information, with Windows' length rules. */
 #include "fsd.h"
 
-static NTSTATUS FatFsdpBasic(PFSD_FCB Fcb, PFILE_BASIC_INFORMATION B)
+/* Volume lock held; shared with fast I/O (fsdfastio.c). */
+NTSTATUS FatFsdpBasic(PFSD_FCB Fcb, PFILE_BASIC_INFORMATION B)
 {
     FAT_FILE_INFO i;
     NTSTATUS s = FatQueryFileInformation(Fcb->File, &i);
@@ -16,6 +17,21 @@ static NTSTATUS FatFsdpBasic(PFSD_FCB Fcb, PFILE_BASIC_INFORMATION B)
     return STATUS_SUCCESS;
 }
 
+/* Volume lock held; shared with fast I/O (fsdfastio.c). */
+NTSTATUS FatFsdpStandard(PFSD_FCB Fcb, PFILE_STANDARD_INFORMATION S)
+{
+    FAT_FILE_INFO i;
+    NTSTATUS s = FatQueryFileInformation(Fcb->File, &i);
+    if (!NT_SUCCESS(s))
+        return s;
+    S->AllocationSize.QuadPart = (LONGLONG)i.AllocationSize;
+    S->EndOfFile.QuadPart = (LONGLONG)i.FileSize;
+    S->NumberOfLinks = 1;
+    S->DeletePending = Fcb->DeletePending;
+    S->Directory = i.IsDirectory;
+    return STATUS_SUCCESS;
+}
+
 /* IRQL == PASSIVE_LEVEL. Buffered: the answer goes to the system buffer. */
 NTSTATUS FatFsdQueryInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -26,7 +42,6 @@ NTSTATUS FatFsdQueryInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ULONG len = sl->Parameters.QueryFile.Length, need = 0;
     PVOID buf = Irp->AssociatedIrp.SystemBuffer;
     NTSTATUS status = STATUS_SUCCESS;
-    FAT_FILE_INFO i;
 
     if (!fcb)
         return FatFsdComplete(Irp, STATUS_INVALID_PARAMETER, 0);
@@ -39,14 +54,8 @@ NTSTATUS FatFsdQueryInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         break;
     case FileStandardInformation:
         need = sizeof(FILE_STANDARD_INFORMATION);
-        if (len >= need && NT_SUCCESS(status = FatQueryFileInformation(fcb->File, &i))) {
-            PFILE_STANDARD_INFORMATION s = buf;
-            s->AllocationSize.QuadPart = (LONGLONG)i.AllocationSize;
-            s->EndOfFile.QuadPart = (LONGLONG)i.FileSize;
-            s->NumberOfLinks = 1;
-            s->DeletePending = fcb->DeletePending;
-            s->Directory = i.IsDirectory;
-        }
+        if (len >= need)
+            status = FatFsdpStandard(fcb, buf);
         break;
     case FilePositionInformation:
         need = sizeof(FILE_POSITION_INFORMATION);
@@ -188,6 +197,7 @@ NTSTATUS FatFsdSetInformation(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
 out:
     FatFsdUnlock(vcb);
+    FatFsdUpdateCacheSizes(vcb, fo, fcb); /* after a new end of file: the cache drops what is past it */
     return FatFsdComplete(Irp, status, 0);
 }
 

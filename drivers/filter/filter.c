@@ -32,7 +32,7 @@ NTSTATUS FltAttachToDevice(PDEVICE_OBJECT Target, BOOLEAN IsVolume, PDEVICE_OBJE
 /* FAST_IO_DETACH_DEVICE, IRQL == PASSIVE_LEVEL. The I/O manager is deleting TargetDevice (a
  * volume the file system dismounted) and SourceDevice, ours, sits on it: detach and delete
  * ours, or the deleted volume device would stay referenced by the attachment. */
-static VOID FltpFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
+VOID FltFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
 {
     PFILTER_EXTENSION ext = SourceDevice->DeviceExtension;
     if (ext->IsVolume)
@@ -40,11 +40,6 @@ static VOID FltpFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT T
     IoDetachDevice(TargetDevice);
     IoDeleteDevice(SourceDevice);
 }
-
-static FAST_IO_DISPATCH FltpFastIoDispatch = {
-    .SizeOfFastIoDispatch = sizeof(FAST_IO_DISPATCH),
-    .FastIoDetachDevice = FltpFastIoDetachDevice,
-};
 
 /* Called by the I/O manager when a file system registers its control device. */
 static VOID FltpFsNotification(PDEVICE_OBJECT DeviceObject, BOOLEAN FsActive)
@@ -59,7 +54,7 @@ NTSTATUS FltDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPat
 {
     UNREFERENCED_PARAMETER(RegistryPath);
     FltDriverObject = DriverObject;
-    DriverObject->FastIoDispatch = &FltpFastIoDispatch;
+    DriverObject->FastIoDispatch = &FltFastIoDispatch;
     for (ULONG i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
         DriverObject->MajorFunction[i] = FltPassThrough;
     DriverObject->MajorFunction[IRP_MJ_CREATE] = FltCreate;

@@ -5,6 +5,14 @@
 
 #define FLT_TAG 'tlFI'
 
+/* The fast-I/O routines the filter passes down, by index in FILTER_STATS.FastIo*. */
+enum {
+    FltFastIoCheckIfPossible, FltFastIoRead, FltFastIoWrite, FltFastIoQueryBasicInfo, FltFastIoQueryStandardInfo,
+    FltFastIoLock, FltFastIoUnlockSingle, FltFastIoUnlockAll, FltFastIoUnlockAllByKey, FltFastIoDeviceControl,
+    FltAcquireFileForNtCreateSection, FltReleaseFileForNtCreateSection, FltFastIoQueryNetworkOpenInfo,
+    FLT_FASTIO_ROUTINES
+};
+
 /* What the completion routines saw. IRQL buckets: PASSIVE, APC, DISPATCH (or above). */
 typedef struct _FILTER_STATS {
     ULONG64 Requests[IRP_MJ_MAXIMUM_FUNCTION + 1];
@@ -20,6 +28,9 @@ typedef struct _FILTER_STATS {
     ULONG64 PostedFinishedAtPassive;
     ULONG64 VolumesAttached;
     ULONG64 VolumesDetached;     /* FastIoDetachDevice: the volume below was deleted */
+    ULONG64 FastIoCalls[FLT_FASTIO_ROUTINES];  /* fast-I/O routines called on us, by routine */
+    ULONG64 FastIoPassed[FLT_FASTIO_ROUTINES]; /* ... and answered TRUE by the driver below */
+    ULONG64 FastIoBytesRead, FastIoBytesWritten;
 } FILTER_STATS, *PFILTER_STATS;
 
 typedef struct _FILTER_EXTENSION {
@@ -34,7 +45,10 @@ VOID FltResetStats(void);              /* IRQL <= DISPATCH_LEVEL */
 VOID FltDumpStats(void);               /* IRQL <= DISPATCH_LEVEL */
 VOID FltRecordCompletion(UCHAR Major, PIRP Irp);
 VOID FltpCount(ULONG64 *Counter);       /* one more on a counter inside the statistics */
+VOID FltpCountBytes(ULONG64 *Counter, ULONG_PTR Bytes);
 PFILTER_STATS FltpStatsBlock(void);     /* where those counters live */
+extern FAST_IO_DISPATCH FltFastIoDispatch; /* fltfastio.c */
+VOID FltFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 NTSTATUS FltAttachToDevice(PDEVICE_OBJECT Target, BOOLEAN IsVolume, PDEVICE_OBJECT *FilterDevice);
 
 DRIVER_DISPATCH FltPassThrough;

@@ -34,6 +34,15 @@ VOID FltpCount(ULONG64 *Counter)
     KeReleaseSpinLock(&FltpStatsLock, old);
 }
 
+/* IRQL <= DISPATCH_LEVEL. Adds Bytes to a counter inside FltpStats, under the lock. */
+VOID FltpCountBytes(ULONG64 *Counter, ULONG_PTR Bytes)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&FltpStatsLock, &old);
+    *Counter += Bytes;
+    KeReleaseSpinLock(&FltpStatsLock, old);
+}
+
 PFILTER_STATS FltpStatsBlock(void) { return &FltpStats; }
 
 /* IRQL <= DISPATCH_LEVEL. */

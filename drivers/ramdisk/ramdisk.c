@@ -1,8 +1,6 @@
 /* drivers/ramdisk/ramdisk.c - DriverEntry for \Device\RamDisk0: finds the disk image (a
  * Multiboot module, else the built-in default), creates the device, connects its interrupt. */
 #include "ramdisk.h"
-#include "../../kernel/ke/ki.h"
-#include "../../kernel/hal/hal.h"
 
 extern UCHAR RdDefaultImage[], RdDefaultImageEnd[];
 
@@ -18,11 +16,10 @@ static NTSTATUS RdpCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 /* The image: the first Multiboot module (`-initrd disk.img`), else the default built in. */
 static VOID RdpFindImage(PRAMDISK_EXTENSION Ext)
 {
-    if (KeLoaderBlock.ModuleCount > 0) {
-        KI_MODULE *m = &KeLoaderBlock.Modules[0];
-        Ext->Image = HalPhysicalToVirtual(m->Start);
-        Ext->Length = (m->End - m->Start) & ~(ULONG64)(RD_SECTOR_SIZE - 1);
-        DbgPrint("RAMDISK: image from boot module '%s', %llu bytes\n", m->Name, Ext->Length);
+    PCSTR name;
+    if (RamCtlGetBootImage(&Ext->Image, &Ext->Length, &name)) {
+        Ext->Length &= ~(ULONG64)(RD_SECTOR_SIZE - 1);
+        DbgPrint("RAMDISK: image from boot module '%s', %llu bytes\n", name, Ext->Length);
     } else {
         Ext->Image = RdDefaultImage;
         Ext->Length = (ULONG64)(RdDefaultImageEnd - RdDefaultImage);
@@ -38,8 +35,8 @@ static VOID RdpUnload(PDRIVER_OBJECT DriverObject)
         PRAMDISK_EXTENSION ext = dev->DeviceExtension;
         if (ext->Interrupt)
             IoDisconnectInterrupt(ext->Interrupt);
-        if (ext->LatencyUs)
-            HalDisableSystemInterrupt(ext->Gsi);
+        if (ext->TimerConnected)
+            RamCtlDisconnectTimer(ext->Gsi);
         IoDeleteDevice(dev);
     }
 }
@@ -50,7 +47,6 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
     PDEVICE_OBJECT dev;
     PRAMDISK_EXTENSION ext;
-    ULONG flags;
     NTSTATUS status;
     UNREFERENCED_PARAMETER(RegistryPath);
 
@@ -63,8 +59,8 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     KeInitializeSpinLock(&ext->Lock);
     InitializeListHead(&ext->Queue);
     KeInitializeDpc(&ext->Dpc, RdDpcForIsr, ext);
-    ext->Synchronous = KiBootOptionPresent("ramdisk.sync");
-    ext->LatencyUs = (ULONG)KiGetBootOptionNumber("ramdisk.latency", 0);
+    ext->Synchronous = RamCtlOptionPresent("ramdisk.sync");
+    ext->LatencyUs = (ULONG)RamCtlOptionNumber("ramdisk.latency", 0);
     RdpFindImage(ext);
 
     status = IoConnectInterrupt(&ext->Interrupt, RdInterruptService, ext, NULL, RD_VECTOR, RD_DIRQL, RD_DIRQL,
@@ -74,8 +70,8 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
         return status;
     }
     if (ext->LatencyUs) {
-        ext->Gsi = HalIsaIrqToGsi(0, &flags);
-        HalEnableSystemInterrupt(ext->Gsi, RD_VECTOR, FALSE, FALSE);
+        ext->Gsi = RamCtlConnectTimer(RD_VECTOR);
+        ext->TimerConnected = TRUE;
     }
 
     DriverObject->MajorFunction[IRP_MJ_CREATE] = RdpCreateClose;

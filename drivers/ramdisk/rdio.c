@@ -1,7 +1,6 @@
 /* drivers/ramdisk/rdio.c - read and write: validate like a Windows disk, then either move
  * the data at once (synchronous mode) or mark the IRP pending and queue it for the controller. */
 #include "ramdisk.h"
-#include <arch/x86.h>
 
 /* IRQL <= DISPATCH_LEVEL. Moves the data for one validated IRP; the buffer is resident (an
  * MDL's system address, or a kernel caller's nonpaged buffer), so this is legal from a DPC. */
@@ -14,12 +13,24 @@ NTSTATUS RdTransfer(PRAMDISK_EXTENSION Ext, PIRP Irp)
     PUCHAR buffer = Irp->MdlAddress ? MmGetSystemAddressForMdlSafe(Irp->MdlAddress, NormalPagePriority)
                                     : Irp->UserBuffer;
 
+    VF_DISK_FAULT fault;
     if (length && !buffer)
         return STATUS_INSUFFICIENT_RESOURCES;
+    if (VfDiskError(write, offset / RD_SECTOR_SIZE, length / RD_SECTOR_SIZE, &fault)) {
+        /* A media error, as a disk reports it; a torn write lands its first sectors first. */
+        ULONG landed = fault.TornSectors * RD_SECTOR_SIZE;
+        if (landed)
+            RtlCopyMemory(Ext->Image + offset, buffer, landed);
+        Ext->Stats.Errors++;
+        Irp->IoStatus.Information = landed;
+        return fault.Status;
+    }
     if (write) {
         RtlCopyMemory(Ext->Image + offset, buffer, length);
         Ext->Stats.Writes++;
         Ext->Stats.BytesWritten += length;
+        if (VfShouldFail(VfSitePowerCut, offset / RD_SECTOR_SIZE, (PVOID)RdTransfer))
+            RdPowerCut(Ext); /* this write landed, nothing after it will */
     } else {
         RtlCopyMemory(buffer, Ext->Image + offset, length);
         Ext->Stats.Reads++;

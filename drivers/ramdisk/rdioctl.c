@@ -1,8 +1,6 @@
 /* drivers/ramdisk/rdioctl.c - device controls: the two disk IOCTLs a file system asks a
  * disk, with Windows' buffer rules, plus the private export and statistics requests. */
 #include "ramdisk.h"
-#include <arch/x86.h>
-#include "../../kernel/ke/ki.h"
 
 /* IRQL: PASSIVE_LEVEL. Streams the image to QEMU's debugcon port, which the host runner
  * points at a file (`-debugcon file:disk-out.img`); bracketed by magic lines on COM1, the
@@ -14,7 +12,7 @@ VOID RdExportImage(PRAMDISK_EXTENSION Ext)
 {
     PUCHAR p = Ext->Image;
     ULONG64 left = Ext->Length;
-    if (KiBootOptionPresent("ramdisk.exporttrim")) {
+    if (RamCtlOptionPresent("ramdisk.exporttrim")) {
         while (left) {
             ULONG64 chunk = left % 65536 ? left % 65536 : 65536, i = 0;
             const ULONG64 *w = (const ULONG64 *)(p + left - chunk);
@@ -32,6 +30,16 @@ VOID RdExportImage(PRAMDISK_EXTENSION Ext)
         left -= left > 65536 ? 65536 : left;
     }
     DbgPrint("RAMDISK-EXPORT-END\n");
+}
+
+/* A power cut from a fault= rule, in the DPC that landed the write: the disk leaves as it
+ * stands (exported for fsck.fat and the oracle), with no flush and no unmount. */
+VOID RdPowerCut(PRAMDISK_EXTENSION Ext)
+{
+    DbgPrint("VF-POWERCUT after write %llu\n", Ext->Stats.Writes);
+    VfPrintSummary();
+    RdExportImage(Ext);
+    RamCtlPowerOff();
 }
 
 static NTSTATUS RdpOutput(PIRP Irp, PIO_STACK_LOCATION Sl, const VOID *Data, ULONG Size)

@@ -2,25 +2,49 @@
  * interrupt (self-IPI, or the PIT one-shot through the I/O APIC); the ISR queues the DPC, and
  * the DPC moves the data and completes the IRP at DISPATCH_LEVEL. */
 #include "ramdisk.h"
-#include "../../kernel/hal/hal.h"
 
-/* IRQL: any; called with Ext->Lock held. */
+/* IRQL: any; called with Ext->Lock held. A jitter rule adds seeded latency, which needs the
+ * PIT, connected the first time. */
 VOID RdStartController(PRAMDISK_EXTENSION Ext)
 {
-    if (Ext->LatencyUs)
-        HalPitStartOneShot(Ext->LatencyUs);
-    else
-        HalSendSelfIpi(RD_VECTOR);
+    ULONG us = Ext->LatencyUs + VfDiskJitterUs();
+    if (us && !Ext->TimerConnected) {
+        Ext->Gsi = RamCtlConnectTimer(RD_VECTOR);
+        Ext->TimerConnected = TRUE;
+    }
+    RamCtlRaiseInterrupt(RD_VECTOR, us);
 }
 
-/* Runs at the disk's DIRQL with the interrupt spin lock held: acknowledge, defer the rest. */
+/* Runs at the disk's DIRQL with the interrupt spin lock held: acknowledge, defer the rest.
+ * With nothing in flight the interrupt is not this controller's (a spurious one): say so. */
 BOOLEAN RdInterruptService(PKINTERRUPT Interrupt, PVOID ServiceContext)
 {
     PRAMDISK_EXTENSION ext = ServiceContext;
     UNREFERENCED_PARAMETER(Interrupt);
+    if (!__atomic_load_n(&ext->Current, __ATOMIC_ACQUIRE)) {
+        ext->Stats.Spurious++;
+        return FALSE;
+    }
     ext->Stats.Interrupts++;
     KeInsertQueueDpc(&ext->Dpc, NULL, NULL);
     return TRUE;
+}
+
+/* Lock held. The oldest queued request, or another one when a reorder rule picks it: a real
+ * controller with command queueing completes in its own order. */
+static PIRP RdpNextRequest(PRAMDISK_EXTENSION Ext)
+{
+    ULONG queued = 0, pick;
+    PLIST_ENTRY e;
+    for (e = Ext->Queue.Flink; e != &Ext->Queue; e = e->Flink)
+        queued++;
+    if (!queued)
+        return NULL;
+    pick = VfDiskPickNext(queued);
+    for (e = Ext->Queue.Flink; pick--; e = e->Flink)
+        ;
+    RemoveEntryList(e);
+    return CONTAINING_RECORD(e, IRP, Tail.Overlay.ListEntry);
 }
 
 /* DISPATCH_LEVEL. Finishes the current request and starts the next one before completing,
@@ -36,9 +60,7 @@ VOID RdDpcForIsr(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID 
     ext->Stats.Dpcs++;
     KeAcquireSpinLockAtDpcLevel(&ext->Lock);
     irp = ext->Current;
-    ext->Current = IsListEmpty(&ext->Queue)
-                       ? NULL
-                       : CONTAINING_RECORD(RemoveHeadList(&ext->Queue), IRP, Tail.Overlay.ListEntry);
+    ext->Current = RdpNextRequest(ext);
     if (ext->Current)
         RdStartController(ext);
     KeReleaseSpinLockFromDpcLevel(&ext->Lock);
@@ -48,4 +70,6 @@ VOID RdDpcForIsr(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID 
     irp->IoStatus.Status = RdTransfer(ext, irp);
     ext->Stats.LastCompletionIrql = KeGetCurrentIrql();
     IoCompleteRequest(irp, IO_DISK_INCREMENT);
+    if (!__atomic_load_n(&ext->Current, __ATOMIC_ACQUIRE) && VfDiskSpuriousInterrupt())
+        RamCtlRaiseInterrupt(RD_VECTOR, 0);
 }

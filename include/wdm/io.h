@@ -196,6 +196,20 @@ typedef struct _IRQLAB_BUILTIN_DRIVER {
 #define DO_DEVICE_INITIALIZING 0x00000080
 #define DO_POWER_PAGABLE 0x00002000
 
+/* Device queues (wdm/ioqueue.h): the I/O manager's StartIo queue of every device. */
+typedef struct _KDEVICE_QUEUE_ENTRY {
+    LIST_ENTRY DeviceListEntry;
+    ULONG SortKey;
+    BOOLEAN Inserted;
+} KDEVICE_QUEUE_ENTRY, *PKDEVICE_QUEUE_ENTRY, *PRKDEVICE_QUEUE_ENTRY;
+typedef struct _KDEVICE_QUEUE {
+    CSHORT Type;
+    CSHORT Size;
+    LIST_ENTRY DeviceListHead;
+    KSPIN_LOCK Lock;
+    BOOLEAN Busy;
+} KDEVICE_QUEUE, *PKDEVICE_QUEUE, *PRKDEVICE_QUEUE;
+
 typedef struct _DEVICE_OBJECT {
     CSHORT Type;
     USHORT Size;
@@ -214,6 +228,8 @@ typedef struct _DEVICE_OBJECT {
     ULONG SectorSize;
     PVOID Reserved;
     struct _DEVOBJ_EXTENSION *DeviceObjectExtension;
+    KDEVICE_QUEUE DeviceQueue; /* IoStartPacket's queue */
+    KDPC Dpc;                  /* for the driver's DpcForIsr */
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
 
 /* The I/O manager's per-device bookkeeping (WDM's DEVOBJ_EXTENSION). */
@@ -239,7 +255,7 @@ typedef struct _FILE_OBJECT {
     PVPB Vpb;
     PVOID FsContext;
     PVOID FsContext2;
-    PVOID SectionObjectPointer;
+    struct _SECTION_OBJECT_POINTERS *SectionObjectPointer; /* ntifs.h (wdm/cc.h) */
     PVOID PrivateCacheMap;
     NTSTATUS FinalStatus;
     struct _FILE_OBJECT *RelatedFileObject;
@@ -321,7 +337,10 @@ typedef struct _IRP {
     PVOID UserBuffer;
     union {
         struct {
-            PVOID DriverContext[4];
+            union {
+                KDEVICE_QUEUE_ENTRY DeviceQueueEntry; /* while in a device queue */
+                PVOID DriverContext[4];               /* [3] belongs to a cancel-safe queue */
+            };
             PETHREAD Thread;
             PCHAR AuxiliaryBuffer;
             LIST_ENTRY ListEntry;
@@ -527,14 +546,7 @@ FORCEINLINE BOOLEAN IoIsErrorUserInduced(NTSTATUS Status)
 #define IO_DISK_INCREMENT 1
 
 /* ---- Control codes ---- */
-#define CTL_CODE(DeviceType, Function, Method, Access) (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
-#define METHOD_BUFFERED 0
-#define METHOD_IN_DIRECT 1
-#define METHOD_OUT_DIRECT 2
-#define METHOD_NEITHER 3
-#define FILE_ANY_ACCESS 0
-#define FILE_READ_ACCESS 0x0001
-#define FILE_WRITE_ACCESS 0x0002
+#include <devioctl.h>
 #define IOCTL_DISK_BASE FILE_DEVICE_DISK
 #define IOCTL_DISK_GET_DRIVE_GEOMETRY CTL_CODE(IOCTL_DISK_BASE, 0x0000, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_DISK_GET_LENGTH_INFO CTL_CODE(IOCTL_DISK_BASE, 0x0017, METHOD_BUFFERED, FILE_READ_ACCESS)
@@ -572,6 +584,10 @@ typedef struct _FILE_STANDARD_INFORMATION {
     ULONG NumberOfLinks;
     BOOLEAN DeletePending, Directory;
 } FILE_STANDARD_INFORMATION, *PFILE_STANDARD_INFORMATION;
+typedef struct _FILE_NETWORK_OPEN_INFORMATION {
+    LARGE_INTEGER CreationTime, LastAccessTime, LastWriteTime, ChangeTime, AllocationSize, EndOfFile;
+    ULONG FileAttributes;
+} FILE_NETWORK_OPEN_INFORMATION, *PFILE_NETWORK_OPEN_INFORMATION;
 typedef struct _FILE_POSITION_INFORMATION { LARGE_INTEGER CurrentByteOffset; } FILE_POSITION_INFORMATION, *PFILE_POSITION_INFORMATION;
 typedef struct _FILE_END_OF_FILE_INFORMATION { LARGE_INTEGER EndOfFile; } FILE_END_OF_FILE_INFORMATION, *PFILE_END_OF_FILE_INFORMATION;
 typedef struct _FILE_DISPOSITION_INFORMATION { BOOLEAN DeleteFile; } FILE_DISPOSITION_INFORMATION, *PFILE_DISPOSITION_INFORMATION;
@@ -666,7 +682,7 @@ typedef struct _FILE_NAMES_INFORMATION {
 NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
                         ULONG DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                         PDEVICE_OBJECT *DeviceObject);                              /* PASSIVE_LEVEL */
-VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);                                    /* PASSIVE_LEVEL */
+VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);                                    /* <= APC_LEVEL */
 PDEVICE_OBJECT IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 NTSTATUS IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice,
                                          PDEVICE_OBJECT *AttachedToDeviceObject);
@@ -687,18 +703,73 @@ NTSTATUS IoUnloadDriver(PDRIVER_OBJECT DriverObject);
 PDRIVER_EXTENSION IoGetDriverExtension(PDRIVER_OBJECT DriverObject);
 
 /* The fast-I/O table a file system or legacy filter points DriverObject->FastIoDispatch at.
- * Only FastIoDetachDevice is called here: by IoDeleteDevice, once the deleted device has no
- * opens left, for the driver whose device is attached to it (SourceDevice = that attached
- * device, TargetDevice = the one being deleted); the routine detaches and deletes its own
- * device. The other entries are kept so offsets match Windows; they are never called. */
+ * The I/O manager (io/fastio.c) calls FastIoRead / FastIoWrite of the top device's driver
+ * first for a synchronous file object that is not FILE_NO_INTERMEDIATE_BUFFERING, and builds
+ * an IRP when the routine returns FALSE. FastIoDetachDevice is called by IoDeleteDevice, once
+ * the deleted device has no opens left, for the driver whose device is attached to it
+ * (SourceDevice = that attached device, TargetDevice = the one being deleted); the routine
+ * detaches and deletes its own device. Every routine is called at PASSIVE_LEVEL. */
+typedef BOOLEAN FAST_IO_CHECK_IF_POSSIBLE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length,
+                                          BOOLEAN Wait, ULONG LockKey, BOOLEAN CheckForReadOperation,
+                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_CHECK_IF_POSSIBLE *PFAST_IO_CHECK_IF_POSSIBLE;
+typedef BOOLEAN FAST_IO_READ(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                             ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_READ *PFAST_IO_READ;
+typedef BOOLEAN FAST_IO_WRITE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                              ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_WRITE *PFAST_IO_WRITE;
+typedef BOOLEAN FAST_IO_QUERY_BASIC_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait, PFILE_BASIC_INFORMATION Buffer,
+                                         PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_BASIC_INFO *PFAST_IO_QUERY_BASIC_INFO;
+typedef BOOLEAN FAST_IO_QUERY_STANDARD_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait,
+                                            PFILE_STANDARD_INFORMATION Buffer, PIO_STATUS_BLOCK IoStatus,
+                                            PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_STANDARD_INFO *PFAST_IO_QUERY_STANDARD_INFO;
+typedef BOOLEAN FAST_IO_LOCK(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, PLARGE_INTEGER Length,
+                             PVOID ProcessId, ULONG Key, BOOLEAN FailImmediately, BOOLEAN ExclusiveLock,
+                             PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_LOCK *PFAST_IO_LOCK;
+typedef BOOLEAN FAST_IO_UNLOCK_SINGLE(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, PLARGE_INTEGER Length,
+                                      PVOID ProcessId, ULONG Key, PIO_STATUS_BLOCK IoStatus,
+                                      PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_SINGLE *PFAST_IO_UNLOCK_SINGLE;
+typedef BOOLEAN FAST_IO_UNLOCK_ALL(PFILE_OBJECT FileObject, PVOID ProcessId, PIO_STATUS_BLOCK IoStatus,
+                                   PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_ALL *PFAST_IO_UNLOCK_ALL;
+typedef BOOLEAN FAST_IO_UNLOCK_ALL_BY_KEY(PFILE_OBJECT FileObject, PVOID ProcessId, ULONG Key,
+                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_UNLOCK_ALL_BY_KEY *PFAST_IO_UNLOCK_ALL_BY_KEY;
+typedef BOOLEAN FAST_IO_DEVICE_CONTROL(PFILE_OBJECT FileObject, BOOLEAN Wait, PVOID InputBuffer,
+                                       ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                                       ULONG IoControlCode, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_DEVICE_CONTROL *PFAST_IO_DEVICE_CONTROL;
+typedef VOID FAST_IO_ACQUIRE_FILE(PFILE_OBJECT FileObject);
+typedef FAST_IO_ACQUIRE_FILE *PFAST_IO_ACQUIRE_FILE;
+typedef VOID FAST_IO_RELEASE_FILE(PFILE_OBJECT FileObject);
+typedef FAST_IO_RELEASE_FILE *PFAST_IO_RELEASE_FILE;
 typedef VOID FAST_IO_DETACH_DEVICE(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 typedef FAST_IO_DETACH_DEVICE *PFAST_IO_DETACH_DEVICE;
+typedef BOOLEAN FAST_IO_QUERY_NETWORK_OPEN_INFO(PFILE_OBJECT FileObject, BOOLEAN Wait,
+                                                PFILE_NETWORK_OPEN_INFORMATION Buffer,
+                                                PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject);
+typedef FAST_IO_QUERY_NETWORK_OPEN_INFO *PFAST_IO_QUERY_NETWORK_OPEN_INFO;
 typedef struct _FAST_IO_DISPATCH {
     ULONG SizeOfFastIoDispatch;
-    PVOID FastIoCheckIfPossible, FastIoRead, FastIoWrite, FastIoQueryBasicInfo, FastIoQueryStandardInfo;
-    PVOID FastIoLock, FastIoUnlockSingle, FastIoUnlockAll, FastIoUnlockAllByKey, FastIoDeviceControl;
-    PVOID AcquireFileForNtCreateSection, ReleaseFileForNtCreateSection;
+    PFAST_IO_CHECK_IF_POSSIBLE FastIoCheckIfPossible;
+    PFAST_IO_READ FastIoRead;
+    PFAST_IO_WRITE FastIoWrite;
+    PFAST_IO_QUERY_BASIC_INFO FastIoQueryBasicInfo;
+    PFAST_IO_QUERY_STANDARD_INFO FastIoQueryStandardInfo;
+    PFAST_IO_LOCK FastIoLock;
+    PFAST_IO_UNLOCK_SINGLE FastIoUnlockSingle;
+    PFAST_IO_UNLOCK_ALL FastIoUnlockAll;
+    PFAST_IO_UNLOCK_ALL_BY_KEY FastIoUnlockAllByKey;
+    PFAST_IO_DEVICE_CONTROL FastIoDeviceControl;
+    PFAST_IO_ACQUIRE_FILE AcquireFileForNtCreateSection;
+    PFAST_IO_RELEASE_FILE ReleaseFileForNtCreateSection;
     PFAST_IO_DETACH_DEVICE FastIoDetachDevice;
+    PFAST_IO_QUERY_NETWORK_OPEN_INFO FastIoQueryNetworkOpenInfo;
 } FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
 
 /* DEVOBJ_EXTENSION ExtensionFlags. */
@@ -721,6 +792,12 @@ typedef struct _IO_IRP_STATISTICS {
     ULONG64 TopLevelCompleted[IRP_MJ_MAXIMUM_FUNCTION + 1];
 } IO_IRP_STATISTICS, *PIO_IRP_STATISTICS;
 VOID IoQueryIrpStatistics(PIO_IRP_STATISTICS Statistics);
+/* IRQLab: fast-I/O calls the I/O manager made (tried) and those that did the work (done); the
+ * difference fell back to an IRP. IRQL: any. */
+typedef struct _IO_FAST_IO_STATISTICS {
+    ULONG64 ReadsTried, ReadsDone, WritesTried, WritesDone, QueriesTried, QueriesDone;
+} IO_FAST_IO_STATISTICS, *PIO_FAST_IO_STATISTICS;
+VOID IoQueryFastIoStatistics(PIO_FAST_IO_STATISTICS Statistics);
 
 /* The VPB spin lock (ntifs): guards VPB flags, reference counts and a storage device's Vpb
  * pointer, which a file system swaps at dismount. IRQL <= DISPATCH_LEVEL. */
@@ -776,13 +853,20 @@ VOID ObfDereferenceObject(PVOID Object);                /* IRQL <= DISPATCH_LEVE
 #define ObDereferenceObject(o) ObfDereferenceObject(o)
 #endif
 LONG ObGetObjectPointerCount(PVOID Object);
+VOID ObMakeTemporaryObject(PVOID Object);              /* IRQL == PASSIVE_LEVEL */
 NTSTATUS ObQueryNameString(PVOID Object, POBJECT_NAME_INFORMATION ObjectNameInfo, ULONG Length,
-                           PULONG ReturnLength);         /* PASSIVE_LEVEL */
+                           PULONG ReturnLength);         /* <= APC_LEVEL */
 NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PVOID AccessState,
                                  ACCESS_MASK DesiredAccess, PVOID ObjectType, KPROCESSOR_MODE AccessMode,
                                  PVOID ParseContext, PVOID *Object);
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
 extern POBJECT_TYPE *IoDeviceObjectType, *IoDriverObjectType, *IoFileObjectType;
+
+/* ---- Symbolic links (io/symlink.c). \DosDevices\X and \GLOBAL??\X are \??\X. Every open
+ * of a name follows links; the link lives until IoDeleteSymbolicLink. PASSIVE_LEVEL. ---- */
+NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName);
+NTSTATUS IoCreateUnprotectedSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName);
+NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName);
 
 /* ---- File calls for kernel code (PASSIVE_LEVEL) ---- */
 NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
@@ -851,10 +935,11 @@ PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
  *   0x1102 completion context not in nonpaged memory (P2 routine, P3 IRP, P4 context)
  *   0x1103 driver unloaded with device objects still present (P2 driver, P3 device, P4 0)
  * 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION, P1 =
- *   0x1110 a PASSIVE_LEVEL-only I/O routine (IoDeleteDevice, ObQueryNameString,
- *          IoConnectInterrupt...) called above PASSIVE_LEVEL (P2 IRQL, P3 routine, P4 object) */
+ *   0x1110 a routine for which Windows has no DDI rule (ObQueryNameString, IoCreateDriver...)
+ *          called outside its documented IRQL (P2 IRQL, P3 the routine's name, P4 0). Routines
+ *          with a WDM rule stop with the rule's code (verifier=ddi): see kernel/vf/vf.h. */
 #define IOV_OPLOCK_MORE_PROCESSING 0x1100
 #define IOV_OPLOCK_PENDED 0x1101
 #define IOV_PAGEABLE_COMPLETION_CONTEXT 0x1102
 #define IOV_UNLOAD_WITH_DEVICES 0x1103
-#define IOV_PASSIVE_ROUTINE_AT_RAISED_IRQL 0x1110
+#define IOV_ROUTINE_OUTSIDE_IRQL 0x1110

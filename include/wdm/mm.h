@@ -54,6 +54,10 @@ PCSTR MmLookupDriverByAddress(PVOID Address); /* IRQL: any; NULL if no driver */
  * DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) P1 = 0x62, P2 = DriverName, P3 = the tag of one
  * leaked allocation, P4 = number of outstanding allocations. Otherwise returns the count. */
 ULONG MmVerifyDriverUnload(PCSTR DriverName, const ULONG *Tags, ULONG TagCount);
+/* IRQL <= DISPATCH_LEVEL. Nonzero when Driver Verifier checks DriverObject's driver. */
+typedef ULONG LOGICAL;
+struct _DRIVER_OBJECT;
+LOGICAL MmIsDriverVerifying(struct _DRIVER_OBJECT *DriverObject);
 
 /* Pool usage per tag: allocations, frees, outstanding, bytes, pool type, owner driver.
  * IRQL: any (it prints). */

@@ -3,18 +3,16 @@
 #pragma once
 #include <ntdef.h>
 
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-void *memset(void *d, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
+#include <string.h>
 
 #define RtlCopyMemory(d, s, n) memcpy((d), (s), (n))
 #define RtlMoveMemory(d, s, n) memmove((d), (s), (n))
 #define RtlZeroMemory(d, n) memset((d), 0, (n))
 #define RtlFillMemory(d, n, c) memset((d), (c), (n))
+#define RtlCopyBytes RtlCopyMemory
+#define RtlZeroBytes RtlZeroMemory
+#define RtlFillBytes RtlFillMemory
+#define RtlSecureZeroMemory(d, n) memset((d), 0, (n))
 #define RtlEqualMemory(a, b, n) (memcmp((a), (b), (n)) == 0)
 SIZE_T RtlCompareMemory(const VOID *a, const VOID *b, SIZE_T n);
 
@@ -22,9 +20,39 @@ VOID RtlInitUnicodeString(PUNICODE_STRING Dest, PCWSTR Source);
 BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING a, PCUNICODE_STRING b, BOOLEAN CaseInsensitive);
 WCHAR RtlUpcaseUnicodeChar(WCHAR c);
 
-/* DbgPrint: printf subset (%d %i %u %x %X %p %s %c %ws %wZ %%, with 0/width/l/ll/z). */
-ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
-int RtlStringCbPrintfA(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* DbgPrint: printf subset (%d %i %u %x %X %p %s %c %S %ws %wZ %I64x %%, with -/0/width/l/ll/z).
+ * No printf format attribute: GCC's checker rejects %wZ and %ws, which DbgPrint implements
+ * and drivers use. IRQL: any. */
+ULONG DbgPrint(PCSTR Format, ...);
+/* DbgPrintEx: printed when Level is DPFLTR_ERROR_LEVEL (or a mask with bit 0), as Windows'
+ * default filter does; the boot option `dbgprint=all` prints every level. IRQL: any. */
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+#define DPFLTR_ERROR_LEVEL 0
+#define DPFLTR_WARNING_LEVEL 1
+#define DPFLTR_TRACE_LEVEL 2
+#define DPFLTR_INFO_LEVEL 3
+#define DPFLTR_MASK 0x80000000
+#define DPFLTR_SYSTEM_ID 0
+#define DPFLTR_DEFAULT_ID 101
+#define DPFLTR_IHVVIDEO_ID 74
+#define DPFLTR_IHVAUDIO_ID 75
+#define DPFLTR_IHVNETWORK_ID 76
+#define DPFLTR_IHVDRIVER_ID 77
+#define DPFLTR_IHVBUS_ID 78
+/* KdPrint((...)) / KdPrintEx((...)): as in a checked (DBG) build, they print. */
+#define KdPrint(args) DbgPrint args
+#define KdPrintEx(args) DbgPrintEx args
+#define KdPrint2(args) DbgPrint args
+/* DbgBreakPoint: an int3. With the boot option `kd` (make gdb passes it) the trap stops in
+ * KdBreakPointTrap, where the gdb stub holds a breakpoint, and execution continues after the
+ * int3; without a debugger it is Windows' KMODE_EXCEPTION_NOT_HANDLED (0x1E) with
+ * P1 = 0x80000003 (STATUS_BREAKPOINT). IRQL: any. */
+VOID DbgBreakPoint(void);
+#define KdBreakPoint() DbgBreakPoint()
+#define DbgRaiseAssertionFailure() __asm__ volatile("int $0x2c")
+/* IRQLab's own formatter behind DbgPrint, with GCC's format checking, for kernel code that
+ * wants a character count back (the ntstrsafe.h routines return NTSTATUS). IRQL: any. */
+int RtlpFormatString(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Calendar time. A system time counts 100-ns units since 1601-01-01 00:00 (proleptic
  * Gregorian calendar); Weekday 0 is Sunday. Both routines are callable at any IRQL. */
@@ -81,6 +109,11 @@ FORCEINLINE VOID InsertHeadList(PLIST_ENTRY h, PLIST_ENTRY e)
 }
 
 #define ASSERT(e) ((e) ? (void)0 : RtlAssert(#e, __FILE__, __LINE__, NULL))
+#define ASSERTMSG(m, e) ((e) ? (void)0 : RtlAssert(#e, __FILE__, __LINE__, (m)))
+#define NT_ASSERT(e) ASSERT(e)
+#define NT_ASSERTMSG(m, e) ASSERTMSG(m, e)
+#define NT_VERIFY(e) ASSERT(e)
+#define NT_ANALYSIS_ASSUME(e) ((void)0)
 DECLSPEC_NORETURN VOID RtlAssert(PCSTR Assertion, PCSTR File, ULONG Line, PCSTR Message);
 
 /* IRQLab: the name of an NTSTATUS ("STATUS_PENDING"), or NULL if it has none here. Any IRQL. */

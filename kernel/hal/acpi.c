@@ -1,5 +1,5 @@
-/* hal/acpi.c - just enough ACPI to find the I/O APIC and the ISA interrupt overrides in the
- * MADT, so device interrupts are routed the way the firmware says, not by assumption. */
+/* hal/acpi.c - just enough ACPI to find the processors, the I/O APIC and the ISA interrupt
+ * overrides in the MADT, so processors and interrupts are used as the firmware says. */
 #include "hal.h"
 
 #pragma pack(push, 1)
@@ -10,6 +10,8 @@ typedef struct { CHAR Signature[4]; ULONG Length; UCHAR Revision, Checksum; CHAR
 
 ULONG64 HalIoApicPhysical = 0xFEC00000; /* the architectural default if there is no MADT */
 ULONG HalIoApicGsiBase;
+ULONG HalProcessorCount;
+UCHAR HalProcessorApicId[HAL_MAX_PROCESSORS];
 static struct { UCHAR Valid; ULONG Gsi; USHORT Flags; } HalpIsaOverride[16];
 
 static BOOLEAN HalpChecksum(const UCHAR *p, ULONG n)
@@ -34,7 +36,10 @@ static VOID HalpParseMadt(const SDT_HEADER *madt)
 {
     const UCHAR *p = (const UCHAR *)madt + 44, *end = (const UCHAR *)madt + madt->Length;
     while (p + 2 <= end && p[1] >= 2) {
-        if (p[0] == 1) { /* I/O APIC */
+        if (p[0] == 0 && (p[4] & 3) && HalProcessorCount < HAL_MAX_PROCESSORS) {
+            /* processor local APIC, enabled or online-capable */
+            HalProcessorApicId[HalProcessorCount++] = p[3];
+        } else if (p[0] == 1) { /* I/O APIC */
             HalIoApicPhysical = *(const ULONG *)(p + 4);
             HalIoApicGsiBase = *(const ULONG *)(p + 8);
         } else if (p[0] == 2 && p[3] < 16) { /* interrupt source override */

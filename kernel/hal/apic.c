@@ -45,6 +45,9 @@ VOID HalInitializeLocalApic(void)
     HalpWriteApic(APIC_EOI, 0);
 }
 
+/* IRQL: any. The xAPIC ID sits in bits 24-31. */
+ULONG HalGetLocalApicId(void) { return HalpApic[APIC_ID / 4] >> 24; }
+
 /* IRQL: any, from an interrupt handler. */
 VOID HalEndOfInterrupt(void) { HalpWriteApic(APIC_EOI, 0); }
 

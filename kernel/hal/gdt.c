@@ -1,5 +1,5 @@
-/* hal/gdt.c - the kernel's GDT with a 64-bit TSS whose IST stacks catch double faults and
- * NMIs on a known-good stack, so a kernel stack overflow ends in a bug check, not a reset. */
+/* hal/gdt.c - each processor's GDT with a 64-bit TSS whose IST stacks catch double faults
+ * and NMIs on a known-good stack, so a kernel stack overflow ends in a bug check, not a reset. */
 #include "hal.h"
 #include <arch/x86.h>
 
@@ -16,37 +16,36 @@ typedef struct {
 typedef struct { USHORT Limit; ULONG64 Base; } DESCRIPTOR_POINTER;
 #pragma pack(pop)
 
-static KTSS64 HalpTss;
-static ULONG64 HalpGdt[7];
-static UCHAR HalpDoubleFaultStack[16384] __attribute__((aligned(16)));
-static UCHAR HalpNmiStack[8192] __attribute__((aligned(16)));
-ULONG64 HalDoubleFaultStackTop, HalNmiStackTop;
+static KTSS64 HalpTss[HAL_MAX_PROCESSORS];
+static ULONG64 HalpGdt[HAL_MAX_PROCESSORS][7];
+static UCHAR HalpDoubleFaultStack[HAL_MAX_PROCESSORS][16384] __attribute__((aligned(16)));
+static UCHAR HalpNmiStack[HAL_MAX_PROCESSORS][8192] __attribute__((aligned(16)));
 
-/* IRQL: any; called once at boot before interrupts are enabled. */
-VOID HalInitializeGdt(void)
+/* IRQL: any; called once by each processor for itself before it enables interrupts. */
+VOID HalInitializeGdt(ULONG Processor)
 {
-    ULONG64 tss = (ULONG64)&HalpTss;
-    ULONG limit = sizeof(HalpTss) - 1;
+    KTSS64 *t = &HalpTss[Processor];
+    ULONG64 *gdt = HalpGdt[Processor];
+    ULONG64 tss = (ULONG64)t;
+    ULONG limit = sizeof(*t) - 1;
     DESCRIPTOR_POINTER p;
 
-    HalDoubleFaultStackTop = (ULONG64)(HalpDoubleFaultStack + sizeof(HalpDoubleFaultStack));
-    HalNmiStackTop = (ULONG64)(HalpNmiStack + sizeof(HalpNmiStack));
-    HalpTss.Ist[0] = HalDoubleFaultStackTop; /* IST1 */
-    HalpTss.Ist[1] = HalNmiStackTop;         /* IST2 */
-    HalpTss.IoMapBase = sizeof(HalpTss);
+    t->Ist[0] = (ULONG64)(HalpDoubleFaultStack[Processor] + sizeof(HalpDoubleFaultStack[0])); /* IST1 */
+    t->Ist[1] = (ULONG64)(HalpNmiStack[Processor] + sizeof(HalpNmiStack[0]));                 /* IST2 */
+    t->IoMapBase = sizeof(*t);
 
-    HalpGdt[0] = 0;
-    HalpGdt[1] = 0x00209A0000000000ULL; /* 0x08 kernel code */
-    HalpGdt[2] = 0x0000920000000000ULL; /* 0x10 kernel data */
-    HalpGdt[3] = 0;
-    HalpGdt[4] = 0;
+    gdt[0] = 0;
+    gdt[1] = 0x00209A0000000000ULL; /* 0x08 kernel code */
+    gdt[2] = 0x0000920000000000ULL; /* 0x10 kernel data */
+    gdt[3] = 0;
+    gdt[4] = 0;
     /* 0x28: 16-byte TSS descriptor */
-    HalpGdt[5] = (limit & 0xFFFF) | ((tss & 0xFFFFFF) << 16) | (0x89ULL << 40) |
-                 ((ULONG64)((limit >> 16) & 0xF) << 48) | (((tss >> 24) & 0xFF) << 56);
-    HalpGdt[6] = tss >> 32;
+    gdt[5] = (limit & 0xFFFF) | ((tss & 0xFFFFFF) << 16) | (0x89ULL << 40) |
+             ((ULONG64)((limit >> 16) & 0xF) << 48) | (((tss >> 24) & 0xFF) << 56);
+    gdt[6] = tss >> 32;
 
-    p.Limit = sizeof(HalpGdt) - 1;
-    p.Base = (ULONG64)HalpGdt;
+    p.Limit = sizeof(HalpGdt[0]) - 1;
+    p.Base = (ULONG64)gdt;
     __asm__ volatile("lgdt %0\n"
                      "pushq $0x08\n"
                      "leaq 1f(%%rip), %%rax\n"

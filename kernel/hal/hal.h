@@ -20,13 +20,15 @@ VOID HalVgaPutChar(CHAR c);
 VOID HalDisplayString(PCSTR s, SIZE_T n);
 
 /* Descriptor tables. */
-VOID HalInitializeGdt(void);
+#define HAL_MAX_PROCESSORS 8
+VOID HalInitializeGdt(ULONG Processor); /* each processor its own GDT, TSS and IST stacks */
 VOID HalInitializeIdt(void);
-extern ULONG64 HalDoubleFaultStackTop, HalNmiStackTop;
+VOID HalLoadIdt(void);                  /* application processors share the boot one's IDT */
 
 /* Local APIC. */
 VOID HalInitializeLocalApic(void);
 VOID HalEndOfInterrupt(void);
+ULONG HalGetLocalApicId(void);
 VOID HalRequestSoftwareInterrupt(KIRQL Irql);
 VOID HalSendSelfIpi(ULONG Vector);
 BOOLEAN HalIsInterruptPending(ULONG Vector);   /* reads the IRR */
@@ -46,6 +48,8 @@ BOOLEAN HalQueryRealTimeClock(PTIME_FIELDS TimeFields);
 VOID HalInitializeAcpi(void);
 extern ULONG64 HalIoApicPhysical;
 extern ULONG HalIoApicGsiBase;
+extern ULONG HalProcessorCount;                        /* enabled processors in the MADT */
+extern UCHAR HalProcessorApicId[HAL_MAX_PROCESSORS];   /* their local APIC IDs, MADT order */
 ULONG HalIsaIrqToGsi(ULONG IsaIrq, PULONG Flags);
 VOID HalInitializeIoApic(void);
 VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, BOOLEAN ActiveLow);
@@ -54,6 +58,12 @@ VOID HalMaskLegacyPic(void);
 
 /* PIT channel 0 as a one-shot device interrupt source. */
 VOID HalPitStartOneShot(ULONG Microseconds);
+VOID HalPitStop(void);
+/* The redirection table as raw 64-bit entries: the test framework saves and puts it back
+ * around every test, so a test that fails with a line routed leaves nothing behind. */
+ULONG HalIoApicPinCount(void);
+ULONG64 HalReadRedirection(ULONG Pin);
+VOID HalWriteRedirection(ULONG Pin, ULONG64 Entry);
 
 /* Physical memory through the direct map the boot code built. */
 #define HAL_DIRECT_MAP_BASE 0xFFFF800000000000ULL

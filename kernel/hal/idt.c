@@ -20,8 +20,6 @@ static KIDTENTRY64 HalpIdt[256] __attribute__((aligned(16)));
 /* IRQL: any; called once at boot. */
 VOID HalInitializeIdt(void)
 {
-    struct __attribute__((packed)) { USHORT Limit; ULONG64 Base; } p;
-
     for (ULONG v = 0; v < 256; v++) {
         ULONG64 a = (ULONG64)(KiTrapStubs + 16 * v);
         HalpIdt[v].OffsetLow = (USHORT)a;
@@ -32,6 +30,13 @@ VOID HalInitializeIdt(void)
         HalpIdt[v].OffsetHigh = (ULONG)(a >> 32);
         HalpIdt[v].Reserved = 0;
     }
+    HalLoadIdt();
+}
+
+/* IRQL: any; every processor loads the one IDT the boot processor filled in. */
+VOID HalLoadIdt(void)
+{
+    struct __attribute__((packed)) { USHORT Limit; ULONG64 Base; } p;
     p.Limit = sizeof(HalpIdt) - 1;
     p.Base = (ULONG64)HalpIdt;
     __asm__ volatile("lidt %0" : : "m"(p));

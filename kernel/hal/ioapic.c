@@ -70,3 +70,23 @@ VOID HalPitStartOneShot(ULONG Microseconds)
     __outbyte(0x40, (UCHAR)count);
     __outbyte(0x40, (UCHAR)(count >> 8));
 }
+
+/* IRQL: any. Reprogramming the mode word stops channel 0 until a new count is written. */
+VOID HalPitStop(void) { __outbyte(0x43, 0x30); }
+
+/* IRQL: any. */
+ULONG HalIoApicPinCount(void) { return ((HalpIoApicRead(1) >> 16) & 0xFF) + 1; }
+
+/* IRQL: any. */
+ULONG64 HalReadRedirection(ULONG Pin)
+{
+    return HalpIoApicRead(0x10 + 2 * Pin) | ((ULONG64)HalpIoApicRead(0x11 + 2 * Pin) << 32);
+}
+
+/* IRQL: any. Masks the pin first so no half-written entry ever delivers. */
+VOID HalWriteRedirection(ULONG Pin, ULONG64 Entry)
+{
+    HalpIoApicWrite(0x10 + 2 * Pin, 1u << 16);
+    HalpIoApicWrite(0x11 + 2 * Pin, (ULONG)(Entry >> 32));
+    HalpIoApicWrite(0x10 + 2 * Pin, (ULONG)Entry);
+}

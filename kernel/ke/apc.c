@@ -37,10 +37,11 @@ BOOLEAN KiApcDeliverable(PKTHREAD t)
 }
 
 /* IRQL <= DISPATCH_LEVEL. FALSE if already queued or the thread is exiting. A thread
- * waiting at PASSIVE_LEVEL that may take the APC is woken for it and then waits again. */
+ * waiting at PASSIVE_LEVEL that may take the APC is woken for it, boosted by Increment
+ * (this is how IoCompleteRequest's PriorityBoost reaches the requesting thread), and then
+ * waits again. */
 BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
 {
-    UNREFERENCED_PARAMETER(Increment);
     PKTHREAD t = Apc->Thread;
     KIRQL irql = KiAcquireDispatcherDatabase();
     if (Apc->Inserted || !t->ApcQueueable) {
@@ -63,7 +64,7 @@ BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument
     if (t == KeGetCurrentThread())
         HalRequestSoftwareInterrupt(APC_LEVEL); /* fires once IRQL is below APC_LEVEL */
     else if (t->State == Waiting && t->WaitIrql == PASSIVE_LEVEL && KiApcDeliverable(t))
-        KiUnwaitThread(t, STATUS_KERNEL_APC);
+        KiUnwaitThread(t, STATUS_KERNEL_APC, Increment);
     KiReleaseDispatcherDatabase(irql);
     return TRUE;
 }
@@ -123,7 +124,7 @@ static VOID KipCheckRegionIrql(ULONG Code)
 {
     KIRQL irql = KeGetCurrentIrql();
     if (irql > APC_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, irql, 0, 0);
+        KeBugCheckEx(BUGPARAMS_C4_REGION_ABOVE_APC(Code, irql));
 }
 
 static VOID KipApcsMayRunAgain(PKTHREAD t)
@@ -138,6 +139,7 @@ static VOID KipApcsMayRunAgain(PKTHREAD t)
  * special ones still run. */
 VOID KeEnterCriticalRegion(void)
 {
+    VF_DDI_CHECK(KeEnterCriticalRegion);
     KipCheckRegionIrql(0x11A);
     KeGetCurrentThread()->KernelApcDisable++;
 }
@@ -145,10 +147,11 @@ VOID KeEnterCriticalRegion(void)
 /* IRQL <= APC_LEVEL (0xC4/0x11B). Leaving a region never entered: 0xC4 P1 0x3E. */
 VOID KeLeaveCriticalRegion(void)
 {
+    VF_DDI_CHECK(KeLeaveCriticalRegion);
     PKTHREAD t = KeGetCurrentThread();
     KipCheckRegionIrql(0x11B);
     if (t->KernelApcDisable <= 0 && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, 0, 0, 0);
+        KeBugCheckEx(BUGPARAMS_C4_LEAVE_CRITICAL_REGION_NOT_ENTERED());
     if (--t->KernelApcDisable == 0)
         KipApcsMayRunAgain(t);
 }
@@ -159,6 +162,7 @@ VOID KeEnterGuardedRegion(void) { KeGetCurrentThread()->SpecialApcDisable++; }
 /* IRQL <= APC_LEVEL. */
 VOID KeLeaveGuardedRegion(void)
 {
+    VF_DDI_CHECK(KeLeaveGuardedRegion);
     PKTHREAD t = KeGetCurrentThread();
     if (--t->SpecialApcDisable == 0)
         KipApcsMayRunAgain(t);

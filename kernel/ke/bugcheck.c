@@ -9,7 +9,6 @@ static ULONG KipReportCount;
 static volatile ULONG KipBugCheckDepth;
 static PCSTR KipCulpritDriver;
 static PVOID KipCulpritRoutine;
-VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 
 /* IRQL: any; at boot. Components add a section to every stop report (threads, pools...). */
 VOID KiRegisterBugCheckReport(PKI_BUGCHECK_CALLBACK Callback)
@@ -81,8 +80,6 @@ static DECLSPEC_NORETURN VOID KipBugCheck(PKTRAP_FRAME Frame, ULONG Code, ULONG_
         DbgPrint("Culprit: driver %s, routine %s+0x%llx (%p)\n", KipCulpritDriver ? KipCulpritDriver : "?",
                  r ? r : "?", off, KipCulpritRoutine);
     }
-    if (KiBugCheckTestHook)
-        KiBugCheckTestHook(Code, P1, P2, P3, P4);
     if (Frame) {
         KipDumpRegisters(Frame);
         KiPrintBacktrace(Frame->Rbp, Frame->Rip);

@@ -12,6 +12,7 @@ VOID KiInitializeClock(void)
     KiClockHz = (ULONG)KiGetBootOptionNumber("hz", 1000);
     if (KiClockHz < 10 || KiClockHz > 10000)
         KiClockHz = 1000;
+    KiInitializeDpcWatchdog(KiClockHz);
     HalStartClock(KiClockHz);
 }
 
@@ -19,6 +20,7 @@ VOID KiInitializeClock(void)
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
     KiTickCount++;
+    KiDpcWatchdogTick();
     if (KiClockTickHook)
         KiClockTickHook(TrapFrame);
 }

@@ -1,5 +1,6 @@
 /* ke/cmdline.c - boot options from the Multiboot command line: space-separated words,
- * each "name" or "name=value". Read-only after boot, so no locking. */
+ * each "name" or "name=value". Read-only after boot, so no locking. Which options exist and
+ * what they accept is the table in ke/bootopts.c, checked once at boot. */
 #include "ki.h"
 
 static PCSTR KipFindOption(PCSTR Name)
@@ -25,25 +26,6 @@ PCSTR KiGetBootOption(PCSTR Name)
 }
 
 BOOLEAN KiBootOptionPresent(PCSTR Name) { return KipFindOption(Name) != NULL; }
-
-ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default)
-{
-    PCSTR p = KiGetBootOption(Name);
-    ULONG64 v = 0, base = 10;
-    if (!p || *p == ' ' || !*p)
-        return Default;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-        base = 16, p += 2;
-    for (; *p && *p != ' '; p++) {
-        ULONG d = (*p >= '0' && *p <= '9') ? (ULONG)(*p - '0')
-                : (*p >= 'a' && *p <= 'f') ? (ULONG)(*p - 'a' + 10)
-                : (*p >= 'A' && *p <= 'F') ? (ULONG)(*p - 'A' + 10) : 99;
-        if (d >= base)
-            return Default;
-        v = v * base + d;
-    }
-    return v;
-}
 
 /* IRQL: any. "Name=a,b,c" has Word as one of its comma-separated items. */
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word)

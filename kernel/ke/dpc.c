@@ -3,13 +3,6 @@
 #include "ki.h"
 #include "../hal/hal.h"
 
-KPRCB KiProcessorBlock0;
-
-VOID KiInitializeDpcs(void)
-{
-    InitializeListHead(&KeGetCurrentPrcb()->DpcListHead);
-}
-
 /* IRQL: any. */
 VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
 {
@@ -87,8 +80,8 @@ VOID KiRetireDpcList(PKPRCB Prcb)
         Prcb->DpcQueueDepth--;
         _enable();
 
+        Prcb->DpcTimeCount = 0;
         Prcb->DpcRoutineActive = TRUE;
-        Prcb->DpcStartTsc = __rdtsc();
         ULONG begin = KiTraceBeginHook ? KiTraceBeginHook() : 0;
         routine(dpc, ctx, a1, a2);
         if (KiTraceEndHook)
@@ -98,4 +91,28 @@ VOID KiRetireDpcList(PKPRCB Prcb)
         if (KeGetCurrentIrql() != DISPATCH_LEVEL)
             KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)routine, KeGetCurrentIrql(), DISPATCH_LEVEL, 0x5D);
     }
+}
+
+/* The DPC watchdog, in clock ticks (so in virtual time under -icount): a single DPC routine
+ * still running after the limit stops the system with DPC_WATCHDOG_VIOLATION, P1 = 0 (one
+ * DPC exceeded its allotment), P2 = its time count, P3 = the allotment, both in ticks. */
+static ULONG KipDpcWatchdogLimit;
+
+/* Once at boot, when the clock rate is known. 20 s by default, as Windows' single-DPC limit. */
+VOID KiInitializeDpcWatchdog(ULONG ClockHz)
+{
+    ULONG64 ms = KiGetBootOptionNumber("dpcwatchdog", 20000);
+    KipDpcWatchdogLimit = (ULONG)(ms * ClockHz / 1000);
+    if (ms && !KipDpcWatchdogLimit)
+        KipDpcWatchdogLimit = 1;
+}
+
+/* CLOCK_LEVEL. */
+VOID KiDpcWatchdogTick(void)
+{
+    PKPRCB prcb = KeGetCurrentPrcb();
+    if (!prcb->DpcRoutineActive || !KipDpcWatchdogLimit)
+        return;
+    if (++prcb->DpcTimeCount > KipDpcWatchdogLimit)
+        KeBugCheckEx(DPC_WATCHDOG_VIOLATION, 0, prcb->DpcTimeCount, KipDpcWatchdogLimit, 0);
 }

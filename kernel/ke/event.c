@@ -11,25 +11,51 @@ VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
     InitializeListHead(&Event->Header.WaitListHead);
 }
 
-/* IRQL <= DISPATCH_LEVEL; above it Verifier stops with 0xC4 P1 0x80 (IRQL, event, 0),
- * otherwise IRQL_NOT_LESS_OR_EQUAL. Returns the previous state. Wait = TRUE (a wait must
- * follow at once) is accepted and behaves like FALSE. */
+/* Above DISPATCH_LEVEL: Verifier 0xC4 P1 0x80 (IRQL, event, 0), otherwise
+ * IRQL_NOT_LESS_OR_EQUAL (event, IRQL, 1, caller). */
+static VOID KipCheckSetIrql(PRKEVENT Event, PVOID Caller)
+{
+    KIRQL cur = KeGetCurrentIrql();
+    if (cur <= DISPATCH_LEVEL)
+        return;
+    if (KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(BUGPARAMS_C4_SET_EVENT_ABOVE_DISPATCH(cur, Event));
+    KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Event, cur, 1, (ULONG_PTR)Caller);
+}
+
+/* IRQL <= DISPATCH_LEVEL (see KipCheckSetIrql). Returns the previous state. Every waiter
+ * the set satisfies is boosted by Increment (boost.c) and, if that puts it above the caller,
+ * preempts it once IRQL drops. Wait = TRUE: returns at DISPATCH_LEVEL holding the
+ * dispatcher database, and the caller's next KeWaitXxx (which must follow at once) starts
+ * from there: nothing runs between the set and the wait. */
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
-    UNREFERENCED_PARAMETER(Increment);
-    UNREFERENCED_PARAMETER(Wait);
-    KIRQL cur = KeGetCurrentIrql();
-    if (cur > DISPATCH_LEVEL) {
-        if (KiVerifierOn(VERIFIER_IRQL_CHECKING))
-            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x80, cur, (ULONG_PTR)Event, 0);
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Event, cur, 1, (ULONG_PTR)__builtin_return_address(0));
-    }
+    VF_DDI_CHECK(KeSetEvent);
+    KipCheckSetIrql(Event, __builtin_return_address(0));
     KIRQL irql = KiAcquireDispatcherDatabase();
     LONG old = Event->Header.SignalState;
     Event->Header.SignalState = 1;
     if (old == 0)
-        KiWaitTest(&Event->Header);
-    KiReleaseDispatcherDatabase(irql);
+        KiWaitTestEx(&Event->Header, Increment);
+    KiEndSignal(irql, Wait);
+    return old;
+}
+
+/* IRQL <= DISPATCH_LEVEL. Sets the event, satisfies every wait that can be satisfied, and
+ * resets it, all under the dispatcher database: a notification event wakes every waiter,
+ * a synchronization event at most one, and the event ends not signaled. Returns the
+ * previous state. Wait as in KeSetEvent. */
+LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
+{
+    KipCheckSetIrql(Event, __builtin_return_address(0));
+    KIRQL irql = KiAcquireDispatcherDatabase();
+    LONG old = Event->Header.SignalState;
+    if (old == 0) {
+        Event->Header.SignalState = 1;
+        KiWaitTestEx(&Event->Header, Increment);
+    }
+    Event->Header.SignalState = 0;
+    KiEndSignal(irql, Wait);
     return old;
 }
 
@@ -39,6 +65,7 @@ VOID KeClearEvent(PRKEVENT Event) { Event->Header.SignalState = 0; }
 /* IRQL <= DISPATCH_LEVEL. */
 LONG KeResetEvent(PRKEVENT Event)
 {
+    VF_DDI_CHECK(KeResetEvent);
     return __atomic_exchange_n(&Event->Header.SignalState, 0, __ATOMIC_SEQ_CST);
 }
 

@@ -2,6 +2,7 @@
  * brings up HAL, memory and the clock in dependency order, then runs tests, bench or demo. */
 #include "ki.h"
 #include "../hal/hal.h"
+#include <irqlab/vf.h>
 
 LOADER_PARAMETER_BLOCK KeLoaderBlock;
 ULONG KiVerifierFlags;
@@ -55,7 +56,7 @@ static VOID KipReadVerifierOptions(void)
     static const struct { PCSTR Word; ULONG Flag; } words[] = {
         { "irql", VERIFIER_IRQL_CHECKING }, { "io", VERIFIER_IO_CHECKING },
         { "trim", VERIFIER_FORCE_IRQL_TRIM }, { "special", VERIFIER_SPECIAL_POOL },
-        { "pool", VERIFIER_POOL_TRACKING },
+        { "pool", VERIFIER_POOL_TRACKING }, { "ddi", VERIFIER_DDI_CHECKING },
     };
     if (KiBootOptionHasWord("verifier", "all"))
         KiVerifierFlags = ~0u;
@@ -70,18 +71,21 @@ static VOID KipReadVerifierOptions(void)
 VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
 {
     __writecr8(HIGH_LEVEL);
+    KiInitializeProcessorBlock(0);
     HalSerialInitialize();
     HalVgaInitialize();
     KipReadMultiboot(Magic, InfoPhysical);
     DbgPrint("IRQLab kernel: x86-64, NT driver model. Command line: %s\n", KeLoaderBlock.CommandLine);
-    HalInitializeGdt();
+    KiValidateBootOptions(); /* one line and a failure exit for a bad option */
+    HalInitializeGdt(0);
     HalInitializeIdt();
     KipReadVerifierOptions();
-    KiInitializeDpcs();
     MmInitSystem();
     HalMaskLegacyPic();
     HalInitializeAcpi();
     HalInitializeLocalApic();
+    KiProcessorBlock[0].ApicId = HalGetLocalApicId();
+    KiMarkProcessorActive(&KiProcessorBlock[0]);
     HalInitializeIoApic();
     HalCalibrateTimers();
     KiInitializeClock();
@@ -93,8 +97,9 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     _enable();
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
     IoInitSystem(); /* built-in drivers, in their registered order */
+    VfInitialize(); /* fault= rules (kernel/vf) arm now: the workload is faulted, not the boot */
 
-    if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench"))
+    if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench") || KiBootOptionPresent("experiment"))
         KtMain();
     else
         KiRunDemo();

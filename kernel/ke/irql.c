@@ -9,8 +9,10 @@ KIRQL KeGetCurrentIrql(void) { return (KIRQL)__readcr8(); }
 
 static VOID KipWrongWay(ULONG Code, ULONG VerifierCode, KIRQL Current, KIRQL New)
 {
+    if (KiVerifierOn(VERIFIER_IRQL_CHECKING) && VerifierCode == 0x30)
+        KeBugCheckEx(BUGPARAMS_C4_RAISE_TO_LOWER(Current, New));
     if (KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, VerifierCode, Current, New, 0);
+        KeBugCheckEx(BUGPARAMS_C4_LOWER_TO_HIGHER(Current, New));
     KeBugCheckEx(Code, Current, New, 0, 0);
 }
 

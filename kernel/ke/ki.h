@@ -3,6 +3,8 @@
 #pragma once
 #include <ntddk.h>
 #include <arch/x86.h>
+#include <ntstrsafe.h>
+#include "bugparams.h"
 
 typedef struct _KTRAP_FRAME {
     ULONG64 R15, R14, R13, R12, R11, R10, R9, R8;
@@ -12,23 +14,44 @@ typedef struct _KTRAP_FRAME {
 } KTRAP_FRAME, *PKTRAP_FRAME;
 
 #define KI_MAX_HELD_QUEUED_LOCKS 16
+#define KI_MAX_PROCESSORS 8
 
-/* One per processor; there is one processor for now, but nothing here assumes it. */
+/* One per processor, reached through the GS base: gs:[0] is the block's own address, so
+ * KeGetCurrentPrcb is one instruction and needs no processor number first. */
 typedef struct _KPRCB {
+    struct _KPRCB *Self;        /* must stay first */
+    struct _KTHREAD *CurrentThread;
     ULONG Number;
+    ULONG ApicId;
     LIST_ENTRY DpcListHead;
+    KSPIN_LOCK DpcLock;         /* guards DpcListHead: other processors queue targeted DPCs */
     volatile ULONG DpcQueueDepth;
     volatile ULONG DpcCount;
     volatile BOOLEAN DpcRoutineActive;
-    ULONG64 DpcStartTsc;
+    ULONG DpcTimeCount;         /* clock ticks the running DPC has taken (the DPC watchdog) */
     PKSPIN_LOCK HeldQueuedLocks[KI_MAX_HELD_QUEUED_LOCKS];
     ULONG HeldQueuedLockCount;
     ULONG InterruptNesting;
-    struct _KTHREAD *CurrentThread;
+    struct _KTHREAD *IdleThread;
+    PVOID IdleStackTop;         /* application processors: the stack their start-up ran on */
+    volatile LONG Started;      /* set by the processor itself once it runs kernel code */
+    volatile LONG IpiRequests;  /* KI_IPI_* bits other processors have asked this one for */
+    volatile ULONG64 IpiCount;  /* IPI interrupts taken */
+    volatile KIRQL FrozenIrql;  /* the bug-check freeze: IRQL and frame when it stopped */
+    volatile BOOLEAN Frozen;
+    ULONG64 FrozenRip, FrozenRbp;
 } KPRCB, *PKPRCB;
 
-extern KPRCB KiProcessorBlock0;
-FORCEINLINE PKPRCB KeGetCurrentPrcb(void) { return &KiProcessorBlock0; }
+extern KPRCB KiProcessorBlock[KI_MAX_PROCESSORS];
+extern volatile ULONG KiActiveProcessorCount;
+extern volatile KAFFINITY KiActiveProcessors;
+FORCEINLINE PKPRCB KeGetCurrentPrcb(void)
+{
+    PKPRCB p;
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+    return p;
+}
+VOID KiInitializeProcessorBlock(ULONG Number); /* and points this processor's GS base at it */
 
 /* Boot parameters gathered from Multiboot (the LOADER_PARAMETER_BLOCK of this kernel). */
 #define KI_MAX_MEMORY_RANGES 64
@@ -51,6 +74,9 @@ PCSTR KiGetBootOption(PCSTR Name);                 /* value after "Name=", or NU
 BOOLEAN KiBootOptionPresent(PCSTR Name);           /* "Name" or "Name=..." */
 ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default);
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word */
+VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
+VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
+VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
@@ -58,6 +84,11 @@ BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word
 #define VERIFIER_FORCE_IRQL_TRIM 0x04 /* trim pageable memory on raise to DISPATCH */
 #define VERIFIER_SPECIAL_POOL 0x08
 #define VERIFIER_POOL_TRACKING 0x10
+#define VERIFIER_DDI_CHECKING 0x20 /* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
+VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
+
+/* DDI compliance checking: WDM IRQL rules, 0xC4/0x200xx */
 extern ULONG KiVerifierFlags;
 FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) != 0; }
 
@@ -65,6 +96,9 @@ FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) !
  * pageable pages there), what to do each clock tick, and what to print in a stop report. */
 typedef VOID (*PKI_RAISE_HOOK)(void);
 extern PKI_RAISE_HOOK KiDispatchRaiseHook;
+PKINTERRUPT KiGetVectorInterrupt(ULONG Vector);
+extern volatile ULONG64 KiVectorDeliveries[256]; /* ke/trap.c: interrupts delivered per vector */
+ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max);
 
 /* Traps and interrupts. */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame);
@@ -112,14 +146,13 @@ VOID KdBugCheckBreak(ULONG Code, PKTRAP_FRAME Frame);
 BOOLEAN KdBreakOnBugCheck(void);
 typedef VOID (*PKI_BUGCHECK_CALLBACK)(void);
 VOID KiRegisterBugCheckReport(PKI_BUGCHECK_CALLBACK Callback); /* extra sections of the stop report */
-extern VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 
 /* Console lock: output from any IRQL, interrupts held off while a line is written. */
 ULONG64 KiAcquireConsole(void);
 VOID KiReleaseConsole(ULONG64 Flags);
 
 /* Initialisation order, called by KiSystemStartup. */
-VOID KiInitializeDpcs(void);
+VOID KiMarkProcessorActive(PKPRCB Prcb);
 VOID KiInitializeClock(void);
 VOID KiInitializeSystemTime(void);
 VOID MmInitSystem(void);
@@ -137,3 +170,10 @@ BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged 
 
 /* Threads and the dispatcher (kernel/ke/kthread.h). */
 #include "kthread.h"
+
+/* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
+VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
+
+/* DDI compliance checking: VF_DDI_CHECK(Routine) on entry of every routine in its table. */
+#include "../vf/vf.h"

@@ -44,6 +44,8 @@ typedef struct _KTHREAD {
     UCHAR WaitReason;
     UCHAR WaitType;
     LONG Priority;
+    LONG BasePriority;          /* Priority less any wait boost still decaying (boost.c) */
+    BOOLEAN WaitNext;           /* KeSetEvent(Wait = TRUE): the next wait starts inside the set */
     volatile LONG Quantum;      /* ticks left; the clock interrupt counts it down */
     LIST_ENTRY ReadyListEntry;
     LIST_ENTRY ThreadListEntry; /* every thread, for KeDumpThreads */
@@ -72,6 +74,7 @@ typedef struct _KTHREAD {
     WORK_QUEUE_ITEM ReaperItem;
     ULONG64 ContextSwitches;
     CHAR Name[16];
+    PVOID ExceptionList; /* structured exception handling frames (rtl/seh.c), innermost first */
 } KTHREAD;
 
 extern PKTHREAD KiIdleThread;
@@ -112,10 +115,18 @@ VOID KiReferenceThread(PKTHREAD Thread);
 VOID KiDereferenceThread(PKTHREAD Thread);
 
 /* Waits (wait.c), at DISPATCH_LEVEL. */
-VOID KiWaitTest(DISPATCHER_HEADER *Object);
-VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status);
+VOID KiWaitTest(DISPATCHER_HEADER *Object); /* KiWaitTestEx with no boost */
+VOID KiWaitTestEx(DISPATCHER_HEADER *Object, KPRIORITY Increment);
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status, KPRIORITY Increment);
 BOOLEAN KiIsObjectSignaled(DISPATCHER_HEADER *Object, PKTHREAD Thread);
-VOID KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread);
+NTSTATUS KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread); /* STATUS_ABANDONED or 0 */
+KIRQL KiBeginWait(void); /* the dispatcher database for a wait: already held after a Wait = TRUE set */
+VOID KiEndSignal(KIRQL Irql, BOOLEAN Wait); /* release it, or keep it for the wait that follows */
+VOID KiRundownMutants(PKTHREAD Thread); /* an exiting thread abandons the mutants it owns */
+
+/* Priority boosts (boost.c), at DISPATCH_LEVEL. */
+VOID KiBoostPriority(PKTHREAD Thread, KPRIORITY Increment);
+BOOLEAN KiDecayPriority(PKTHREAD Thread); /* at quantum end: one level back towards the base */
 PCSTR KiObjectTypeName(ULONG Type);
 
 /* Timers (timer.c). Due times are interrupt time (KeQueryInterruptTime units). */

@@ -109,6 +109,7 @@ static VOID KipDispatchInterrupt(void)
         if (cur->Quantum <= 0) {
             quantumEnd = TRUE;
             cur->Quantum = KiQuantumTicks;
+            KiDecayPriority(cur); /* boost.c: a boosted thread sinks one level per quantum */
         }
         next = KipSelectReadyThread(quantumEnd ? cur->Priority : cur->Priority + 1);
     }
@@ -128,7 +129,7 @@ static VOID KipClockTick(PKTRAP_FRAME TrapFrame)
     UNREFERENCED_PARAMETER(TrapFrame);
     PKTHREAD cur = KeGetCurrentThread();
     if (cur != KiIdleThread && --cur->Quantum <= 0) {
-        if (KipReadyAtOrAbove(cur->Priority))
+        if (KipReadyAtOrAbove(cur->Priority) || cur->Priority > cur->BasePriority) /* switch or decay */
             HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
         else
             cur->Quantum = KiQuantumTicks;
@@ -143,6 +144,7 @@ KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
     if (Priority < LOW_PRIORITY || Priority > HIGH_PRIORITY || Thread == KiIdleThread)
         return old;
     KIRQL irql = KiAcquireDispatcherDatabase();
+    Thread->BasePriority = Priority; /* and any boost is gone */
     if (Thread->State == Ready) {
         KipRemoveReady(Thread);
         Thread->Priority = Priority;

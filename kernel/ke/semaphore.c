@@ -14,11 +14,11 @@ VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 
 /* IRQL <= DISPATCH_LEVEL. Returns the previous count. An adjustment that would pass the
  * limit (or overflow) changes nothing and raises the exception, which in a kernel without
- * a handler around it is KMODE_EXCEPTION_NOT_HANDLED (status, caller, 0, 0). */
+ * a handler around it is KMODE_EXCEPTION_NOT_HANDLED (status, caller, 0, 0). The waiters it
+ * satisfies are boosted by Increment; Wait = TRUE as in KeSetEvent. */
 LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait)
 {
-    UNREFERENCED_PARAMETER(Increment);
-    UNREFERENCED_PARAMETER(Wait);
+    VF_DDI_CHECK(KeReleaseSemaphore);
     KIRQL irql = KiAcquireDispatcherDatabase();
     LONG old = Semaphore->Header.SignalState;
     if (Adjustment <= 0 || old > Semaphore->Limit - Adjustment) {
@@ -28,8 +28,8 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjust
     }
     Semaphore->Header.SignalState = old + Adjustment;
     if (old == 0)
-        KiWaitTest(&Semaphore->Header);
-    KiReleaseDispatcherDatabase(irql);
+        KiWaitTestEx(&Semaphore->Header, Increment);
+    KiEndSignal(irql, Wait);
     return old;
 }
 

@@ -33,9 +33,10 @@ VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { *SpinLock = 0; }
 /* IRQL: <= DISPATCH_LEVEL (Verifier: 0xC4/0x42 above it). Returns the old IRQL. */
 KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
+    VF_DDI_CHECK(KeAcquireSpinLockRaiseToDpc);
     KIRQL cur = KeGetCurrentIrql();
     if (cur > DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x42, (ULONG_PTR)SpinLock, cur, 0);
+        KeBugCheckEx(BUGPARAMS_C4_ACQUIRE_SPINLOCK_ABOVE_DISPATCH(cur, SpinLock));
     KIRQL old = KfRaiseIrql(DISPATCH_LEVEL);
     KiAcquireSpinLockRaw(SpinLock);
     return old;
@@ -46,34 +47,35 @@ VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
     *OldIrql = KeAcquireSpinLockRaiseToDpc(SpinLock);
 }
 
-/* IRQL: == DISPATCH_LEVEL (Verifier: 0xC4/0x32 otherwise). */
+/* IRQL: == DISPATCH_LEVEL, or SYNCH_LEVEL for a KeAcquireSpinLockRaiseToSynch lock
+ * (Verifier: 0xC4/0x32 below DISPATCH_LEVEL). */
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
-    KIRQL cur = KeGetCurrentIrql();
-    if (cur != DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x32, (ULONG_PTR)SpinLock, cur, NewIrql);
-    KiReleaseSpinLockRaw(SpinLock);
-    KeLowerIrql(NewIrql);
-}
-
-static VOID KipRequireDpcLevel(PKSPIN_LOCK SpinLock, ULONG Subcode)
-{
+    VF_DDI_CHECK(KeReleaseSpinLock);
     KIRQL cur = KeGetCurrentIrql();
     if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Subcode, (ULONG_PTR)SpinLock, cur, 0);
+        KeBugCheckEx(BUGPARAMS_C4_RELEASE_SPINLOCK_NOT_DISPATCH(cur, SpinLock));
+    KiReleaseSpinLockRaw(SpinLock);
+    KeLowerIrql(NewIrql);
 }
 
 /* IRQL: >= DISPATCH_LEVEL (Verifier: 0xC4/0x40 below it). */
 VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
-    KipRequireDpcLevel(SpinLock, 0x40);
+    VF_DDI_CHECK(KeAcquireSpinLockAtDpcLevel);
+    KIRQL cur = KeGetCurrentIrql();
+    if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(BUGPARAMS_C4_ACQUIRE_AT_DPC_BELOW_DISPATCH(cur, SpinLock));
     KiAcquireSpinLockRaw(SpinLock);
 }
 
 /* IRQL: >= DISPATCH_LEVEL (Verifier: 0xC4/0x41 below it). */
 VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
-    KipRequireDpcLevel(SpinLock, 0x41);
+    VF_DDI_CHECK(KeReleaseSpinLockFromDpcLevel);
+    KIRQL cur = KeGetCurrentIrql();
+    if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
+        KeBugCheckEx(BUGPARAMS_C4_RELEASE_FROM_DPC_BELOW_DISPATCH(cur, SpinLock));
     KiReleaseSpinLockRaw(SpinLock);
 }
 

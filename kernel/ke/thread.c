@@ -38,6 +38,7 @@ static PKTHREAD KipAllocateThread(PCSTR Name, KPRIORITY Priority)
     KeInitializeTimerEx(&t->Timer, NotificationTimer);
     t->ApcQueueable = TRUE;
     t->Priority = Priority;
+    t->BasePriority = Priority;
     t->Quantum = KiQuantumTicks;
     t->Id = (ULONG)__atomic_fetch_add(&KipNextThreadId, 4, __ATOMIC_RELAXED);
     for (ULONG i = 0; Name && Name[i] && i + 1 < sizeof(t->Name); i++)
@@ -108,6 +109,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
                               HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext)
 {
+    VF_DDI_CHECK(PsCreateSystemThread);
     UNREFERENCED_PARAMETER(ObjectAttributes);
     UNREFERENCED_PARAMETER(ProcessHandle);
     PKTHREAD t;
@@ -147,6 +149,7 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     PKTHREAD t = KeGetCurrentThread();
     if (t->KernelApcDisable || t->SpecialApcDisable)
         KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0, KiCombinedApcDisable(t), KeGetCurrentIrql(), 0);
+    KiRundownMutants(t);
     KiRundownApcs(t);
     KIRQL irql = KiAcquireDispatcherDatabase();
     UNREFERENCED_PARAMETER(irql);

@@ -92,7 +92,9 @@ VOID KiInitializeTimers(void)
 /* IRQL: any. */
 VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
 {
+    VF_DDI_CHECK(KeInitializeTimerEx);
     Timer->Header.Type = Type == SynchronizationTimer ? TimerSynchronizationObject : TimerNotificationObject;
+    Timer->Header.Size = sizeof(KTIMER) / sizeof(LONG);
     Timer->Header.Inserted = FALSE;
     Timer->Header.SignalState = 0;
     InitializeListHead(&Timer->Header.WaitListHead);
@@ -107,6 +109,7 @@ VOID KeInitializeTimer(PKTIMER Timer) { KeInitializeTimerEx(Timer, NotificationT
  * Period in milliseconds, 0 for a one-shot timer. */
 BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
+    VF_DDI_CHECK(KeSetTimerEx);
     KIRQL irql = KiAcquireDispatcherDatabase();
     BOOLEAN was = KiRemoveTimer(Timer);
     Timer->Header.SignalState = 0;
@@ -121,6 +124,7 @@ BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc) { return KeS
 /* IRQL <= DISPATCH_LEVEL. TRUE if it was queued; its DPC, if already queued, still runs. */
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
+    VF_DDI_CHECK(KeCancelTimer);
     KIRQL irql = KiAcquireDispatcherDatabase();
     BOOLEAN was = KiRemoveTimer(Timer);
     KiReleaseDispatcherDatabase(irql);
@@ -129,3 +133,32 @@ BOOLEAN KeCancelTimer(PKTIMER Timer)
 
 /* IRQL: any. */
 BOOLEAN KeReadStateTimer(PKTIMER Timer) { return Timer->Header.SignalState != 0; }
+
+/* A thread's own wait-timeout timer (KTHREAD.Timer) belongs to its wait, which removes it. */
+static BOOLEAN KipIsThreadWaitTimer(PKTIMER Timer)
+{
+    PLIST_ENTRY e = Timer->Header.WaitListHead.Flink;
+    if (e == &Timer->Header.WaitListHead)
+        return FALSE;
+    PKWAIT_BLOCK wb = CONTAINING_RECORD(e, KWAIT_BLOCK, WaitListEntry);
+    return wb->Thread && &wb->Thread->Timer == Timer;
+}
+
+/* IRQL <= DISPATCH_LEVEL. Copies up to Max queued timers, in due order, leaving out threads'
+ * wait timeouts, and returns how many there are (the test framework cancels those a failed
+ * test left behind). */
+ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max)
+{
+    ULONG n = 0;
+    KIRQL irql = KiAcquireDispatcherDatabase();
+    for (PLIST_ENTRY e = KipTimerListHead.Flink; e != &KipTimerListHead; e = e->Flink) {
+        PKTIMER t = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+        if (KipIsThreadWaitTimer(t))
+            continue;
+        if (n < Max)
+            Timers[n] = t;
+        n++;
+    }
+    KiReleaseDispatcherDatabase(irql);
+    return n;
+}

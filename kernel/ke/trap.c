@@ -5,6 +5,9 @@
 
 VOID (*KiApcInterruptHook)(PKTRAP_FRAME TrapFrame);
 VOID (*KiDispatchInterruptHook)(void);
+/* Interrupts the CPU actually delivered, per vector, counted where the IDT lands: tests
+ * tell a real interrupt from an ISR called by hand with it. */
+volatile ULONG64 KiVectorDeliveries[256];
 
 /* The software interrupts and the clock are the kernel's own; the rest are device vectors
  * with interrupt objects. EOI comes first: from here on the APIC masks by CR8 alone, so a
@@ -16,6 +19,7 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
     KIRQL old = KiRaiseIrqlRaw(VECTOR_TO_IRQL(v));
 
     HalEndOfInterrupt();
+    KiVectorDeliveries[v & 0xFF]++;
     prcb->InterruptNesting++;
     _enable();
     if (v == APC_VECTOR) {
@@ -75,5 +79,15 @@ VOID KiHandleException(PKTRAP_FRAME tf)
     }
     if (v == 8 || v == 2 || v == 18)
         KiBugCheckWithFrame(tf, v == 2 ? 0x80 /* NMI_HARDWARE_FAILURE */ : UNEXPECTED_KERNEL_MODE_TRAP, v, 0, 0, 0);
-    KiBugCheckWithFrame(tf, KMODE_EXCEPTION_NOT_HANDLED, KipExceptionStatus(v), tf->Rip, tf->ErrorCode, 0);
+    /* A breakpoint goes to the debugger first (boot option kd: the gdb stub stops in
+     * KdBreakPointTrap), then, like every other exception, to a __try handler (rtl/seh.c);
+     * the exception address of an int3 is the int3 itself. */
+    ULONG64 at = v == 3 ? tf->Rip - 1 : tf->Rip;
+    if (v == 3 && KiBootOptionPresent("kd")) {
+        KdBreakPointTrap(tf);
+        return;
+    }
+    if (KiDispatchSehException(tf, (NTSTATUS)KipExceptionStatus(v)))
+        return;
+    KiBugCheckWithFrame(tf, BUGPARAMS_1E(KipExceptionStatus(v), at, v == 3 ? 0 : tf->ErrorCode, 0));
 }

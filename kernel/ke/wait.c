@@ -25,9 +25,12 @@ BOOLEAN KiIsObjectSignaled(DISPATCHER_HEADER *Object, PKTHREAD Thread)
     return Object->SignalState > 0;
 }
 
-/* DISPATCH_LEVEL. What a satisfied wait takes from the object. */
-VOID KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread)
+/* DISPATCH_LEVEL. What a satisfied wait takes from the object. Returns STATUS_ABANDONED when
+ * the thread takes a mutant its last owner left behind by exiting (the wait reports
+ * STATUS_ABANDONED_WAIT_0 + index), else 0; the new owner clears the abandoned state. */
+NTSTATUS KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread)
 {
+    NTSTATUS abandoned = 0;
     switch (Object->Type) {
     case EventSynchronizationObject:
     case TimerSynchronizationObject:
@@ -39,6 +42,8 @@ VOID KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread)
     case MutantObject: {
         PKMUTANT m = (PKMUTANT)Object;
         if (Object->SignalState == 1) {
+            if (m->Abandoned)
+                abandoned = STATUS_ABANDONED;
             m->OwnerThread = Thread;
             m->Abandoned = FALSE;
             InsertHeadList(&Thread->MutantListHead, &m->MutantListEntry);
@@ -50,11 +55,14 @@ VOID KiSatisfyWait(DISPATCHER_HEADER *Object, PKTHREAD Thread)
     default:
         break; /* notification events and timers, threads: stay signaled */
     }
+    return abandoned;
 }
 
 /* DISPATCH_LEVEL. Takes the thread out of every wait list and makes it ready; the status
- * is what its KeWaitXxx returns (or STATUS_KERNEL_APC: deliver, then wait again). */
-VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status)
+ * is what its KeWaitXxx returns (or STATUS_KERNEL_APC: deliver, then wait again). The
+ * waker's Increment boosts it first (boost.c), so a thread that is now above the waker
+ * preempts it as soon as IRQL drops below DISPATCH_LEVEL. */
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status, KPRIORITY Increment)
 {
     for (ULONG i = 0; i < Thread->WaitCount; i++)
         RemoveEntryList(&Thread->WaitBlockList[i].WaitListEntry);
@@ -65,6 +73,7 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS Status)
         Thread->WaitDueTime = 0;
     }
     Thread->WaitStatus = Status;
+    KiBoostPriority(Thread, Increment);
     KiReadyThread(Thread);
 }
 
@@ -77,8 +86,9 @@ static BOOLEAN KipAllSignaled(PKTHREAD Thread)
 }
 
 /* DISPATCH_LEVEL, after Object became signaled: satisfy waiters in wait-list order for as
- * long as it stays signaled (a synchronization event wakes exactly one). */
-VOID KiWaitTest(DISPATCHER_HEADER *Object)
+ * long as it stays signaled (a synchronization event wakes exactly one), each boosted by the
+ * signaller's Increment. */
+VOID KiWaitTestEx(DISPATCHER_HEADER *Object, KPRIORITY Increment)
 {
     PLIST_ENTRY e;
 restart:
@@ -88,17 +98,54 @@ restart:
         if (wb->WaitType == WaitAny) {
             if (!KiIsObjectSignaled(Object, t))
                 continue;
-            KiSatisfyWait(Object, t);
-            KiUnwaitThread(t, wb->WaitKey);
+            NTSTATUS abandoned = KiSatisfyWait(Object, t);
+            KiUnwaitThread(t, wb->WaitKey + abandoned, Increment);
             goto restart;
         }
         if (KipAllSignaled(t)) {
+            NTSTATUS st = STATUS_SUCCESS;
             for (ULONG i = 0; i < t->WaitCount; i++)
-                KiSatisfyWait(t->WaitBlockList[i].Object, t);
-            KiUnwaitThread(t, STATUS_SUCCESS);
+                st |= KiSatisfyWait(t->WaitBlockList[i].Object, t);
+            KiUnwaitThread(t, st, Increment);
             goto restart;
         }
     }
+}
+
+VOID KiWaitTest(DISPATCHER_HEADER *Object) { KiWaitTestEx(Object, 0); }
+
+/* The WaitNext protocol. KeSetEvent (and the other signalling routines) with Wait = TRUE
+ * return at DISPATCH_LEVEL still holding the dispatcher database; the caller's next
+ * KeWaitXxx then starts from there, so no other thread runs between the set and the wait.
+ * The IRQL the caller had is kept in WaitIrql and is what the wait runs (and returns) at. */
+VOID KiEndSignal(KIRQL Irql, BOOLEAN Wait)
+{
+    if (!Wait) {
+        KiReleaseDispatcherDatabase(Irql);
+        return;
+    }
+    PKTHREAD t = KeGetCurrentThread();
+    t->WaitIrql = Irql;
+    t->WaitNext = TRUE;
+}
+
+/* Returns the IRQL the wait belongs to, with the dispatcher database held. */
+KIRQL KiBeginWait(void)
+{
+    PKTHREAD t = KeGetCurrentThread();
+    if (t->WaitNext) {
+        t->WaitNext = FALSE;
+        return t->WaitIrql;
+    }
+    return KiAcquireDispatcherDatabase();
+}
+
+/* The IRQL a wait is checked against: the caller's own, or the one it had before a
+ * Wait = TRUE set raised it. */
+static KIRQL KipWaitIrql(void)
+{
+    PKTHREAD t = KeGetCurrentThread();
+    return t->WaitNext ? t->WaitIrql : KeGetCurrentIrql();
 }
 
 /* Driver Verifier's wait rules (Bug Check 0xC4 table): P1 0x120 wait above DISPATCH_LEVEL,
@@ -108,15 +155,14 @@ restart:
  * Verifier: IRQL_NOT_LESS_OR_EQUAL (object, IRQL, 0, caller). */
 VOID KiCheckWaitIrql(PVOID Object, PLARGE_INTEGER Timeout, PVOID Caller)
 {
-    KIRQL irql = KeGetCurrentIrql();
+    KIRQL irql = KipWaitIrql();
     if (irql < DISPATCH_LEVEL || (irql == DISPATCH_LEVEL && Timeout && Timeout->QuadPart == 0))
         return;
     PKTHREAD t = KeGetCurrentThread();
     if (KiVerifierOn(VERIFIER_IRQL_CHECKING)) {
         ULONG code = irql > DISPATCH_LEVEL ? 0x120 : (Timeout ? 0x122 : 0x121);
         t->WaitIrql = irql;
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, code, (ULONG_PTR)&t->WaitIrql, (ULONG_PTR)Object,
-                     (ULONG_PTR)Timeout);
+        KeBugCheckEx(BUGPARAMS_C4_WAIT(code, &t->WaitIrql, Object, Timeout));
     }
     KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Object, irql, 0, (ULONG_PTR)Caller);
 }
@@ -126,12 +172,12 @@ static NTSTATUS KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_R
                         PLARGE_INTEGER Timeout, PKWAIT_BLOCK Blocks)
 {
     PKTHREAD t = KeGetCurrentThread();
-    KIRQL irql = KeGetCurrentIrql();
     BOOLEAN poll = Timeout && Timeout->QuadPart == 0;
     ULONG64 due = (Timeout && !poll) ? KiComputeDueTime(Timeout) : 0;
+    KIRQL irql = KiBeginWait();
 
-    for (;;) {
-        KiAcquireDispatcherDatabase();
+    /* Each pass holds the dispatcher database; passes after the first take it again. */
+    for (;; KiAcquireDispatcherDatabase()) {
         /* A thread waiting at PASSIVE_LEVEL takes its kernel APCs first: the request
          * fires as soon as IRQL drops back, then the wait starts over. */
         if (irql == PASSIVE_LEVEL && KiApcDeliverable(t)) {
@@ -142,9 +188,9 @@ static NTSTATUS KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_R
         if (WaitType == WaitAny) {
             for (ULONG i = 0; i < Count; i++) {
                 if (KiIsObjectSignaled(Object[i], t)) {
-                    KiSatisfyWait(Object[i], t);
+                    NTSTATUS abandoned = KiSatisfyWait(Object[i], t);
                     KiReleaseDispatcherDatabase(irql);
-                    return STATUS_WAIT_0 + (NTSTATUS)i;
+                    return STATUS_WAIT_0 + (NTSTATUS)i + abandoned;
                 }
             }
         } else {
@@ -152,10 +198,11 @@ static NTSTATUS KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_R
             for (ULONG i = 0; i < Count && all; i++)
                 all = KiIsObjectSignaled(Object[i], t);
             if (all) {
+                NTSTATUS st = STATUS_SUCCESS;
                 for (ULONG i = 0; i < Count; i++)
-                    KiSatisfyWait(Object[i], t);
+                    st |= KiSatisfyWait(Object[i], t);
                 KiReleaseDispatcherDatabase(irql);
-                return STATUS_SUCCESS;
+                return st;
             }
         }
         if (poll || (due && KeQueryInterruptTime() >= due)) {
@@ -223,8 +270,10 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     KiCheckWaitIrql(Object, Timeout, __builtin_return_address(0));
     if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && !WaitBlockArray))
         KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, (ULONG_PTR)WaitBlockArray, 0, 0);
-    if (Count == 0)
+    if (Count == 0) {
+        KiReleaseDispatcherDatabase(KiBeginWait()); /* a Wait = TRUE set still holds it */
         return STATUS_INVALID_PARAMETER;
+    }
     return KipWait(Count, Object, WaitType, WaitReason, Timeout,
                    WaitBlockArray ? WaitBlockArray : KeGetCurrentThread()->WaitBlock);
 }
@@ -236,6 +285,8 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
     UNREFERENCED_PARAMETER(WaitMode);
     UNREFERENCED_PARAMETER(Alertable);
     KiCheckWaitIrql(NULL, Interval, __builtin_return_address(0));
+    if (!Interval || Interval->QuadPart == 0)
+        KiReleaseDispatcherDatabase(KiBeginWait()); /* no wait follows a Wait = TRUE set */
     if (!Interval)
         return STATUS_INVALID_PARAMETER;
     if (Interval->QuadPart == 0) {

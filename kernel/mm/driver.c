@@ -67,3 +67,11 @@ UCHAR MiDriverSlotByName(PCSTR Name)
 
 /* IRQL: any. */
 PCSTR MmLookupDriverByAddress(PVOID Address) { return MiDriverName(MiDriverSlotOf((ULONG64)Address)); }
+
+/* IRQL <= DISPATCH_LEVEL. Whether Driver Verifier checks the driver: here every driver is
+ * verified when any I/O or IRQL checking is on (verifier=io, irql or all). */
+LOGICAL MmIsDriverVerifying(struct _DRIVER_OBJECT *DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    return KiVerifierOn(VERIFIER_IO_CHECKING | VERIFIER_IRQL_CHECKING);
+}

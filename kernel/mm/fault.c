@@ -53,6 +53,10 @@ BOOLEAN KiPageFault(PKTRAP_FRAME TrapFrame, ULONG64 Address)
     }
     if (irql >= DISPATCH_LEVEL)
         MiBadIrqlFault(TrapFrame, Address, irql, access);
+    /* An unmapped user-range address is an access violation, which a __try around the access
+     * handles (ProbeForRead/ProbeForWrite callers); without one, the stops below. */
+    if (Address < MM_USER_PROBE_ADDRESS && KiDispatchSehException(TrapFrame, STATUS_ACCESS_VIOLATION))
+        return TRUE;
     if (Address < 0x10000)
         KiBugCheckWithFrame(TrapFrame, KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005, TrapFrame->Rip, access ? 1 : 0, Address);
     KiBugCheckWithFrame(TrapFrame, PAGE_FAULT_IN_NONPAGED_AREA, Address, access ? 1 : 0, TrapFrame->Rip, 0);

@@ -2,6 +2,7 @@
  * pages, page-granular blocks above 2 KiB; nonpaged pool is resident, paged pool pageable.
  * Every header is checked on free; IRQL, double free and wrong tag are the caller's bugs. */
 #include "mi.h"
+#include <irqlab/vf.h>
 
 #define MI_BUSY 0xA1
 #define MI_FREE 0xF7
@@ -117,9 +118,11 @@ static PVOID MipAllocate(ULONG PoolType, SIZE_T Bytes, ULONG Tag, BOOLEAN Zero, 
     if (irql > (PoolType == PagedPool ? APC_LEVEL : DISPATCH_LEVEL))
         KeBugCheckEx(BAD_POOL_CALLER, 8, irql, PoolType, Bytes);
     if (Bytes == 0 && KiVerifierOn(VERIFIER_POOL_TRACKING))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0, irql, PoolType, 0);
+        KeBugCheckEx(BUGPARAMS_C4_ZERO_BYTE_POOL(irql, PoolType));
     if (Bytes > (ULONG64)MI_NONPAGED_POOL_PAGES * PAGE_SIZE / 2)
         return NULL;
+    if (VfShouldFail(VfSitePool, Tag | ((ULONG64)(PoolType == PagedPool) << 32), Caller))
+        return NULL; /* Low Resources Simulation (kernel/vf) */
     UCHAR owner = MiDriverSlotOf((ULONG64)Caller);
     if (MiUseSpecialPool(Tag) && Bytes && Bytes <= PAGE_SIZE - 64) {
         PVOID p = MiAllocateSpecialPool(PoolType, Bytes, Tag, owner);

@@ -113,7 +113,7 @@ ULONG MmVerifyDriverUnload(PCSTR DriverName, const ULONG *Tags, ULONG TagCount)
     }
     if (outstanding && KiVerifierOn(VERIFIER_POOL_TRACKING)) {
         KiSetBugCheckCulprit(DriverName, NULL);
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, (ULONG_PTR)DriverName, leakedTag, outstanding);
+        KeBugCheckEx(BUGPARAMS_C4_POOL_LEAK_AT_UNLOAD(DriverName, leakedTag, outstanding));
     }
     return (ULONG)outstanding;
 }

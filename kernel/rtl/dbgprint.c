@@ -46,3 +46,26 @@ VOID RtlAssert(PCSTR Assertion, PCSTR File, ULONG Line, PCSTR Message)
              Message ? " " : "", Message ? Message : "", File, Line);
     KeBugCheckEx(KERNEL_SECURITY_CHECK_FAILURE, 0xA55E, (ULONG_PTR)File, Line, 0);
 }
+
+/* IRQL: any. Windows' default filter passes the error level only; `dbgprint=all` passes all. */
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
+{
+    char buf[512];
+    va_list ap;
+    UNREFERENCED_PARAMETER(ComponentId);
+    BOOLEAN error = (Level & DPFLTR_MASK) ? (Level & 1) != 0 : Level == DPFLTR_ERROR_LEVEL;
+    if (!error && !KiBootOptionHasWord("dbgprint", "all"))
+        return 0;
+    va_start(ap, Format);
+    int n = RtlpFormat(buf, sizeof(buf), Format, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    ULONG64 f = KiAcquireConsole();
+    HalDisplayString(buf, (SIZE_T)n);
+    KiReleaseConsole(f);
+    return 0;
+}
+
+/* IRQL: any. The trap path decides what the int3 does (kernel/ke/trap.c). */
+__attribute__((naked, noinline)) VOID DbgBreakPoint(void) { __asm__ volatile("int3\n\tret"); }

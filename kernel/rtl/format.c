@@ -1,5 +1,5 @@
-/* rtl/format.c - the printf engine behind DbgPrint and RtlStringCbPrintfA. Supports the
- * subset kernel code uses, plus %ws (wide string) and %wZ (UNICODE_STRING) as in WDM. */
+/* rtl/format.c - the printf engine behind DbgPrint, RtlpFormatString and ntstrsafe.h: the subset
+ * kernel code uses, plus %ws / %S (wide string) and %wZ (UNICODE_STRING) as in WDM. */
 #include <ntddk.h>
 #include <stdarg.h>
 
@@ -112,7 +112,7 @@ int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap)
 }
 
 /* IRQL: any. */
-int RtlStringCbPrintfA(char *buf, size_t size, const char *fmt, ...)
+int RtlpFormatString(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

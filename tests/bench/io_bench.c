@@ -38,7 +38,7 @@ KBENCH_DEFINE(io_passthrough)
         }
         ULONG64 ticks = __rdtsc() - t0;
         char name[40];
-        RtlStringCbPrintfA(name, sizeof(name), "io_passthrough_depth_%u", depths[k]);
+        RtlpFormatString(name, sizeof(name), "io_passthrough_depth_%u", depths[k]);
         KtBenchReport(name, KB_ROUNDS, ticks);
         IoFreeIrp(irp);
         KtIoDestroyStack(n, d);

@@ -2,6 +2,7 @@
  * ran at (recorded by the drivers themselves), the filter's posted-to-worker path, and the
  * RAM disk's real interrupts behind it all. */
 #include "fsutil.h"
+#include <ntifs.h>
 #include "../../drivers/filter/filter.h"
 #include "../../drivers/fat/fsd.h"
 #include "../../drivers/ramdisk/ramdisk.h"
@@ -21,14 +22,15 @@ static NTSTATUS FsStackDiskStats(PRAMDISK_STATS Stats)
     return s;
 }
 
-/* A workload: create, write, flush (posted by the filter), read back, delete. */
+/* A workload: create, write, flush (posted by the filter), read back, delete. Non-cached, so
+ * every transfer is an IRP that reaches the disk. */
 static VOID FsStackWorkload(void)
 {
     static UCHAR buf[8192];
     HANDLE h;
     ULONG done;
     FsPattern(buf, sizeof(buf), 3);
-    if (NT_SUCCESS(FsOpen(L"\\STACK.BIN", FILE_OVERWRITE_IF, 0, &h, NULL))) {
+    if (NT_SUCCESS(FsOpen(L"\\STACK.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL))) {
         FsWriteAt(h, 0, buf, sizeof(buf), &done);
         FsFlush(h);
         FsReadAt(h, 0, buf, sizeof(buf), &done);
@@ -41,17 +43,21 @@ KTEST(fsstack, async_disk_completions_run_at_dispatch_after_real_interrupts)
 {
     FILTER_STATS f;
     RAMDISK_STATS d;
+    RAMDISK_STATS d0;
     ULONG64 before[3] = { FatFsdDiskCompletionIrql[0], FatFsdDiskCompletionIrql[1], FatFsdDiskCompletionIrql[2] };
+    KT_STATUS(FsStackDiskStats(&d0), STATUS_SUCCESS);
+    ULONG64 delivered = KiVectorDeliveries[RD_VECTOR];
     FltResetStats();
     FsStackWorkload();
     FltGetStats(&f);
     KT_STATUS(FsStackDiskStats(&d), STATUS_SUCCESS);
-    KT_ASSERT(d.Interrupts > 0);                  /* the disk's ISR really ran */
-    KT_EQ(d.Interrupts, d.Dpcs);                  /* one DPC per interrupt */
+    KT_ASSERT(d.Interrupts > d0.Interrupts);      /* the disk's ISR ran ... */
+    /* ... once per interrupt the CPU delivered on the disk's vector (counted in the trap path) */
+    KT_EQ(KiVectorDeliveries[RD_VECTOR] - delivered, d.Interrupts - d0.Interrupts);
+    KT_EQ(d.Interrupts - d0.Interrupts, d.Dpcs - d0.Dpcs); /* one DPC per interrupt */
     KT_EQ(d.LastCompletionIrql, DISPATCH_LEVEL);  /* the disk completes from its DPC */
     KT_ASSERT(FatFsdDiskCompletionIrql[2] > before[2]); /* FAT's routines at DISPATCH_LEVEL */
     KT_EQ(FatFsdDiskCompletionIrql[0], before[0]);      /* and never at PASSIVE_LEVEL */
-    KT_EQ(f.VolumesAttached, 0);                  /* reset: attachment happened at mount */
     KT_ASSERT(f.Requests[IRP_MJ_WRITE] >= 1 && f.Completions[IRP_MJ_WRITE] >= 1);
     KT_ASSERT(f.Requests[IRP_MJ_READ] >= 1 && f.BytesRead >= 8192 && f.BytesWritten >= 8192);
     KT_EQ(f.Posted, 1);                           /* the flush: case 2 */
@@ -73,24 +79,42 @@ KTEST_EX(fsstack, sync_disk_completions_run_at_passive, 0, "ramdisk.sync")
 
 KTEST_EX(fsstack, pit_latency_disk_completes_through_the_io_apic, 0, "ramdisk.latency=200")
 {
-    RAMDISK_STATS d;
+    RAMDISK_STATS d, d0;
     ULONG64 before = FatFsdDiskCompletionIrql[2];
+    KT_STATUS(FsStackDiskStats(&d0), STATUS_SUCCESS);
+    ULONG64 delivered = KiVectorDeliveries[RD_VECTOR];
     FsStackWorkload();
     KT_STATUS(FsStackDiskStats(&d), STATUS_SUCCESS);
-    KT_ASSERT(d.Interrupts > 0);
+    KT_ASSERT(d.Interrupts > d0.Interrupts);
+    KT_EQ(KiVectorDeliveries[RD_VECTOR] - delivered, d.Interrupts - d0.Interrupts); /* from the PIT */
     KT_EQ(d.LastCompletionIrql, DISPATCH_LEVEL);
     KT_ASSERT(FatFsdDiskCompletionIrql[2] > before);
 }
 
+/* The open's stack: the top device is the filter's, attached to FAT's volume device (the
+ * VPB's), and this one create went through the filter and came back through its routine. */
 KTEST(fsstack, filter_is_attached_above_the_volume)
 {
     FILTER_STATS f;
     HANDLE h;
+    PFILE_OBJECT fo;
     KT_STATUS(FsOpen(L"\\HELLO.TXT", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS); /* mounts */
     ZwClose(h);
+    FltResetStats();
+    KT_STATUS(FsOpen(L"\\HELLO.TXT", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
     FltGetStats(&f);
-    KT_ASSERT(f.Requests[IRP_MJ_CREATE] >= 1); /* creates pass the filter (case 1 path) */
-    KT_ASSERT(f.Completions[IRP_MJ_CREATE] >= 1);
+    KT_EQ(f.Requests[IRP_MJ_CREATE], 1); /* creates pass the filter (case 1 path) */
+    KT_EQ(f.Completions[IRP_MJ_CREATE], 1);
+    KT_STATUS(ObReferenceObjectByHandle(h, 0, *IoFileObjectType, KernelMode, (PVOID *)&fo, NULL), STATUS_SUCCESS);
+    PDEVICE_OBJECT top = IoGetRelatedDeviceObject(fo), volume = fo->Vpb ? fo->Vpb->DeviceObject : NULL;
+    ObDereferenceObject(fo);
+    ZwClose(h);
+    KT_ASSERT(volume != NULL);
+    KT_ASSERT(top->DriverObject == FltDriverObject);
+    KT_ASSERT(((PFILTER_EXTENSION)top->DeviceExtension)->IsVolume);
+    KT_ASSERT(((PFILTER_EXTENSION)top->DeviceExtension)->AttachedTo == volume);
+    KT_ASSERT(volume->AttachedDevice == top);
+    KT_ASSERT(volume->DriverObject != FltDriverObject);
 }
 
 /* Counts trace records from Sequence on: completion routines of Driver (or, with Driver NULL,
@@ -138,8 +162,9 @@ static VOID FsStackReads(KIRQL Expected, PULONG Filter, PULONG Fat)
     *Fat = counts[Expected == DISPATCH_LEVEL ? 0 : 2] == 0 ? counts[Expected == DISPATCH_LEVEL ? 2 : 0] : 0;
 }
 
-/* Writes whose data needs no sector read first: an aligned 4 KiB overwrite, an append of 1000
- * bytes ending the file, and an aligned extension with a gap. Content checked afterwards. */
+/* Non-cached writes whose data needs no sector read first: an aligned 4 KiB overwrite, an
+ * append of 1000 bytes ending the file, and an aligned extension with a gap. Content checked
+ * afterwards (through the same handle, so without the cache too). */
 static ULONG FsStackWrites(ULONG64 *AtIrql)
 {
     static UCHAR data[8192], back[16384];
@@ -147,7 +172,7 @@ static ULONG FsStackWrites(ULONG64 *AtIrql)
     ULONG done, ok = 0;
     FILTER_STATS f;
     FsPattern(data, sizeof(data), 31);
-    if (!NT_SUCCESS(FsOpen(L"\\WRITES.BIN", FILE_OVERWRITE_IF, 0, &h, NULL)))
+    if (!NT_SUCCESS(FsOpen(L"\\WRITES.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL)))
         return 0;
     FltResetStats();
     ok += NT_SUCCESS(FsWriteAt(h, 0, data, 4096, &done)) && done == 4096;
@@ -208,47 +233,57 @@ KTEST_EX(fsstack, every_layer_completes_reads_at_passive_with_the_sync_disk, 0, 
     KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
 }
 
-/* Sequential 4 KiB reads are served from FAT's 128 KiB read-ahead window: few disk reads, each
- * user read completed synchronously at PASSIVE_LEVEL; a write invalidates the window; a random
- * read bypasses it and completes from the disk's DPC again. */
-KTEST(fsstack, sequential_small_reads_use_the_read_ahead_window)
+/* Sequential 4 KiB reads on a cached handle: the cache manager reads a whole 64 KiB view on a
+ * miss and the next view ahead, so the disk sees one paging read per view, each completed at
+ * DISPATCH_LEVEL from the disk's DPC, while the user's reads (the first an IRP, the rest fast
+ * I/O) finish at PASSIVE_LEVEL; a cached write is seen by the next read; a read on a
+ * non-cached handle is an IRP completed from the DPC again. */
+KTEST(fsstack, sequential_small_reads_use_the_cache_managers_read_ahead)
 {
     static UCHAR pattern[200 * 1024], back[4096];
     RAMDISK_STATS before, after;
     FILTER_STATS f;
-    HANDLE h;
+    CC_STATISTICS cc;
+    HANDLE h, raw;
     ULONG done, good = 0, n = 0;
     FsPattern(pattern, sizeof(pattern), 21);
     KT_STATUS(FsWriteFile(L"\\SEQ.BIN", pattern, sizeof(pattern)), STATUS_SUCCESS);
     KT_STATUS(FsOpen(L"\\SEQ.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
     KT_STATUS(FsStackDiskStats(&before), STATUS_SUCCESS);
     FltResetStats();
+    CcResetStatistics();
     for (ULONG off = 0; off < sizeof(pattern); off += sizeof(back), n++)
         if (NT_SUCCESS(FsReadAt(h, off, back, sizeof(back), &done)) && done == sizeof(back) &&
             RtlEqualMemory(back, pattern + off, sizeof(back)))
             good++;
     KT_STATUS(FsStackDiskStats(&after), STATUS_SUCCESS);
     FltGetStats(&f);
+    CcQueryStatistics(&cc);
     KT_EQ(good, n);
     KT_EQ(n, 50);
-    KT_ASSERT(after.Reads - before.Reads >= 2);  /* two windows: 128 + 72 KiB */
-    KT_ASSERT(after.Reads - before.Reads <= 6);  /* not one per request (fragments may split a window) */
-    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0], 50);
-    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
+    KT_EQ(cc.PagingReads, 4);                    /* 200 KiB: four views, 64 + 64 + 64 + 8 KiB */
+    KT_ASSERT(cc.ReadAheads >= 2);               /* views 1.. came ahead of the reads that needed them */
+    KT_ASSERT(after.Reads - before.Reads >= 4);  /* each paging read is at least one disk read */
+    KT_ASSERT(after.Reads - before.Reads <= 8);  /* not one per request */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 4);  /* the paging reads, from the DPC */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0] + f.FastIoPassed[FltFastIoRead], 50); /* the user's */
 
-    /* overwrite bytes inside the current window: the next read must see them */
+    /* overwrite bytes inside a cached view: the next read must see them */
     RtlFillMemory(back, sizeof(back), 0x5A);
     KT_STATUS(FsWriteAt(h, 196 * 1024, back, 100, &done), STATUS_SUCCESS);
     RtlZeroMemory(back, sizeof(back));
     KT_STATUS(FsReadAt(h, 196 * 1024, back, 200, &done), STATUS_SUCCESS);
     KT_ASSERT(back[0] == 0x5A && back[99] == 0x5A && back[100] == pattern[196 * 1024 + 100]);
 
-    /* a random read: no window, so it goes down as associated IRPs again */
+    /* a non-cached handle: its read goes down as associated IRPs, after the cache was flushed */
+    KT_STATUS(FsOpen(L"\\SEQ.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &raw, NULL), STATUS_SUCCESS);
     FltResetStats();
-    KT_STATUS(FsReadAt(h, 10 * 1024 + 3, back, 300, &done), STATUS_SUCCESS);
-    KT_ASSERT(RtlEqualMemory(back, pattern + 10 * 1024 + 3, 300));
+    KT_STATUS(FsReadAt(raw, 196 * 1024, back, 300, &done), STATUS_SUCCESS);
+    KT_ASSERT(back[0] == 0x5A && back[99] == 0x5A && RtlEqualMemory(back + 100, pattern + 196 * 1024 + 100, 200));
     FltGetStats(&f);
     KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 1);
+    KT_EQ(f.CompletionIrql[IRP_MJ_WRITE][2], 1); /* the flush's paging write went first */
+    ZwClose(raw);
     ZwClose(h);
 }
 

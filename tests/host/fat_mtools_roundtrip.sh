@@ -5,7 +5,7 @@
 # the export (ramdisk.exporttrim: debugcon is a host write per byte); it is put back here.
 # The file the kernel created carries today's UTC date (the CMOS clock; yesterday's if the
 # run crossed midnight), not FAT's 1980-01-01 default.
-set -euo pipefail
+. "$(dirname "$0")/lib.bash"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MTOOLS_SKIP_CHECK=1
@@ -18,28 +18,27 @@ for spec in "12 2" "16 8 -s 1" "32 34 -s 1"; do
     mcopy -i "$img" "$work/HOST.TXT" ::/HOST.TXT
     mmd -i "$img" ::/SUB
     mcopy -i "$img" "$work/long.txt" "::/SUB/A rather long name.txt"
-    set +e
+    rc=0 # QEMU exits 33 on success
     log=$(timeout 120 $QEMU -serial stdio -debugcon "file:$out" -kernel "$KERNEL" -initrd "$img" \
-          -append "ktest=fshost.mcopy_image_read_and_written verifier=all ramdisk.exporttrim" </dev/null 2>&1)
-    rc=$?
-    set -e
+          -append "ktest=fshost.mcopy_image_read_and_written verifier=all ramdisk.exporttrim" </dev/null 2>&1) || rc=$?
     echo "$log" | grep -E '^(ok|not ok|#)' || true
-    [ $rc = 33 ] || { echo "FAT$1: kernel run failed (status $rc)"; echo "$log" | tail -20; exit 1; }
-    echo "$log" | grep -q "FAT: mounted FAT$1 volume" || { echo "FAT$1: not mounted as FAT$1"; exit 1; }
-    echo "$log" | grep -q "FAT: volume device .* deleted" || { echo "FAT$1: volume not deleted at dismount"; exit 1; }
+    [ $rc = 33 ] || fail "FAT$1: kernel run failed (status $rc):
+$(kernel_failures "$log")"
+    echo "$log" | grep -q "FAT: mounted FAT$1 volume" || fail "FAT$1: not mounted as FAT$1"
+    echo "$log" | grep -q "FAT: volume device .* deleted" || fail "FAT$1: volume not deleted at dismount"
     streamed=$(echo "$log" | sed -n "s/^RAMDISK-EXPORT-BEGIN \([0-9]*\) of $(stat -c %s "$img")\r*$/\1/p")
-    [ -n "$streamed" ] && [ "$(stat -c %s "$out")" = "$streamed" ] || { echo "FAT$1: export incomplete"; exit 1; }
+    [ -n "$streamed" ] && [ "$(stat -c %s "$out")" = "$streamed" ] || fail "FAT$1: export incomplete"
     truncate -s "$(stat -c %s "$img")" "$out"
     fsck.fat -n "$out"
     for i in $(seq 0 1923); do printf 'abcdefghijklmnopqrstuvwxyz'; done | head -c 50000 > "$work/expect.txt"
     mtype -i "$out" ::/KERNEL/WROTE.TXT > "$work/got.txt"
     cmp "$work/expect.txt" "$work/got.txt"
     [ "$(mtype -i "$out" ::/HOST.TXT)" = "rewritten by IRQLab" ]
-    if mtype -i "$out" "::/SUB/A rather long name.txt" >/dev/null 2>&1; then echo "deleted file still there"; exit 1; fi
+    if mtype -i "$out" "::/SUB/A rather long name.txt" >/dev/null 2>&1; then fail "FAT$1: deleted file still there"; fi
     stamp=$(mdir -i "$out" ::/KERNEL/WROTE.TXT | awk '$1 == "WROTE" { print $4 }')
     case "$stamp" in
     "$(date -u +%Y-%m-%d)" | "$(date -u -d yesterday +%Y-%m-%d)") ;;
-    *) echo "FAT$1: KERNEL/WROTE.TXT dated '$stamp', not today ($(date -u +%Y-%m-%d))"; mdir -i "$out" ::/KERNEL; exit 1 ;;
+    *) fail "FAT$1: KERNEL/WROTE.TXT dated '$stamp', not today ($(date -u +%Y-%m-%d))" ;;
     esac
     echo "FAT$1: kernel read the mcopy image, fsck.fat clean, files match, dated $stamp"
 done

@@ -211,12 +211,13 @@ KTEST_BUGCHECK(iov, oplock_request_pended, DRIVER_VERIFIER_IOMANAGER_VIOLATION)
     IoCallDriver(d, irp);
 }
 
-KTEST_BUGCHECK(iov, delete_device_at_dispatch_level, DRIVER_VERIFIER_DETECTED_VIOLATION)
+KTEST_BUGCHECK(iov, delete_device_at_dispatch_level_is_rule_irql_io_apc_lte, DRIVER_VERIFIER_DETECTED_VIOLATION)
 {
     PDEVICE_OBJECT d = KtIoCreateDevice(NULL, 0);
     KIRQL old;
     KeRaiseIrql(DISPATCH_LEVEL, &old);
-    KtExpectBugCheck(IOV_PASSIVE_ROUTINE_AT_RAISED_IRQL, DISPATCH_LEVEL, (ULONG_PTR)IoDeleteDevice, (ULONG_PTR)d);
+    /* DDI compliance rule IrqlIoApcLte: P1 0x20009, P2 the rule's condition text, P3 its state. */
+    KtExpectBugCheck(0x00020009, (ULONG_PTR)VfLookupDdiRule(0x00020009)->Condition, (ULONG_PTR)&VfDdiViolation, 0);
     IoDeleteDevice(d);
 }
 
@@ -230,13 +231,14 @@ static NTSTATUS KtpQueryNameCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PV
     return STATUS_SUCCESS;
 }
 
-KTEST_BUGCHECK(iov, query_name_in_completion_routine_at_dispatch, DRIVER_VERIFIER_DETECTED_VIOLATION)
+KTEST_BUGCHECK(iov, query_name_in_completion_routine_at_dispatch_is_irqlab_1110, DRIVER_VERIFIER_DETECTED_VIOLATION)
 {
     PDEVICE_OBJECT d = KtIoCreateDevice(L"\\Device\\KtNamedQ", 0);
     KtExt(d)->Pend = TRUE; /* completes from the DPC */
     PIRP irp = KtpIrpFor(d, IRP_MJ_READ);
     IoSetCompletionRoutine(irp, KtpQueryNameCompletion, d, TRUE, TRUE, TRUE);
-    KtExpectBugCheck(IOV_PASSIVE_ROUTINE_AT_RAISED_IRQL, DISPATCH_LEVEL, (ULONG_PTR)ObQueryNameString, (ULONG_PTR)d);
+    /* Windows has no DDI rule for ObQueryNameString (IRQL <= APC_LEVEL): IRQLab's 0x1110. */
+    KtExpectBugCheck(IOV_ROUTINE_OUTSIDE_IRQL, DISPATCH_LEVEL, (ULONG_PTR)VfDdiRoutines[VfDdi_ObQueryNameString].Name, 0);
     IoCallDriver(d, irp);
 }
 

@@ -96,7 +96,8 @@ KTEST_BUGCHECK(spinlock, verifier_release_below_dispatch, DRIVER_VERIFIER_DETECT
     KeInitializeSpinLock(&KtpLock);
     KeAcquireSpinLock(&KtpLock, &old);
     KeLowerIrql(APC_LEVEL);
-    KtExpectBugCheck(0x32, (ULONG_PTR)&KtpLock, APC_LEVEL, PASSIVE_LEVEL);
+    /* The page: P2 current IRQL, P3 the lock, P4 0 (NewIrql is not reported). */
+    KtExpectBugCheck(0x32, APC_LEVEL, (ULONG_PTR)&KtpLock, 0);
     KeReleaseSpinLock(&KtpLock, PASSIVE_LEVEL);
 }
 
@@ -105,13 +106,24 @@ KTEST_BUGCHECK(spinlock, verifier_acquire_above_dispatch, DRIVER_VERIFIER_DETECT
     KIRQL old;
     KeInitializeSpinLock(&KtpLock);
     KeRaiseIrql(CLOCK_LEVEL, &old);
-    KtExpectBugCheck(0x42, (ULONG_PTR)&KtpLock, CLOCK_LEVEL, 0);
+    KtExpectBugCheck(0x42, CLOCK_LEVEL, (ULONG_PTR)&KtpLock, 0);
     KeAcquireSpinLock(&KtpLock, &old);
 }
 
 KTEST_BUGCHECK(spinlock, verifier_at_dpc_level_acquire_from_passive, DRIVER_VERIFIER_DETECTED_VIOLATION)
 {
     KeInitializeSpinLock(&KtpLock);
-    KtExpectBugCheck(0x40, (ULONG_PTR)&KtpLock, PASSIVE_LEVEL, 0);
+    KtExpectBugCheck(0x40, PASSIVE_LEVEL, (ULONG_PTR)&KtpLock, 0);
     KeAcquireSpinLockAtDpcLevel(&KtpLock);
+}
+
+KTEST_BUGCHECK(spinlock, verifier_release_from_dpc_level_at_apc_level_is_c4_41, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeAcquireSpinLockAtDpcLevel(&KtpLock);
+    KeLowerIrql(APC_LEVEL);
+    KtExpectBugCheck(0x41, APC_LEVEL, (ULONG_PTR)&KtpLock, 0);
+    KeReleaseSpinLockFromDpcLevel(&KtpLock);
 }

@@ -1,0 +1,155 @@
+/* kernel/cc/cccopy.c - CcCopyRead and CcCopyWrite: copies between a caller's buffer and the
+ * cache views, faulting views in with paging reads and reading ahead on sequential access. */
+#include "ccp.h"
+
+/* Pages of a view that [From, To) (offsets inside the view) touches. */
+static USHORT CcpPagesOf(ULONG From, ULONG To)
+{
+    ULONG first = From / PAGE_SIZE, last = (To - 1) / PAGE_SIZE;
+    return (USHORT)(((1u << (last + 1)) - 1) & ~((1u << first) - 1));
+}
+
+/* Lock held. Wait FALSE: only what is resident and valid already, else FALSE. */
+static BOOLEAN CcpAcquire(BOOLEAN Wait)
+{
+    if (Wait) {
+        ExAcquireFastMutex(&CcpLock);
+        return TRUE;
+    }
+    return ExTryToAcquireFastMutex(&CcpLock);
+}
+
+/* Lock held. Read-ahead, the cache manager's own: a file object reading sequentially gets the
+ * view after the one it is in read in full now, so its next reads find their data resident.
+ * Failures are ignored: the read that needs the data will meet them. */
+static VOID CcpReadAhead(PSHARED_CACHE_MAP Map, ULONG64 End)
+{
+    ULONG next = (ULONG)(End / CC_VIEW_SIZE) + 1;
+    if ((ULONG64)next * CC_VIEW_SIZE >= (ULONG64)Map->Sizes.FileSize.QuadPart)
+        return;
+    PCC_VIEW v = CcpLookupView(Map, next);
+    if (v && v->Valid == CC_ALL_PAGES)
+        return;
+    if (Map->Callbacks.AcquireForReadAhead && !Map->Callbacks.AcquireForReadAhead(Map->LazyWriteContext, TRUE))
+        return;
+    v = CcpGetView(Map, next);
+    if (v && NT_SUCCESS(CcpReadPages(Map, v, CC_ALL_PAGES)))
+        CcpStats.ReadAheads++;
+    if (Map->Callbacks.ReleaseFromReadAhead)
+        Map->Callbacks.ReleaseFromReadAhead(Map->LazyWriteContext);
+}
+
+/* IRQL < DISPATCH_LEVEL (APC_LEVEL when Wait is FALSE is fine too). Copies Length bytes of the
+ * cached file at FileOffset into Buffer; the caller has clipped the range to the file size.
+ * Wait FALSE: returns FALSE, copying nothing, unless every byte is resident now. A miss reads
+ * the whole view (the read granularity); IoStatus gets the status and the bytes copied. */
+BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait, PVOID Buffer,
+                   PIO_STATUS_BLOCK IoStatus)
+{
+    ULONG64 off = (ULONG64)FileOffset->QuadPart, end = off + Length;
+    PUCHAR out = Buffer;
+    IoStatus->Status = STATUS_SUCCESS;
+    IoStatus->Information = 0;
+    if (!FileObject->PrivateCacheMap || !CcpAcquire(Wait))
+        return FALSE;
+    PPRIVATE_CACHE_MAP priv = FileObject->PrivateCacheMap;
+    PSHARED_CACHE_MAP map = priv->Map;
+    BOOLEAN hit = TRUE;
+    if (!Wait) { /* all or nothing: look before copying anything */
+        for (ULONG64 at = off; at < end;) {
+            ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
+            PCC_VIEW v = CcpLookupView(map, (ULONG)(at / CC_VIEW_SIZE));
+            USHORT need = CcpPagesOf(in, to);
+            if (!v || (v->Valid & need) != need) {
+                CcpStats.CopyWaitFailures++;
+                ExReleaseFastMutex(&CcpLock);
+                return FALSE;
+            }
+            at += to - in;
+        }
+    }
+    CcpStats.CopyReads++;
+    for (ULONG64 at = off; at < end;) {
+        ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
+        PCC_VIEW v = CcpGetView(map, (ULONG)(at / CC_VIEW_SIZE));
+        USHORT need = CcpPagesOf(in, to);
+        if (!v) {
+            IoStatus->Status = STATUS_INSUFFICIENT_RESOURCES;
+            break;
+        }
+        if ((v->Valid & need) != need) {
+            NTSTATUS st = CcpReadPages(map, v, CC_ALL_PAGES);
+            hit = FALSE;
+            if (!NT_SUCCESS(st)) {
+                IoStatus->Status = st;
+                break;
+            }
+        }
+        RtlCopyMemory(out, v->Data + in, to - in);
+        out += to - in;
+        at += to - in;
+    }
+    IoStatus->Information = (ULONG_PTR)(out - (PUCHAR)Buffer);
+    if (hit)
+        CcpStats.CopyReadHits++;
+    if (Wait && NT_SUCCESS(IoStatus->Status) && off == priv->NextRead && Length)
+        CcpReadAhead(map, end - 1);
+    priv->NextRead = end;
+    ExReleaseFastMutex(&CcpLock);
+    return TRUE;
+}
+
+/* IRQL < DISPATCH_LEVEL. Copies Buffer into the cache at FileOffset and marks the pages dirty;
+ * the lazy writer (or a flush, or the last close) writes them. The file system has already
+ * set the file size to cover the range. A page only partly written is read first if it holds
+ * valid data; Wait FALSE then returns FALSE, writing nothing. FALSE with Wait TRUE: no memory
+ * or a failed read. */
+BOOLEAN CcCopyWrite(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait, PVOID Buffer)
+{
+    ULONG64 off = (ULONG64)FileOffset->QuadPart, end = off + Length;
+    PUCHAR in_ = Buffer;
+    if (!FileObject->PrivateCacheMap || !CcpAcquire(Wait))
+        return FALSE;
+    PSHARED_CACHE_MAP map = ((PPRIVATE_CACHE_MAP)FileObject->PrivateCacheMap)->Map;
+    ULONG64 vdl = (ULONG64)map->Sizes.ValidDataLength.QuadPart;
+    if (!Wait) {
+        for (ULONG64 at = off; at < end;) {
+            ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
+            PCC_VIEW v = CcpLookupView(map, (ULONG)(at / CC_VIEW_SIZE));
+            USHORT edge = (USHORT)((in % PAGE_SIZE ? 1u << (in / PAGE_SIZE) : 0) |
+                                   (to % PAGE_SIZE ? 1u << (to / PAGE_SIZE) : 0));
+            if (!v || ((v->Valid & edge) != edge && CcpViewOffset(v) + in < vdl)) {
+                CcpStats.CopyWaitFailures++;
+                ExReleaseFastMutex(&CcpLock);
+                return FALSE;
+            }
+            at += to - in;
+        }
+    }
+    BOOLEAN ok = TRUE;
+    for (ULONG64 at = off; at < end && ok;) {
+        ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
+        PCC_VIEW v = CcpGetView(map, (ULONG)(at / CC_VIEW_SIZE));
+        if (!v) {
+            ok = FALSE;
+            break;
+        }
+        USHORT pages = CcpPagesOf(in, to);
+        /* pages not wholly overwritten keep their other bytes: read those first */
+        USHORT edge = (USHORT)((in % PAGE_SIZE ? 1u << (in / PAGE_SIZE) : 0) |
+                               (to % PAGE_SIZE ? 1u << (to / PAGE_SIZE) : 0));
+        if ((edge & ~v->Valid) && !NT_SUCCESS(CcpReadPages(map, v, edge))) {
+            ok = FALSE;
+            break;
+        }
+        RtlCopyMemory(v->Data + in, in_, to - in);
+        v->Valid |= pages;
+        CcpMarkDirty(v, pages);
+        in_ += to - in;
+        at += to - in;
+    }
+    if (ok)
+        CcpStats.CopyWrites++;
+    ExReleaseFastMutex(&CcpLock);
+    return ok;
+}

@@ -1,0 +1,69 @@
+/* kernel/cc/ccp.h - cache manager internals: shared and private cache maps, 64 KiB views with a
+ * valid and a dirty bit per page, the one lock, and the LRU list the working-set limit trims. */
+#pragma once
+#include <ntifs.h>
+#include "../ke/ki.h"
+
+#define CC_PAGES_PER_VIEW (CC_VIEW_SIZE / PAGE_SIZE)
+#define CC_ALL_PAGES ((USHORT)((1u << CC_PAGES_PER_VIEW) - 1))
+#define CC_TAG 'wVcC'
+#define CC_MAP_TAG 'pMcC'
+
+typedef struct _SHARED_CACHE_MAP SHARED_CACHE_MAP, *PSHARED_CACHE_MAP;
+
+/* 64 KiB of one file, resident in nonpaged memory while it is in the cache. */
+typedef struct _CC_VIEW {
+    LIST_ENTRY Lru;             /* CcpLru: oldest use first */
+    PSHARED_CACHE_MAP Map;
+    ULONG Index;                /* file offset / CC_VIEW_SIZE */
+    USHORT Valid, Dirty;        /* one bit per page */
+    ULONG64 DirtySince;         /* interrupt time of the first write since it was clean */
+    PUCHAR Data;
+} CC_VIEW, *PCC_VIEW;
+
+struct _SHARED_CACHE_MAP {
+    LIST_ENTRY Link;            /* CcpMaps */
+    PSECTION_OBJECT_POINTERS Sop;
+    PFILE_OBJECT FileObject;    /* paging I/O goes down on this one */
+    LIST_ENTRY Privates;
+    ULONG OpenCount;            /* private cache maps */
+    CC_FILE_SIZES Sizes;
+    CACHE_MANAGER_CALLBACKS Callbacks;
+    PVOID LazyWriteContext;
+    PCC_VIEW *Views;            /* Slots entries, NULL when not resident */
+    ULONG Slots;
+    ULONG DirtyViews;
+};
+
+/* One per cached FILE_OBJECT (FileObject->PrivateCacheMap): its sequential-read detector. */
+typedef struct _PRIVATE_CACHE_MAP {
+    LIST_ENTRY Link;
+    PFILE_OBJECT FileObject;
+    PSHARED_CACHE_MAP Map;
+    ULONG64 NextRead;           /* where a sequential read would start */
+} PRIVATE_CACHE_MAP, *PPRIVATE_CACHE_MAP;
+
+extern FAST_MUTEX CcpLock;      /* everything below, held across paging I/O (APC_LEVEL) */
+extern LIST_ENTRY CcpMaps, CcpLru;
+extern CC_STATISTICS CcpStats;
+extern ULONG CcpLimitViews;
+
+VOID CcpEnsureInitialized(void);             /* PASSIVE_LEVEL: the lock and the lazy writer */
+FORCEINLINE PSHARED_CACHE_MAP CcpMapOf(PSECTION_OBJECT_POINTERS Sop) { return Sop ? Sop->SharedCacheMap : NULL; }
+FORCEINLINE ULONG64 CcpViewOffset(PCC_VIEW View) { return (ULONG64)View->Index * CC_VIEW_SIZE; }
+
+/* Views (ccview.c), lock held. */
+PCC_VIEW CcpLookupView(PSHARED_CACHE_MAP Map, ULONG Index);
+PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index); /* creates; NULL without memory */
+VOID CcpTouchView(PCC_VIEW View);
+VOID CcpMarkDirty(PCC_VIEW View, USHORT Pages);
+VOID CcpFreeView(PCC_VIEW View);             /* dirty data is dropped: flush first */
+VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map);
+
+/* Paging I/O (ccio.c), lock held. */
+NTSTATUS CcpReadPages(PSHARED_CACHE_MAP Map, PCC_VIEW View, USHORT Wanted);
+NTSTATUS CcpWriteView(PSHARED_CACHE_MAP Map, PCC_VIEW View);
+NTSTATUS CcpFlushMap(PSHARED_CACHE_MAP Map, ULONG64 Offset, ULONG64 Length);
+
+/* Lazy writer (cclazy.c). */
+VOID CcpStartLazyWriter(void);

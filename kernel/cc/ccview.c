@@ -1,0 +1,116 @@
+/* kernel/cc/ccview.c - cache views: lookup and creation in a map's view table, the LRU order,
+ * and reclaim under the cache's working-set limit (clean views first, dirty ones written first). */
+#include "ccp.h"
+
+static BOOLEAN CcpGrowTable(PSHARED_CACHE_MAP Map, ULONG Index)
+{
+    ULONG slots = Map->Slots ? Map->Slots : 16;
+    while (slots <= Index)
+        slots *= 2;
+    PCC_VIEW *t = ExAllocatePool2(POOL_FLAG_NON_PAGED, slots * sizeof(PCC_VIEW), CC_MAP_TAG);
+    if (!t)
+        return FALSE;
+    if (Map->Views) {
+        RtlCopyMemory(t, Map->Views, Map->Slots * sizeof(PCC_VIEW));
+        ExFreePoolWithTag(Map->Views, CC_MAP_TAG);
+    }
+    Map->Views = t;
+    Map->Slots = slots;
+    return TRUE;
+}
+
+PCC_VIEW CcpLookupView(PSHARED_CACHE_MAP Map, ULONG Index)
+{
+    return Index < Map->Slots ? Map->Views[Index] : NULL;
+}
+
+VOID CcpTouchView(PCC_VIEW View)
+{
+    RemoveEntryList(&View->Lru);
+    InsertTailList(&CcpLru, &View->Lru);
+}
+
+VOID CcpMarkDirty(PCC_VIEW View, USHORT Pages)
+{
+    if (!View->Dirty) {
+        View->DirtySince = KeQueryInterruptTime();
+        View->Map->DirtyViews++;
+        CcpStats.DirtyViews++;
+    }
+    View->Dirty |= Pages;
+}
+
+VOID CcpFreeView(PCC_VIEW View)
+{
+    if (View->Dirty) {
+        View->Map->DirtyViews--;
+        CcpStats.DirtyViews--;
+    }
+    RemoveEntryList(&View->Lru);
+    View->Map->Views[View->Index] = NULL;
+    ExFreePoolWithTag(View->Data, CC_TAG);
+    ExFreePoolWithTag(View, CC_TAG);
+    CcpStats.ResidentViews--;
+}
+
+VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map)
+{
+    for (ULONG i = 0; i < Map->Slots; i++)
+        if (Map->Views[i])
+            CcpFreeView(Map->Views[i]);
+}
+
+/* The oldest view that is not Keep: clean ones are dropped as they are; when every view is
+ * dirty the oldest is written back first, as the memory manager's modified writer would. */
+static BOOLEAN CcpReclaimOne(PCC_VIEW Keep)
+{
+    PCC_VIEW dirty = NULL;
+    for (PLIST_ENTRY e = CcpLru.Flink; e != &CcpLru; e = e->Flink) {
+        PCC_VIEW v = CONTAINING_RECORD(e, CC_VIEW, Lru);
+        if (v == Keep)
+            continue;
+        if (!v->Dirty) {
+            CcpFreeView(v);
+            CcpStats.CleanEvictions++;
+            return TRUE;
+        }
+        if (!dirty)
+            dirty = v;
+    }
+    if (!dirty || !NT_SUCCESS(CcpWriteView(dirty->Map, dirty)) || dirty->Dirty)
+        return FALSE;
+    CcpFreeView(dirty);
+    CcpStats.DirtyEvictions++;
+    return TRUE;
+}
+
+/* A resident view for Index, created empty (nothing valid) if needed. NULL: no memory. */
+PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index)
+{
+    PCC_VIEW v = CcpLookupView(Map, Index);
+    if (v) {
+        CcpTouchView(v);
+        return v;
+    }
+    if (Index >= Map->Slots && !CcpGrowTable(Map, Index))
+        return NULL;
+    while (CcpStats.ResidentViews >= CcpLimitViews && CcpReclaimOne(NULL))
+        ;
+    v = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*v), CC_TAG);
+    PUCHAR data = v ? ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG) : NULL;
+    while (v && !data && CcpReclaimOne(NULL)) /* the pool is short: give back cached memory */
+        data = ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG);
+    if (!data) {
+        if (v)
+            ExFreePoolWithTag(v, CC_TAG);
+        return NULL;
+    }
+    v->Map = Map;
+    v->Index = Index;
+    v->Valid = v->Dirty = 0;
+    v->Data = data;
+    InsertTailList(&CcpLru, &v->Lru);
+    Map->Views[Index] = v;
+    CcpStats.ResidentViews++;
+    return v;
+}

@@ -1,0 +1,44 @@
+/* hal/ramctl.c - the simulated disk controller's services (include/irqlab/ramctl.h): boot
+ * module and boot options for the RAM disk, its interrupt sources, and the power switch. */
+#include "hal.h"
+#include "../ke/ki.h"
+#include <irqlab/ramctl.h>
+
+BOOLEAN RamCtlGetBootImage(PUCHAR *Base, PULONG64 Length, PCSTR *Name)
+{
+    if (KeLoaderBlock.ModuleCount == 0)
+        return FALSE;
+    KI_MODULE *m = &KeLoaderBlock.Modules[0];
+    *Base = HalPhysicalToVirtual(m->Start);
+    *Length = m->End - m->Start;
+    *Name = m->Name;
+    return TRUE;
+}
+
+BOOLEAN RamCtlOptionPresent(PCSTR Name) { return KiBootOptionPresent(Name); }
+PCSTR RamCtlOptionValue(PCSTR Name) { return KiGetBootOption(Name); }
+ULONG64 RamCtlOptionNumber(PCSTR Name, ULONG64 Default) { return KiGetBootOptionNumber(Name, Default); }
+
+ULONG RamCtlConnectTimer(ULONG Vector)
+{
+    ULONG flags;
+    ULONG gsi = HalIsaIrqToGsi(0, &flags);
+    HalEnableSystemInterrupt(gsi, Vector, FALSE, FALSE);
+    return gsi;
+}
+
+VOID RamCtlDisconnectTimer(ULONG Gsi) { HalDisableSystemInterrupt(Gsi); }
+
+VOID RamCtlRaiseInterrupt(ULONG Vector, ULONG DelayUs)
+{
+    if (DelayUs)
+        HalPitStartOneShot(DelayUs);
+    else
+        HalSendSelfIpi(Vector);
+}
+
+VOID RamCtlPowerOff(void)
+{
+    DbgPrint("RAMCTL: power cut\n");
+    HalExitEmulator(HAL_EXIT_SUCCESS);
+}

@@ -1,0 +1,26 @@
+# mk/campaign.mk - fault-injection campaigns (tools/campaign.py, docs/fault-injection.md):
+#   make campaign RUNS=N [FAULT=spec] [JOBS=J] [MODE=nth] [OPS=n] [SSHLOGIN=..|SSHLOGINFILE=..]
+#   make replay SEED=S OPTS=spec [OPS=n]      one boot again, keeping build/replay/{serial.log,disk.img}
+#   make fuzz [FUZZTIME=60]                   libFuzzer + ASan/UBSan over the FAT engine (tests/fuzz)
+CAMPAIGN_QEMU = $(QEMU) $(QEMU_FLAGS) -accel tcg $(ICOUNT)
+RUNS ?=
+FAULT ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MODE ?= random
+OPS ?= 60
+SEED ?= 1
+OPTS ?=
+SSHLOGIN ?=
+SSHLOGINFILE ?=
+
+.PHONY: campaign replay
+campaign: tools $(B)/kernel.bin
+	@tools/need.sh gnuplot gnuplot-nox
+	@$(if $(SSHLOGIN)$(SSHLOGINFILE),tools/need.sh parallel parallel)
+	$(PYTHON) tools/campaign.py run --kernel $(B)/kernel.bin --qemu "$(CAMPAIGN_QEMU)" --runs "$(or $(RUNS),0)" \
+	  --fault "$(FAULT)" --jobs $(JOBS) --mode $(MODE) --ops $(OPS) --seed $(SEED) \
+	  $(if $(SSHLOGIN),--sshlogin "$(SSHLOGIN)") $(if $(SSHLOGINFILE),--sshloginfile "$(SSHLOGINFILE)")
+
+replay: tools $(B)/kernel.bin
+	$(PYTHON) tools/campaign.py replay --kernel $(B)/kernel.bin --qemu "$(CAMPAIGN_QEMU)" --seed $(SEED) \
+	  --fault "$(OPTS)" --ops $(OPS)
