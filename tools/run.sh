@@ -24,7 +24,8 @@ if [ "$mem" -lt "$need" ]; then
 fi
 display=(-display none)
 [ "${DISPLAY_WINDOW:-}" = 1 ] && display=(-display "${QEMU_DISPLAY:-gtk}") RUN_APPEND="${RUN_APPEND:-} console=80"
-echo "make run: QEMU with $mem MiB; the IRP trace goes to $trace, the disk comes back to $out"
+echo "make run: QEMU with $mem MiB of memory"
+echo "make run: the IRP trace comes back to $trace, the disk to $out"
 $QEMU -m "$mem" "${display[@]}" -serial stdio -debugcon "file:$out" \
     -chardev "file,id=trace,path=$trace" -device isa-debugcon,iobase=0x402,chardev=trace \
     -kernel "$KERNEL" "${initrd[@]}" -append "${RUN_APPEND:-}"

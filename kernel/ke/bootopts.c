@@ -60,6 +60,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_FLAG("irqltrim", "trim pageable memory on every raise to DISPATCH_LEVEL (on with verifier=all)"),
     KI_NUMBER("fsexpect", 0, 0xFFFFFFFF, "test-only: the NTSTATUS fshost.damaged_image_is_refused_cleanly expects"),
     KI_FLAG("kd", "a kernel debugger is attached: a breakpoint stops in the gdb stub instead of bug-checking"),
+    KI_CHOICE("debug", "break", "break: a bug check stops in the debugger (KdBugCheckBreak) after the stop report"),
     KI_WORDS("dbgprint", "all", "DbgPrintEx filter: all passes every level (default: errors only)"),
     KI_NUMBER("cclazydelay", 1, 600000, "lazy writer delay in ms before dirty cached data is written (default 1000)"),
     KI_NUMBER("ccwslimit", 16, 0x400000, "pages the cache manager may keep resident (default a quarter of memory)"),

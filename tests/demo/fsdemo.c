@@ -123,8 +123,6 @@ VOID DemoFileSystem(void)
 
     DemoSection("One 512-byte read from the middle of a file, so it goes down to the disk");
     DemoJourney(L"\\DOCS\\NESTED\\NUMBERS.TXT", 4096);
-    DemoNotice("FAT split the read into an associated IRP; the disk's DPC completed it, and the\n"
-               "  caller's IRP with it, at DISPATCH_LEVEL; the reading thread got the data by an APC.");
 
     DemoSection("The filter's statistics, since the driver started (from its completion routines)");
     FltDumpStats();

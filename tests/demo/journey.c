@@ -2,6 +2,7 @@
  * happened (each call where it began, its return where it ended), from the IRP trace. */
 #include "demo.h"
 #include "../../kernel/ke/ki.h"
+#include <ntstrsafe.h>
 
 #define DEMOP_MAX_RECORDS 96
 typedef struct { const IO_TRACE_RECORD *R; BOOLEAN Return; LONG64 Key; } DEMOP_EVENT;
@@ -24,7 +25,7 @@ static PCSTR DemopDriver(const IO_TRACE_RECORD *R)
     for (i = 0; start + i < n && i + 1 < sizeof(buf); i++)
         buf[i] = (CHAR)w[start + i];
     buf[i] = 0;
-    return n ? buf : "I/O manager";
+    return n ? buf : "creator's"; /* a routine set with no location of its own */
 }
 
 /* A call starts just before the first record logged inside it; among calls starting at the
@@ -36,43 +37,59 @@ static LONG64 DemopKey(const IO_TRACE_RECORD *R, BOOLEAN Return)
     return (LONG64)R->CalledAt * 4096 + 1024 - (LONG64)(R->Sequence - R->CalledAt);
 }
 
-static VOID DemopPrintEvent(const DEMOP_EVENT *E, ULONG Depth)
+/* One step: "IRQL  <indent>text". The indent shows the nesting, two columns a level, but gives
+ * way to the text so that no line reaches 100 columns. */
+static VOID DemopLine(KIRQL Irql, ULONG Depth, PCSTR Text)
 {
-    const IO_TRACE_RECORD *r = E->R;
-    CHAR pad[32];
-    ULONG d = Depth > 14 ? 14 : Depth, i;
-    for (i = 0; i < 2 * d; i++)
+    static CHAR pad[40];
+    ULONG len = (ULONG)strlen(Text), room = len < 92 ? 92 - len : 0, n = 2 * Depth, i;
+    if (n > room)
+        n = room;
+    if (n > sizeof(pad) - 1)
+        n = sizeof(pad) - 1;
+    for (i = 0; i < n; i++)
         pad[i] = ' ';
     pad[i] = 0;
-    DbgPrint("  %u  %s", r->Irql, pad);
+    DbgPrint("  %u  %s%s\n", Irql, pad, Text);
+}
+
+static VOID DemopPrintEvent(const DEMOP_EVENT *E, ULONG Depth)
+{
+    static CHAR t[160];
+    const IO_TRACE_RECORD *r = E->R;
+    PCSTR st = RtlNtStatusName(r->Status);
     if (E->Return) {
-        PCSTR st = RtlNtStatusName(r->Status);
-        DbgPrint("<- %s returns %s\n", DemopSym(r->Routine), st ? st : "?");
+        RtlStringCbPrintfA(t, sizeof(t), "<- %s returns %s", DemopSym(r->Routine), st ? st : "?");
+        DemopLine(r->Irql, Depth, t);
         return;
     }
     switch (r->Kind) {
     case IO_TRACE_DISPATCH:
-        DbgPrint("-> %s %s %s irp %p loc %d", DemopDriver(r), DemopSym(r->Routine),
-                 IoGetMajorFunctionName(r->MajorFunction), r->Irp, r->Location);
-        if (r->MasterIrp)
-            DbgPrint("\n  %u  %s   (an associated IRP of %p)", r->Irql, pad, r->MasterIrp);
-        DbgPrint("\n");
-        break;
+        RtlStringCbPrintfA(t, sizeof(t), "-> %s %s %s irp %p loc %d", DemopDriver(r), DemopSym(r->Routine),
+                           IoGetMajorFunctionName(r->MajorFunction), r->Irp, r->Location);
+        DemopLine(r->Irql, Depth, t);
+        if (r->MasterIrp) {
+            RtlStringCbPrintfA(t, sizeof(t), "   (an associated IRP of %p)", r->MasterIrp);
+            DemopLine(r->Irql, Depth, t);
+        }
+        return;
     case IO_TRACE_COMPLETION:
-        DbgPrint("-> %s completion %s irp %p%s\n", DemopDriver(r), DemopSym(r->Routine), r->Irp,
-                 r->PendingReturned ? " PendingReturned" : "");
+        RtlStringCbPrintfA(t, sizeof(t), "-> %s completion %s irp %p%s", DemopDriver(r), DemopSym(r->Routine),
+                           r->Irp, r->PendingReturned ? " PendingReturned" : "");
         break;
     case IO_TRACE_COMPLETE_REQUEST:
-        DbgPrint("IoCompleteRequest(irp %p) at location %d, status %s\n", r->Irp, r->Location,
-                 RtlNtStatusName(r->Status) ? RtlNtStatusName(r->Status) : "?");
+        RtlStringCbPrintfA(t, sizeof(t), "IoCompleteRequest(irp %p) at location %d, status %s", r->Irp,
+                           r->Location, st ? st : "?");
         break;
     case IO_TRACE_ISR:
-        DbgPrint("-> interrupt: ISR %s at IRQL %u (the disk's DIRQL)\n", DemopSym(r->Routine), r->Irql);
+        RtlStringCbPrintfA(t, sizeof(t), "-> interrupt: ISR %s at IRQL %u (the disk's DIRQL)", DemopSym(r->Routine),
+                           r->Irql);
         break;
     default:
-        DbgPrint("-> DPC %s at IRQL %u\n", DemopSym(r->Routine), r->Irql);
+        RtlStringCbPrintfA(t, sizeof(t), "-> DPC %s at IRQL %u", DemopSym(r->Routine), r->Irql);
         break;
     }
+    DemopLine(r->Irql, Depth, t);
 }
 
 /* Reads 512 bytes at Offset of Path and prints the journey, ISR and DPC included. */
@@ -122,4 +139,21 @@ VOID DemoJourney(PCWSTR Path, LONGLONG Offset)
                  "  routine returned; the first column is the IRQL each step measured.\n", isrIrql);
     else
         DbgPrint("  No interrupt in this read: the disk completed it synchronously (ramdisk.sync).\n");
+    /* What to notice depends on the path the read took: straight to the disk, or through a
+     * paging read of the cache manager (a second IRP from the top of the stack, not associated). */
+    PIRP user = NULL, paging = NULL;
+    for (ULONG i = 0; i < e; i++)
+        if (!ev[i].Return && ev[i].R->Kind == IO_TRACE_DISPATCH && !ev[i].R->MasterIrp) {
+            if (!user)
+                user = ev[i].R->Irp;
+            else if (ev[i].R->Irp != user && !paging)
+                paging = ev[i].R->Irp;
+        }
+    if (paging)
+        DemoNotice("the read missed the cache: the cache manager sent a paging read down the same\n"
+                   "  stack; FAT split it into an associated IRP, and the disk's DPC completed both at\n"
+                   "  DISPATCH_LEVEL before the caller's read was served from the cache.");
+    else
+        DemoNotice("FAT split the read into an associated IRP; the disk's DPC completed it, and the\n"
+                   "  caller's IRP with it, at DISPATCH_LEVEL; the reading thread got the data by an APC.");
 }

@@ -36,15 +36,21 @@ qemu_pid=
 o=$work/gdb1.log
 need "$o" "FatFsdpPieceDone in section .text"
 need "$o" "CPU 0: IRQL 2 DISPATCH_LEVEL (CR8 2) - masks APC (0x1F), DPC/dispatch (0x2F)"
-need "$o" "Flags 0x209 IRP_NOCACHE | IRP_ASSOCIATED_IRP | IRP_WRITE_OPERATION"
+grep -qE '^  Flags 0x[0-9a-f]+ IRP_NOCACHE \| IRP_ASSOCIATED_IRP \| IRP_(READ|WRITE)_OPERATION$' "$o" || fail "assoc flags"
 need "$o" "associated IRP of master"
-grep -qE '^  >   2 IRP_MJ_WRITE +/0  [0-9a-f]{16} \\FileSystem\\FatDriver$' "$o" || fail "assoc IRP: current location"
-grep -qE '^      1 IRP_MJ_WRITE +/0  [0-9a-f]{16} \\Driver\\RamDisk$' "$o" || fail "assoc IRP: the disk's location"
-grep -qE '^      3 IRP_MJ_WRITE +/0  [0-9a-f]{16} \\FileSystem\\Filters\\IrqFilter$' "$o" || fail "master: filter"
+# the associated IRP: FAT's own location current, the disk's below it
+grep -qE '^  >   2 IRP_MJ_(READ|WRITE) +/0  [0-9a-f]{16} \\FileSystem\\FatDriver$' "$o" || fail "assoc IRP: current location"
+grep -qE '^      1 IRP_MJ_(READ|WRITE) +/0  [0-9a-f]{16} \\Driver\\RamDisk$' "$o" || fail "assoc IRP: the disk's location"
+# the master: the filter's location above FAT's current one
+grep -qE '^      [3-9] IRP_MJ_(READ|WRITE) +/0  [0-9a-f]{16} \\FileSystem\\Filters\\IrqFilter$' "$o" || fail "master: filter"
+grep -qE '^  >   [2-9] IRP_MJ_(READ|WRITE) +/0  [0-9a-f]{16} \\FileSystem\\FatDriver$' "$o" || fail "master: FAT current"
 need "$o" "completion FltpReadWriteCompletion (context"
 need "$o" "invoke on Success/Error/Cancel pending-returned"
-grep -qE '^  [0-9a-f]{16} [0-9a-f]{16} +3 \\FileSystem\\Filters\\IrqFilter' "$o" || fail "devstack: filter on top"
+grep -qE '^  [0-9a-f]{16} [0-9a-f]{16} +[0-9]+ \\FileSystem\\Filters\\IrqFilter' "$o" || fail "devstack: filter"
 grep -qE '^> [0-9a-f]{16} [0-9a-f]{16} +2 \\FileSystem\\FatDriver' "$o" || fail "devstack: FAT marked"
+a=$(grep -n 'IrqFilter$' "$o" | grep -E '^[0-9]+:  [0-9a-f]{16} ' | head -1 | cut -d: -f1)
+b=$(grep -nE '^> [0-9a-f]{16} [0-9a-f]{16} +2 ' "$o" | head -1 | cut -d: -f1)
+[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ] || fail "devstack: the filter is not listed above FAT"
 need "$o" "devices: "
 need "$o" "(\\Device\\RamDisk0)"
 need "$o" "[03] IRP_MJ_READ                      RdDispatchReadWrite"

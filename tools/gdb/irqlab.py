@@ -155,6 +155,9 @@ def processors():
     if arr is not None and arr.type.code == gdb.TYPE_CODE_ARRAY:
         out = []
         lo, hi = arr.type.range()
+        started = global_var("KeNumberProcessors")
+        if started is not None and 0 < int(started) <= hi + 1:
+            hi = lo + int(started) - 1
         for i in range(lo, hi + 1):
             p = arr[i]
             if p.type.code == gdb.TYPE_CODE_PTR:
