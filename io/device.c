@@ -46,6 +46,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     d->StackSize = 1;
     d->SectorSize = DeviceType == FILE_DEVICE_DISK ? 512 : 0;
     d->Flags = DO_DEVICE_INITIALIZING | (Exclusive ? DO_EXCLUSIVE : 0);
+    KeInitializeDeviceQueue(&d->DeviceQueue);
     d->DeviceExtension = DeviceExtensionSize ? (PVOID)((PUCHAR)(d + 1) + sizeof(DEVOBJ_EXTENSION)) : NULL;
     d->DeviceObjectExtension = (PDEVOBJ_EXTENSION)(d + 1);
     d->DeviceObjectExtension->DeviceObject = d;

@@ -184,14 +184,33 @@ static NTSTATUS IopMountVolume(PDEVICE_OBJECT Device)
  * IOP_DIRECT_DEVICE_ACCESS, goes to the file system (mounting first): the latter is a volume
  * open, with an empty FileName, as Windows' IopParseDevice decides. DirectOnly forces a
  * direct device open (IoGetDeviceObjectPointer). */
+static NTSTATUS IopOpenResolved(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
+                                ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
+                                PFILE_OBJECT *FileObject);
+
+/* A name may go through symbolic links (\DosDevices\X, \??\X): open what they point at. */
 static NTSTATUS IopOpen(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
                         ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
                         PFILE_OBJECT *FileObject)
 {
-    USHORT matched;
+    UNICODE_STRING resolved;
     VF_DDI_CHECK(ZwCreateFile);
     if (!Name || !Name->Length || Name->Buffer[0] != L'\\')
         return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    NTSTATUS st = IopResolveName(Name, &resolved);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = IopOpenResolved(&resolved, Access, ShareAccess, Disposition, Options, Attributes, DirectOnly, Iosb,
+                         FileObject);
+    IopFreeResolvedName(&resolved);
+    return st;
+}
+
+static NTSTATUS IopOpenResolved(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
+                                ULONG Options, ULONG Attributes, BOOLEAN DirectOnly, PIO_STATUS_BLOCK Iosb,
+                                PFILE_OBJECT *FileObject)
+{
+    USHORT matched;
     PVOID o = ObpLookupName(Name, &matched);
     if (!o)
         return STATUS_OBJECT_NAME_NOT_FOUND;
@@ -311,13 +330,18 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
     IO_STATUS_BLOCK iosb;
     PFILE_OBJECT f;
     USHORT matched;
-    PVOID o = ObpLookupName(ObjectName, &matched);
-    if (!o)
+    UNICODE_STRING resolved; /* the name may be a symbolic link (\\DosDevices\\X) */
+    NTSTATUS st = ObjectName ? IopResolveName(ObjectName, &resolved) : STATUS_OBJECT_NAME_INVALID;
+    if (!NT_SUCCESS(st))
+        return st;
+    PVOID o = ObpLookupName(&resolved, &matched);
+    BOOLEAN whole = o && matched == resolved.Length;
+    IopFreeResolvedName(&resolved);
+    if (o)
+        ObDereferenceObject(o);
+    if (!whole)
         return STATUS_OBJECT_NAME_NOT_FOUND;
-    ObDereferenceObject(o);
-    if (matched != ObjectName->Length)
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-    NTSTATUS st = IopOpen(ObjectName, DesiredAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, 0, TRUE, &iosb, &f);
+    st = IopOpen(ObjectName, DesiredAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, 0, 0, TRUE, &iosb, &f);
     if (!NT_SUCCESS(st))
         return st;
     *FileObject = f;

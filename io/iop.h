@@ -33,7 +33,11 @@ PVOID ObpLookupName(PCUNICODE_STRING Name, USHORT *MatchedLength); /* longest pr
 BOOLEAN ObIsObjectOfType(PVOID Object, POBJECT_TYPE Type);
 NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle); /* takes a reference */
 ULONG ObpHandleCount(void);
-extern OBJECT_TYPE IopDeviceType, IopDriverType, IopFileType;
+extern OBJECT_TYPE IopDeviceType, IopDriverType, IopFileType, IopSymbolicLinkType;
+/* Symbolic links (io/symlink.c): the name with \DosDevices spelled \?? and every link
+ * followed; free the result with IopFreeResolvedName. IRQL <= DISPATCH_LEVEL. */
+NTSTATUS IopResolveName(PCUNICODE_STRING Name, PUNICODE_STRING Resolved);
+VOID IopFreeResolvedName(PUNICODE_STRING Name);
 
 /* ---- IRP private state (Irp->IopState) ---- */
 #define IOP_IRP_OWNED_BY_IO 0x0001      /* built by the I/O manager: it frees the IRP */

@@ -196,6 +196,20 @@ typedef struct _IRQLAB_BUILTIN_DRIVER {
 #define DO_DEVICE_INITIALIZING 0x00000080
 #define DO_POWER_PAGABLE 0x00002000
 
+/* Device queues (wdm/ioqueue.h): the I/O manager's StartIo queue of every device. */
+typedef struct _KDEVICE_QUEUE_ENTRY {
+    LIST_ENTRY DeviceListEntry;
+    ULONG SortKey;
+    BOOLEAN Inserted;
+} KDEVICE_QUEUE_ENTRY, *PKDEVICE_QUEUE_ENTRY, *PRKDEVICE_QUEUE_ENTRY;
+typedef struct _KDEVICE_QUEUE {
+    CSHORT Type;
+    CSHORT Size;
+    LIST_ENTRY DeviceListHead;
+    KSPIN_LOCK Lock;
+    BOOLEAN Busy;
+} KDEVICE_QUEUE, *PKDEVICE_QUEUE, *PRKDEVICE_QUEUE;
+
 typedef struct _DEVICE_OBJECT {
     CSHORT Type;
     USHORT Size;
@@ -214,6 +228,8 @@ typedef struct _DEVICE_OBJECT {
     ULONG SectorSize;
     PVOID Reserved;
     struct _DEVOBJ_EXTENSION *DeviceObjectExtension;
+    KDEVICE_QUEUE DeviceQueue; /* IoStartPacket's queue */
+    KDPC Dpc;                  /* for the driver's DpcForIsr */
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
 
 /* The I/O manager's per-device bookkeeping (WDM's DEVOBJ_EXTENSION). */
@@ -321,7 +337,10 @@ typedef struct _IRP {
     PVOID UserBuffer;
     union {
         struct {
-            PVOID DriverContext[4];
+            union {
+                KDEVICE_QUEUE_ENTRY DeviceQueueEntry; /* while in a device queue */
+                PVOID DriverContext[4];               /* [3] belongs to a cancel-safe queue */
+            };
             PETHREAD Thread;
             PCHAR AuxiliaryBuffer;
             LIST_ENTRY ListEntry;
@@ -527,14 +546,7 @@ FORCEINLINE BOOLEAN IoIsErrorUserInduced(NTSTATUS Status)
 #define IO_DISK_INCREMENT 1
 
 /* ---- Control codes ---- */
-#define CTL_CODE(DeviceType, Function, Method, Access) (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
-#define METHOD_BUFFERED 0
-#define METHOD_IN_DIRECT 1
-#define METHOD_OUT_DIRECT 2
-#define METHOD_NEITHER 3
-#define FILE_ANY_ACCESS 0
-#define FILE_READ_ACCESS 0x0001
-#define FILE_WRITE_ACCESS 0x0002
+#include <devioctl.h>
 #define IOCTL_DISK_BASE FILE_DEVICE_DISK
 #define IOCTL_DISK_GET_DRIVE_GEOMETRY CTL_CODE(IOCTL_DISK_BASE, 0x0000, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_DISK_GET_LENGTH_INFO CTL_CODE(IOCTL_DISK_BASE, 0x0017, METHOD_BUFFERED, FILE_READ_ACCESS)
@@ -849,6 +861,12 @@ NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, P
                                  PVOID ParseContext, PVOID *Object);
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
 extern POBJECT_TYPE *IoDeviceObjectType, *IoDriverObjectType, *IoFileObjectType;
+
+/* ---- Symbolic links (io/symlink.c). \DosDevices\X and \GLOBAL??\X are \??\X. Every open
+ * of a name follows links; the link lives until IoDeleteSymbolicLink. PASSIVE_LEVEL. ---- */
+NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName);
+NTSTATUS IoCreateUnprotectedSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName);
+NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName);
 
 /* ---- File calls for kernel code (PASSIVE_LEVEL) ---- */
 NTSTATUS ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
