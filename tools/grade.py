@@ -26,7 +26,7 @@ def stop_key_lines(out):
         return []
     keep += lines[i:i + 2]
     for n, l in enumerate(lines[i:], i):
-        if l.startswith(("IRQL at bug check", "Culprit:")):
+        if l.startswith(("IRQL at bug check", "Culprit:", "DDI compliance:")):
             keep.append(l)
         elif l.startswith("Backtrace:"):
             keep += lines[n:n + 6]

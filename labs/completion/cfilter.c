@@ -27,7 +27,8 @@ NTSTATUS LabReadWriteCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
     /* TODO 2: add the bytes this request really moved to LabCounts (BytesRead or
      * BytesWritten, and ReadsCompleted or WritesCompleted), under LabCountsLock. Which
      * field of the IRP says how many bytes moved, and is it meaningful when the request
-     * failed? At what IRQL may this run, and what does that allow? */
+     * failed? At what IRQL may this run, and what does that allow? Paging I/O
+     * (Irp->Flags & IRP_PAGING_IO) is the cache manager's own traffic: do not count it. */
 
     /* TODO 3: the PendingReturned rule (seed 000/002): this routine lets completion go on
      * and signals no event, so what must it do when Irp->PendingReturned is set? */

@@ -141,6 +141,17 @@ KTEST(completion, byte_counts_exact_on_sync_disk) { GrcCheckCounts(); }
 KTEST(completion, pending_flag_propagated_on_async_disk) { GrcCheckPending(); }
 KTEST(completion, pending_flag_propagated_on_sync_disk) { GrcCheckPending(); }
 
+/* With Verifier's forced pending (fault=pending:driver=Lab...): every IoCallDriver your
+ * dispatch routine makes returns STATUS_PENDING and the completion reaches your routine later,
+ * from a DPC, with PendingReturned set; the counts must still be exact. */
+KTEST(completion, counts_and_pending_rule_under_forced_pending)
+{
+    GrcCheckCounts();
+    if (KtFailed)
+        return;
+    GrcCheckPending();
+}
+
 KTEST(completion, completion_returns_only_success_or_more_processing)
 {
     GRC_EXPECT e;

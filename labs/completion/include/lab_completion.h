@@ -7,7 +7,10 @@
 #define LAB_COUNTER_DRIVER L"\\FileSystem\\Filters\\LabCounter"
 #define LAB_COUNTER_TAG 'tnCL'
 
-/* What the completion routines saw, for reads and writes that passed through the filter. */
+/* What the completion routines saw, for the callers' reads and writes that passed through
+ * the filter. Paging I/O (Irp->Flags & IRP_PAGING_IO: the cache manager filling its cache or
+ * writing it back) is not counted: those bytes were already counted when the caller's cached
+ * request went by. */
 typedef struct _LAB_COUNTS {
     ULONG64 BytesRead;       /* sum of IoStatus.Information of successful reads */
     ULONG64 BytesWritten;    /* the same for writes */

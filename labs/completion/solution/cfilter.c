@@ -24,6 +24,8 @@ static NTSTATUS LabReadWriteCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PV
     KIRQL old;
     UNREFERENCED_PARAMETER(DeviceObject);
 
+    if (Irp->Flags & IRP_PAGING_IO)
+        goto done; /* the cache manager's own I/O: counted when the caller's request went by */
     KeAcquireSpinLock(&LabCountsLock, &old);
     if (major == IRP_MJ_READ) {
         LabCounts.ReadsCompleted++;
@@ -36,6 +38,7 @@ static NTSTATUS LabReadWriteCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PV
     }
     KeReleaseSpinLock(&LabCountsLock, old);
 
+done:
     /* No event is signalled and completion goes on: the pending flag must climb. */
     if (Irp->PendingReturned)
         IoMarkIrpPending(Irp);
