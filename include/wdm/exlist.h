@@ -33,6 +33,25 @@ FORCEINLINE LONG64 InterlockedCompareExchange64(LONG64 volatile *Destination, LO
     __atomic_compare_exchange_n(Destination, &Comperand, ExChange, FALSE, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     return Comperand;
 }
+FORCEINLINE SHORT InterlockedIncrement16(SHORT volatile *Addend) { return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST); }
+FORCEINLINE SHORT InterlockedDecrement16(SHORT volatile *Addend) { return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST); }
+FORCEINLINE SHORT InterlockedCompareExchange16(SHORT volatile *Destination, SHORT ExChange, SHORT Comperand)
+{
+    __atomic_compare_exchange_n(Destination, &Comperand, ExChange, FALSE, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return Comperand;
+}
+/* The bit's old value. */
+FORCEINLINE BOOLEAN InterlockedBitTestAndSet(LONG volatile *Base, LONG Bit)
+{
+    return (__atomic_fetch_or(&Base[Bit >> 5], 1L << (Bit & 31), __ATOMIC_SEQ_CST) >> (Bit & 31)) & 1;
+}
+FORCEINLINE BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Bit)
+{
+    return (__atomic_fetch_and(&Base[Bit >> 5], ~(1L << (Bit & 31)), __ATOMIC_SEQ_CST) >> (Bit & 31)) & 1;
+}
+#define InterlockedExchangeAddSizeT(a, b) ((SIZE_T)InterlockedExchangeAdd64((LONG64 volatile *)(a), (LONG64)(b)))
+#define InterlockedIncrementSizeT(a) ((SIZE_T)InterlockedIncrement64((LONG64 volatile *)(a)))
+#define InterlockedDecrementSizeT(a) ((SIZE_T)InterlockedDecrement64((LONG64 volatile *)(a)))
 FORCEINLINE PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
@@ -106,6 +125,7 @@ PSLIST_ENTRY InterlockedPopEntrySList(PSLIST_HEADER ListHead);
 PSLIST_ENTRY InterlockedFlushSList(PSLIST_HEADER ListHead); /* the whole chain, header left empty */
 USHORT ExQueryDepthSList(PSLIST_HEADER SListHead);
 #define QueryDepthSList(Head) ExQueryDepthSList(Head)
+#define ExInitializeSListHead(Head) InitializeSListHead(Head)
 #define ExInterlockedPushEntrySList(Head, Entry, Lock) InterlockedPushEntrySList(Head, Entry)
 #define ExInterlockedPopEntrySList(Head, Lock) InterlockedPopEntrySList(Head)
 #define ExInterlockedFlushSList(Head) InterlockedFlushSList(Head)

@@ -65,3 +65,21 @@ ULONG ExGetExclusiveWaiterCount(PERESOURCE Resource);
 ULONG ExGetSharedWaiterCount(PERESOURCE Resource);
 
 #define RESOURCE_NOT_OWNED 0xE3
+
+/* ---- Run-down protection: many threads may hold a reference to an object until its
+ * owner runs it down; after that every acquire fails, and the owner waits for the holders
+ * to leave. Acquire/release: IRQL <= DISPATCH_LEVEL; wait: IRQL < DISPATCH_LEVEL. ---- */
+typedef struct _EX_RUNDOWN_REF {
+    union {
+        volatile ULONG_PTR Count; /* references * 2; bit 0: run-down started (then a wait block) */
+        volatile PVOID Ptr;
+    };
+} EX_RUNDOWN_REF, *PEX_RUNDOWN_REF;
+VOID ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+VOID ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+BOOLEAN ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef);
+BOOLEAN ExAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+VOID ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef);
+VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef);
+VOID ExRundownCompleted(PEX_RUNDOWN_REF RunRef);

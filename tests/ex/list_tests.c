@@ -30,6 +30,17 @@ KTEST(exlist, interlocked_intrinsics_return_what_wdm_documents)
     KT_EQ(InterlockedAnd64(&w, 0x1000000000LL), 0x1000000008LL);
     KT_EQ(InterlockedDecrement64(&w), 0xFFFFFFFFFLL);
 
+    volatile SHORT h = 0x7FFF;
+    KT_EQ((USHORT)InterlockedIncrement16(&h), 0x8000);
+    KT_EQ(InterlockedCompareExchange16(&h, 3, (SHORT)0x8000), (SHORT)0x8000);
+    KT_EQ(InterlockedDecrement16(&h), 2);
+    volatile LONG bits[2] = { 0, 0 };
+    KT_EQ(InterlockedBitTestAndSet(bits, 37), 0);
+    KT_EQ(bits[1], 1 << 5);
+    KT_EQ(InterlockedBitTestAndSet(bits, 37), 1);
+    KT_EQ(InterlockedBitTestAndReset(bits, 37), 1);
+    KT_EQ(bits[1], 0);
+
     LONG x, y;
     PVOID volatile p = &x;
     KT_ASSERT(InterlockedCompareExchangePointer(&p, &y, NULL) == &x); /* no match */
