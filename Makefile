@@ -28,7 +28,9 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
 SRCS := $(shell find boot kernel io drivers tests -path drivers/samples -prune -o \( -name '*.c' -o -name '*.S' \) -print 2>/dev/null | LC_ALL=C sort)
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 
-QEMU_FLAGS := -machine pc -cpu max -m 512M -no-reboot -display none \
+# SMP=N: processors for run, test and bench (tests that need more boot with their own -smp).
+SMP ?= 1
+QEMU_FLAGS := -machine pc -cpu max -m 512M -smp $(SMP) -no-reboot -display none \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
 ACCEL ?= tcg
 RUN_APPEND ?=
@@ -97,7 +99,7 @@ $(B)/bench-fat16.img:
 
 bench: tools $(B)/kernel.bin $(B)/bench-fat16.img
 	cp $(B)/bench-fat16.img $(B)/bench-disk.img
-	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img
+	$(PYTHON) tools/kbench.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS)" --disk $(B)/bench-disk.img $(KBENCH_ARGS)
 
 gdb: tools $(B)/kernel.bin
 	@tools/need.sh gdb gdb

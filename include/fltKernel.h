@@ -10,6 +10,9 @@
 #ifndef FLTAPI
 #define FLTAPI
 #endif
+/* The WDK's Filter Manager SAL annotations: they document, and compile to nothing. */
+#define _Flt_CompletionContext_Outptr_
+#define _Flt_ConnectionCookie_Outptr_
 #ifndef CONST
 #define CONST const
 #endif
@@ -20,6 +23,7 @@ typedef ULONG DEVICE_TYPE;
 #define STATUS_FLT_NO_HANDLER_DEFINED ((NTSTATUS)0xC01C0001L)
 #define STATUS_FLT_CONTEXT_ALREADY_DEFINED ((NTSTATUS)0xC01C0002L)
 #define STATUS_FLT_INVALID_ASYNCHRONOUS_REQUEST ((NTSTATUS)0xC01C0003L)
+#define STATUS_FLT_DISALLOW_FAST_IO ((NTSTATUS)0xC01C0004L)
 #define STATUS_FLT_INVALID_NAME_REQUEST ((NTSTATUS)0xC01C0005L)
 #define STATUS_FLT_NOT_SAFE_TO_POST_OPERATION ((NTSTATUS)0xC01C0006L)
 #define STATUS_FLT_NOT_INITIALIZED ((NTSTATUS)0xC01C0007L)

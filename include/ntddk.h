@@ -11,6 +11,7 @@
 #include <wdm/kedisp.h>
 #include <wdm/kesync.h>
 #include <wdm/exres.h>
+#include <wdm/exlist.h>
 #include <wdm/io.h>
 #include <wdm/seh.h>
 #include <wdm/ioqueue.h>

@@ -3,10 +3,11 @@
 # `make handout` writes the project without solutions. See docs/teachers.md.
 #
 # A lab kernel is the normal kernel's objects plus the lab's driver sources (the student's
-# files, the reference solution, or the solution with a wrong-solution patch applied) and
+# files, a submission folder's, the reference solution, or the solution with a
+# wrong-solution patch applied) and
 # its grader tests, linked into build/lab-NAME[-solution|-variant-V]/kernel.bin. Without
 # LAB the normal kernel's build is untouched.
-.PHONY: lab grade handout
+.PHONY: lab grade handout gdb-lab need-patch
 
 LAB_TIMEOUT ?= 45
 HANDOUT := $(B)/handout
@@ -21,6 +22,12 @@ LAB_FILES := $(notdir $(wildcard $(LAB_DIR)/*.c))
 ifeq ($(SOLUTION),1)
 LAB_FLAVOR := -solution
 LAB_ORIGIN := $(LAB_DIR)/solution
+ifeq ($(wildcard $(LAB_ORIGIN)/*.c),)
+$(error SOLUTION=1: $(LAB_ORIGIN)/ is not here (a handout has no solutions))
+endif
+else ifneq ($(STUDENT),)
+LAB_FLAVOR := -student-$(notdir $(abspath $(STUDENT)))
+LAB_ORIGIN := $(STUDENT)
 else ifneq ($(VARIANT),)
 LAB_FLAVOR := -variant-$(VARIANT)
 LAB_ORIGIN := $(LAB_DIR)/variants/$(VARIANT)
@@ -40,10 +47,13 @@ LAB_DRIVER_CFLAGS = $(filter-out -Iinclude,$(CFLAGS)) -Iinclude -I$(LAB_DIR)/inc
 
 # The driver sources this flavour compiles, copied into one place: the student's files, the
 # solution's, or the solution's with the variant's patch applied (never in the lab folder).
-$(LAB_B)/src/.stamp: $(wildcard $(LAB_ORIGIN)/*) $(wildcard $(LAB_DIR)/solution/*.c) $(wildcard $(LAB_DIR)/*.c)
+$(LAB_B)/src/.stamp: $(wildcard $(LAB_ORIGIN)/*) $(wildcard $(LAB_DIR)/solution/*.c) $(wildcard $(LAB_DIR)/*.c) \
+  | $(if $(VARIANT),need-patch)
 	@mkdir -p $(LAB_B)/src
 ifeq ($(SOLUTION),1)
 	@cp $(addprefix $(LAB_DIR)/solution/,$(LAB_FILES)) $(LAB_B)/src/
+else ifneq ($(STUDENT),)
+	@cp $(addprefix $(STUDENT)/,$(LAB_FILES)) $(LAB_B)/src/
 else ifneq ($(VARIANT),)
 	@cp $(addprefix $(LAB_DIR)/solution/,$(LAB_FILES)) $(LAB_B)/src/
 	@patch -s -d $(LAB_B)/src -p1 < $(LAB_ORIGIN)/wrong.patch
@@ -74,15 +84,21 @@ $(LAB_B)/kernel.bin: $(LAB_B)/kernel.elf
 
 -include $(wildcard $(LAB_B)/d/*.d $(LAB_B)/g/*/*.d $(LAB_B)/g/*/*/*.d $(LAB_B)/g/*/*/*/*.d)
 
+# The narrated workload is the lab's `workload` test; a bug check in it is the student's
+# first stop report to read, so it is shown, and the target fails.
 lab: tools $(LAB_B)/kernel.bin
-	$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) $(ICOUNT) -serial stdio -kernel $(LAB_B)/kernel.bin \
-	  -append "ktest=$(LAB).workload verifier=all $(RUN_APPEND)" </dev/null; \
-	  rc=$$?; [ $$rc = 33 ] || { echo "make lab: the workload did not finish (QEMU exit status $$rc: 37 is a bug check, 35 a failed check)"; exit 1; }
+	@$(QEMU) $(QEMU_FLAGS) -accel $(ACCEL) $(ICOUNT) -serial stdio -kernel $(LAB_B)/kernel.bin \
+	  -append "ktest=$(LAB).workload verifier=all $(RUN_APPEND)" </dev/null >$(LAB_B)/lab.log 2>&1; \
+	  rc=$$?; cat $(LAB_B)/lab.log; grep -q '^ok 1 $(LAB).workload' $(LAB_B)/lab.log || \
+	  { echo "make lab: the workload did not finish (QEMU exit status $$rc: 37 is a bug check, 35 a failed check); log in $(LAB_B)/lab.log"; exit 1; }
 
-grade: tools $(LAB_B)/kernel.bin
+grade: tools $(if $(VARIANT),need-patch) $(LAB_B)/kernel.bin
 	@$(PYTHON) tools/grade.py --lab $(LAB_DIR) --kernel $(LAB_B)/kernel.bin --timeout $(LAB_TIMEOUT) \
 	  --qemu "$(QEMU) $(QEMU_FLAGS) -accel tcg $(ICOUNT)" --results $(LAB_B)/results.json \
-	  --what "$(if $(filter 1,$(SOLUTION)),the reference solution,$(if $(VARIANT),wrong solution $(VARIANT),your $(LAB_FILES)))"
+	  --what "$(if $(filter 1,$(SOLUTION)),the reference solution,$(if $(STUDENT),$(STUDENT),$(if $(VARIANT),wrong solution $(VARIANT),your $(LAB_FILES))))"
+
+need-patch:
+	@tools/need.sh patch patch
 
 gdb-lab: tools $(LAB_B)/kernel.bin
 	@tools/need.sh gdb gdb

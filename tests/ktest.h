@@ -60,3 +60,7 @@ VOID KtExpectBugCheck(ULONG64 P1, ULONG64 P2, ULONG64 P3, ULONG64 P4);
 
 /* Busy-waits on the TSC; interrupts still arrive as the current IRQL allows. */
 VOID KtBusyWaitMs(ULONG Milliseconds);
+
+/* Runs a test descriptor that is not in the catalogue exactly as the framework runs a test
+ * (machine saved before, put back after) without reporting it: TRUE if it passed. */
+BOOLEAN KtRunIsolated(const KTEST *Test);

@@ -1,8 +1,32 @@
 #!/usr/bin/env python3
 """tools/kbench.py - `make bench`: boots the kernel's benchmarks twice, once under
 `-icount shift=0` (one TSC tick = one guest instruction: deterministic counts) and once in
-plain TCG (wall time from the calibrated TSC), and prints one table with both."""
-import argparse, re, shlex, subprocess, sys
+plain TCG (wall time from the calibrated TSC), and prints one table with both; then the
+file-system table (one row per workload, ratio to memcpy from the same boot), also as CSV.
+With --peer DIR it builds and runs the Linux peer (a copy of DIR) and adds its figures."""
+import argparse, csv, os, re, shlex, shutil, subprocess, sys, tempfile
+
+# Our workload rows, in order, and the peer's RESULT name for each (None: the peer has none).
+FS_ROWS = [("write", "write_64k_fsync", 65536), ("cold read 4 KiB", "read_4k", 4096),
+           ("cold read 64 KiB", "read_64k", 65536), ("warm re-read 4 KiB", "cached_reread_4k", 4096),
+           ("warm re-read 64 KiB", "cached_reread_64k", 65536), ("non-cached read 64 KiB", "read_64k_odirect", 65536),
+           ("memcpy", None, 65536)]
+
+def run_peer(src, runs, timeout):
+    """Builds and boots the Linux peer from a scratch copy (its directory may be read-only);
+    returns {name: MB/s} from the medians run.sh prints."""
+    work = tempfile.mkdtemp(prefix="kbench-peer-")
+    dst = os.path.join(work, "peer")
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("out"))
+    env = dict(os.environ, RUNS=str(runs))
+    for script in ("build.sh", "run.sh"):
+        p = subprocess.run(["bash", os.path.join(dst, script)], cwd=dst, env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        if p.returncode:
+            sys.exit("kbench: peer %s failed:\n%s" % (script, p.stdout.decode("utf-8", "replace")[-3000:]))
+    med = open(os.path.join(dst, "out", "logs", "median.txt")).read()
+    shutil.rmtree(work, ignore_errors=True)
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^RESULT (\S+) \d+ \S+ (\S+)$", med, re.M)}
 
 def boot(qemu, kernel, append, extra, timeout):
     cmd = shlex.split(qemu) + extra + ["-serial", "stdio", "-kernel", kernel, "-append", append]
@@ -25,6 +49,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--extra-append", default="")
     ap.add_argument("--disk", default="", help="FAT image for the file-system workload (-initrd)")
+    ap.add_argument("--csv", default="", help="write the file-system table here as CSV")
+    ap.add_argument("--peer", default="", help="directory of the Linux peer (build.sh, run.sh)")
+    ap.add_argument("--peer-runs", type=int, default=3)
     a = ap.parse_args()
     append = ("kbench=%s %s" % (a.select, a.extra_append)).strip()
     disk = ["-initrd", a.disk] if a.disk else []
@@ -39,20 +66,43 @@ def main():
         ns = "%.1f" % (w[1] / w[0] / hz * 1e9) if w and w[0] else "-"
         print("%-40s %12d %14.1f %12s" % (name, ops, ticks / ops if ops else 0, ns))
     if sizes:
-        print()
-        print("%-44s %10s %12s %14s" % ("file-system workload (wall, TCG)", "MB/s", "IRPs/s", "stack/memcpy"))
-        mc = [n for n in sizes if n.startswith("memcpy")]
-        mc_rate = sizes[mc[0]] / (wall[mc[0]][1] / hz) if mc and mc[0] in wall else 0
-        for n, b in sizes.items():
-            if n not in wall:
-                continue
-            secs = wall[n][1] / hz
-            rate = b / secs
-            print("%-44s %10.1f %12.0f %14s" % (n, rate / 1e6, wall[n][0] / secs,
-                  "%.3f" % (rate / mc_rate) if mc_rate and not n.startswith("memcpy") else "-"))
+        print_fs_table(a, wall, hz, sizes)
     for l in extra:
         print(l[len("BENCH-INFO "):])
     print("(instr/op: -icount shift=0, TSC ticks = guest instructions; wall: TCG, TSC at %d Hz)" % hz)
+
+def print_fs_table(a, wall, hz, sizes):
+    """One row per workload: MB/s, requests/s and last the ratio to memcpy of the same boot;
+    with the peer, its MB/s and our ratio to it follow in a second table."""
+    rate = {n: (sizes[n] / (wall[n][1] / hz), wall[n][0] / (wall[n][1] / hz)) for n in sizes if n in wall and wall[n][1]}
+    mc = rate.get("memcpy", (0, 0))[0]
+    peer = run_peer(a.peer, a.peer_runs, a.timeout * 4) if a.peer else {}
+    print()
+    print("%-24s %10s %12s %10s" % ("file system (wall, TCG)", "MB/s", "requests/s", "/memcpy"))
+    rows = []
+    for name, pname, chunk in FS_ROWS:
+        if name not in rate:
+            continue
+        mbs, rps = rate[name][0] / 1e6, rate[name][1]
+        ratio = rate[name][0] / mc if mc else 0
+        print("%-24s %10.1f %12.0f %10.3f" % (name, mbs, rps, ratio))
+        lin = peer.get(pname) if pname else None
+        rows.append([name, "%.1f" % mbs, "%.0f" % rps, "%.3f" % ratio] +
+                    (["%.1f" % lin if lin else "", "%.3f" % (mbs / lin) if lin else ""] if a.peer else []))
+    if peer:
+        print()
+        print("%-24s %12s %12s %12s %10s" % ("same run, Linux peer", "IRQLab MB/s", "Linux MB/s", "Linux req/s", "IRQLab/Linux"))
+        for name, pname, chunk in FS_ROWS:
+            if name in rate and pname and pname in peer:
+                print("%-24s %12.1f %12.1f %12.0f %10.2f" % (name, rate[name][0] / 1e6, peer[pname],
+                      peer[pname] * 1e6 / chunk, rate[name][0] / 1e6 / peer[pname]))
+    if a.csv:
+        with open(a.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["workload", "mb_per_s", "requests_per_s", "ratio_to_memcpy"] +
+                       (["linux_mb_per_s", "ratio_to_linux"] if a.peer else []))
+            w.writerows(rows)
+        print("(file-system table also in %s)" % a.csv)
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,13 @@ EXIT_OK, EXIT_FAIL, EXIT_BUGCHECK = 33, 35, 37
 ANY = "*"
 
 def boot(qemu, kernel, append, timeout, log_path, extra=()):
-    cmd = shlex.split(qemu) + ["-serial", "stdio", "-kernel", kernel, "-append", append] + list(extra)
+    # a boot option smp=N (a test's own, or --smp) also gives QEMU N processors
+    smp = re.findall(r"(?:^| )smp=(\d+)", append)
+    extra = list(extra) + (["-smp", smp[-1]] if smp else [])
+    argv = shlex.split(qemu)
+    if smp and int(smp[-1]) > 1:
+        argv = smp_argv(argv)
+    cmd = argv + ["-serial", "stdio", "-kernel", kernel, "-append", append] + extra
     t0 = time.time()
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -22,6 +28,20 @@ def boot(qemu, kernel, append, timeout, log_path, extra=()):
     with open(log_path, "w") as f:
         f.write("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n" + out)
     return out, rc, time.time() - t0
+
+def smp_argv(argv):
+    """QEMU 7.2's -icount with several processors crawls (each switch between them costs
+    about a millisecond of host time), so multiprocessor boots use single-threaded
+    round-robin TCG without -icount: the processors still take turns on one host thread,
+    and switch at every PAUSE, so the races the tests set up happen the same way each boot."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] == "-icount":
+            i += 2
+            continue
+        out.append("tcg,thread=single" if argv[i] == "tcg" and out and out[-1] == "-accel" else argv[i])
+        i += 1
+    return out
 
 def list_tests(args):
     out, rc, _ = boot(args.qemu, args.kernel, ("ktest=list " + args.options).strip(), args.timeout,
@@ -41,7 +61,12 @@ def list_tests(args):
 def tail(out, n=25):
     return "\n".join("    " + l for l in out.strip().splitlines()[-n:])
 
-def run_suite(args, label, append, names):
+# Suites booted once more with extra options, so the same tests cover a second path:
+# `fsnocache` opens every fs-suite file with FILE_NO_INTERMEDIATE_BUFFERING (the IRP path,
+# no cache manager, no fast I/O) where the plain boot goes through the cache.
+SUITE_VARIANTS = {"fs": ["fsnocache"]}
+
+def run_suite(args, label, append, names, tag=""):
     out, rc, secs = boot(args.qemu, args.kernel, append, args.timeout, os.path.join(args.logs, label + ".log"))
     seen = {m.group(2): m.group(1) == "ok" for m in re.finditer(r"^(ok|not ok) \d+ (\S+)$", out, re.M)}
     results = []
@@ -52,12 +77,12 @@ def run_suite(args, label, append, names):
                 # the assertion lines printed between this test's RUN line and its result
                 m = re.search(r"^# RUN %s\n(.*?)^not ok" % re.escape(n), out, re.M | re.S)
                 why = (m.group(1).strip() if m else why)
-            results.append((n, seen[n], why))
+            results.append((n + tag, seen[n], why))
         else:
             why = "hang (timeout)" if rc is None else "no result: boot ended with status %s" % rc
             if "BUGCHECK " in out:
                 why = "unexpected bug check: " + re.search(r"^BUGCHECK .*$", out, re.M).group(0)
-            results.append((n, False, why + "\n" + tail(out)))
+            results.append((n + tag, False, why + "\n" + tail(out)))
     return results, secs
 
 def run_bugcheck(args, t):
@@ -129,6 +154,8 @@ def main():
     ap.add_argument("--options", default="verifier=all", help="kernel options for every test boot")
     ap.add_argument("--logs", default="build/test-logs")
     ap.add_argument("--only", default=os.environ.get("KTEST_ONLY", ""), help="comma-separated suites or suite.test")
+    ap.add_argument("--smp", default=os.environ.get("KTEST_SMP", ""),
+                    help="comma-separated processor counts: every suite boot again at each (names get @smpN)")
     args = ap.parse_args()
     os.makedirs(args.logs, exist_ok=True)
 
@@ -151,6 +178,11 @@ def main():
             suites.setdefault(t["suite"], []).append(full)
     for s, names in suites.items():
         jobs.insert(0, ("suite", (s, "ktest=%s %s" % (s, args.options), names)))
+        for v in SUITE_VARIANTS.get(s, []):
+            jobs.insert(0, ("suite", (s + "-" + v, "ktest=%s %s %s" % (s, v, args.options), names, " [%s]" % v)))
+        for n in [n for n in args.smp.split(",") if n]:
+            jobs.insert(0, ("suite", ("%s@smp%s" % (s, n), "ktest=%s %s smp=%s" % (s, args.options, n), names,
+                                      "@smp" + n)))
 
     host_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "host")
     for script in sorted(os.listdir(host_dir)) if os.path.isdir(host_dir) else []:

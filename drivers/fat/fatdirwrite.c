@@ -105,8 +105,10 @@ static NTSTATUS FatpGrowDirectory(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Entries)
     C = First;
     for (ULONG I = 0; I < Count; I++) {
         Status = FatpZeroCluster(Vol, C);
-        if (!NT_SUCCESS(Status))
+        if (!NT_SUCCESS(Status)) { /* an unzeroed cluster must not join the directory */
+            FatTruncateChain(Vol, Dir, Length);
             return Status;
+        }
         if (I + 1 < Count && !NT_SUCCESS(FatNextCluster(Vol, C, &C)))
             return STATUS_INTERNAL_ERROR;
     }

@@ -141,6 +141,12 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
  * file to cover [Offset, Offset+Length) (a gap before Offset reads back as zeros; the range
  * itself is left as it is) and stamps and writes the directory entry. Errors as FatWriteFile. */
 NTSTATUS FatPrepareWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length);
+/* The same for a write-back cache: the file grows and its entry is stamped in memory, but the
+ * entry reaches the disk only with FatFlushFileEntry (the driver's flush and close), as the
+ * cached data itself does. */
+NTSTATUS FatGrowFile(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length);
+/* Writes the entry if FatGrowFile left it changed; nothing for a deleted file. */
+NTSTATUS FatFlushFileEntry(PFAT_FCB Fcb);
 /* Write at Offset, growing the file as needed; a gap between the old end and Offset reads
  * back as zeros. All-or-nothing for allocation: STATUS_DISK_FULL changes nothing. Files are
  * capped at 4 GiB - 1 (STATUS_DISK_FULL beyond). */

@@ -17,6 +17,7 @@ NTSTATUS FatWriteFcbEntry(PFAT_FCB Fcb)
         return STATUS_SUCCESS;  /* the root has no entry of its own */
     Fcb->Entry.FileSize = Fcb->IsDirectory ? 0 : Fcb->FileSize;
     FatSetEntryCluster(&Fcb->Entry, Fcb->FirstCluster);
+    Fcb->EntryDirty = FALSE;
     return FatWriteDirEntry(Fcb->Volume, Fcb->Parent, Fcb->EntryIndex, &Fcb->Entry);
 }
 
@@ -182,6 +183,26 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
     return STATUS_SUCCESS;
 }
 
+/* Shrinking: the entry first, then the clusters are freed (their FAT sectors reach the disk
+ * with the next entry write or flush), so an error or a power cut in between leaves clusters
+ * fsck reclaims, never an entry longer than its chain or naming a free cluster. */
+static NTSTATUS FatpShrink(PFAT_FCB Fcb, ULONG NewSize)
+{
+    ULONG Old = Fcb->FileSize, OldFirst = Fcb->FirstCluster;
+    NTSTATUS Status;
+    Fcb->FileSize = NewSize;
+    if (NewSize == 0)
+        Fcb->FirstCluster = 0;
+    FatpTouch(Fcb);
+    Status = FatWriteFcbEntry(Fcb);
+    Fcb->FirstCluster = OldFirst;
+    if (!NT_SUCCESS(Status)) {
+        Fcb->FileSize = Old;
+        return Status;
+    }
+    return FatResizeFcb(Fcb, NewSize, NewSize);
+}
+
 /* Checks a write of [Offset, Offset+Length) and allocates what it needs first, so a full disk
  * leaves the file unchanged. */
 static NTSTATUS FatpGrowForWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
@@ -205,6 +226,23 @@ NTSTATUS FatPrepareWrite(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
     return FatWriteFcbEntry(Fcb);
 }
 
+NTSTATUS FatGrowFile(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length)
+{
+    NTSTATUS Status = FatpGrowForWrite(Fcb, Offset, Length);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    FatpTouch(Fcb);
+    Fcb->Entry.FileSize = Fcb->FileSize; /* what a rename copies must be current */
+    FatSetEntryCluster(&Fcb->Entry, Fcb->FirstCluster);
+    Fcb->EntryDirty = TRUE;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS FatFlushFileEntry(PFAT_FCB Fcb)
+{
+    return Fcb->EntryDirty && !Fcb->Deleted ? FatWriteFcbEntry(Fcb) : STATUS_SUCCESS;
+}
+
 NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Length,
                       PULONG BytesWritten)
 {
@@ -213,6 +251,7 @@ NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Le
     *BytesWritten = 0;
     if (!NT_SUCCESS(Status) || Length == 0)
         return Status;
+    ULONG OldSize = Fcb->FileSize;
     Status = FatpGrowForWrite(Fcb, Offset, Length);
     if (!NT_SUCCESS(Status))
         return Status;
@@ -221,6 +260,8 @@ NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Le
     NTSTATUS EntryStatus = FatWriteFcbEntry(Fcb);
     if (NT_SUCCESS(Status))
         Status = EntryStatus;
+    if (!NT_SUCCESS(Status) && Fcb->FileSize > OldSize)
+        FatpShrink(Fcb, OldSize); /* a failed write does not extend the file */
     if (NT_SUCCESS(Status))
         *BytesWritten = Length;
     return Status;
@@ -236,6 +277,8 @@ NTSTATUS FatSetEndOfFile(PFAT_FCB Fcb, ULONG64 NewSize)
         return STATUS_DISK_FULL;
     if (NewSize == Fcb->FileSize)
         return STATUS_SUCCESS;
+    if (NewSize < Fcb->FileSize)
+        return FatpShrink(Fcb, (ULONG)NewSize);
     Status = FatResizeFcb(Fcb, (ULONG)NewSize, (ULONG)NewSize);
     if (!NT_SUCCESS(Status))
         return Status;

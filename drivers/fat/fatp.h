@@ -97,6 +97,7 @@ struct _FAT_FCB {
     ULONG Clusters;             /* length of the chain at FirstCluster */
     ULONG LastCluster;          /* its tail, so appends need no walk */
     FAT_CHAIN_CURSOR Cursor;
+    BOOLEAN EntryDirty;         /* Entry changed in memory only (FatGrowFile) */
 };
 
 /* Everything learned about one directory entry set while scanning. */

@@ -77,7 +77,8 @@ static LONGLONG FatFsdpCopyOffset(PFILE_OBJECT Fo, PLARGE_INTEGER Requested, ULO
 
 /* IRQL == PASSIVE_LEVEL. A cached read or write, for the IRP path (Wait TRUE) and fast I/O.
  * Under the volume lock: checks, the size, and for a write past the end the file's growth
- * (clusters and directory entry, as FastFat extends before CcCopyWrite); then, without the
+ * (clusters now, the directory entry at flush or close, as FastFat extends before CcCopyWrite
+ * and updates the dirent lazily); then, without the
  * lock, the copy. FALSE (Wait FALSE only) means nothing was done: take the IRP path. */
 BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
                    PVOID Buffer, PIO_STATUS_BLOCK Iosb)
@@ -110,7 +111,7 @@ BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER 
             FatFsdUnlock(Vcb);
             return FALSE;
         }
-        status = FatPrepareWrite(fcb->File, (ULONG64)offset, Length);
+        status = FatGrowFile(fcb->File, (ULONG64)offset, Length); /* entry written at flush/close */
         if (NT_SUCCESS(status)) {
             FatFsdFileSizes(fcb, &sizes);
             fcb->SizesChanged = FALSE;

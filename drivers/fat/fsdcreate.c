@@ -178,6 +178,10 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (--fcb->HandleCount == 0 && fcb->DeletePending && !fcb->Deleted) {
         status = FatDeleteFile(fcb->File);
         fcb->Deleted = NT_SUCCESS(status);
+        if (!fcb->Deleted) /* cleanup cannot fail: say it where someone can read it */
+            DbgPrint("FAT: a delete failed at cleanup (0x%08x), the file stays\n", (ULONG)status);
+    } else if (fcb->HandleCount == 0) {
+        FatFlushFileEntry(fcb->File); /* the size and time a cached write left in memory */
     }
     fo->Flags |= FO_CLEANUP_COMPLETE;
     FatFsdUnlock(vcb);
@@ -205,6 +209,7 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ExFreePoolWithTag(ccb, FSD_TAG);
     if (--fcb->OpenCount == 0) {
         RemoveEntryList(&fcb->Link);
+        FatFlushFileEntry(fcb->File);
         FatCloseFile(fcb->File);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);

@@ -113,7 +113,9 @@ NTSTATUS FatFsdFlush(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (fcb && fcb->Sop.SharedCacheMap)
         CcFlushCache(&fcb->Sop, NULL, 0, &iosb);
     FatFsdLock(vcb);
-    status = vcb->Volume ? FatFlushVolume(vcb->Volume) : STATUS_VOLUME_DISMOUNTED;
+    status = !vcb->Volume ? STATUS_VOLUME_DISMOUNTED : fcb ? FatFlushFileEntry(fcb->File) : STATUS_SUCCESS;
+    if (NT_SUCCESS(status))
+        status = FatFlushVolume(vcb->Volume);
     FatFsdUnlock(vcb);
     return FatFsdComplete(Irp, NT_SUCCESS(iosb.Status) ? status : iosb.Status, 0);
 }

@@ -51,9 +51,15 @@ NTSTATUS FatFsdCloseVolume(PFSD_VCB Vcb, PIRP Irp)
 /* IRQL == PASSIVE_LEVEL. A flush on the volume handle writes the FAT out. */
 NTSTATUS FatFsdFlushVolume(PFSD_VCB Vcb, PIRP Irp)
 {
-    NTSTATUS status;
+    NTSTATUS status = STATUS_SUCCESS;
     FatFsdLock(Vcb);
-    status = Vcb->Volume ? FatFlushVolume(Vcb->Volume) : STATUS_VOLUME_DISMOUNTED;
+    for (PLIST_ENTRY e = Vcb->Fcbs.Flink; e != &Vcb->Fcbs && Vcb->Volume; e = e->Flink) {
+        NTSTATUS st = FatFlushFileEntry(CONTAINING_RECORD(e, FSD_FCB, Link)->File);
+        if (!NT_SUCCESS(st))
+            status = st;
+    }
+    if (NT_SUCCESS(status))
+        status = Vcb->Volume ? FatFlushVolume(Vcb->Volume) : STATUS_VOLUME_DISMOUNTED;
     FatFsdUnlock(Vcb);
     return FatFsdComplete(Irp, status, 0);
 }

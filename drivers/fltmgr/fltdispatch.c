@@ -7,7 +7,7 @@ _Static_assert(sizeof(FLT_PARAMETERS) >= sizeof(((PIO_STACK_LOCATION)0)->Paramet
 
 /* IRQL <= DISPATCH_LEVEL. The instances on the volume that registered for Major, each held
  * (Operations) until the operation is done with it. */
-static ULONG FltpSnapshot(PFLT_VOLUME Volume, UCHAR Major, PFLT_INSTANCE *Out)
+ULONG FltpSnapshot(PFLT_VOLUME Volume, UCHAR Major, PFLT_INSTANCE *Out)
 {
     ULONG n = 0;
     KIRQL irql;
@@ -24,7 +24,7 @@ static ULONG FltpSnapshot(PFLT_VOLUME Volume, UCHAR Major, PFLT_INSTANCE *Out)
 }
 
 /* IRQL <= DISPATCH_LEVEL. The operation is done with the instance. */
-static VOID FltpDrop(PFLT_INSTANCE Instance)
+VOID FltpDrop(PFLT_INSTANCE Instance)
 {
     if (__atomic_sub_fetch(&Instance->Operations, 1, __ATOMIC_SEQ_CST) == 0 && Instance->TearingDown)
         KeSetEvent(&Instance->Idle, IO_NO_INCREMENT, FALSE);

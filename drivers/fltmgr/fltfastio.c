@@ -1,10 +1,10 @@
-/* drivers/fltmgr/fltfastio.c - fast I/O through the Filter Manager's frame: passed to the file
- * system when no minifilter registered for that operation, else refused so the IRP comes. */
+/* drivers/fltmgr/fltfastio.c - fast I/O through the Filter Manager's frame: reads and writes go
+ * through the minifilters' callbacks as fast I/O operations; the rest pass or fall back to IRPs. */
 #include "fltmgrp.h"
 
-/* A minifilter instance on the frame's volume registered for Major: then the request must
- * come as an IRP, where its callbacks run (FltMgr does not call callbacks for fast I/O here;
- * a minifilter sees every operation as an IRP, as if it answered FLT_PREOP_DISALLOW_FASTIO). */
+/* A minifilter instance on the frame's volume registered for Major. For the routines other
+ * than read and write the request must then come as an IRP, where its callbacks run, as if
+ * the minifilter had answered FLT_PREOP_DISALLOW_FASTIO. */
 static BOOLEAN FltpWanted(PDEVICE_OBJECT Frame, UCHAR Major)
 {
     PFLTP_FRAME_EXTENSION ext = Frame->DeviceExtension;
@@ -43,20 +43,123 @@ static BOOLEAN FltpFastIoCheckIfPossible(PFILE_OBJECT FileObject, PLARGE_INTEGER
                                          BOOLEAN Wait, ULONG LockKey, BOOLEAN CheckForReadOperation,
                                          PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject)
 {
-    FLTP_PASS(CheckForReadOperation ? IRP_MJ_READ : IRP_MJ_WRITE, FastIoCheckIfPossible, FileObject, FileOffset,
+    FLTP_PASS(0xFF, FastIoCheckIfPossible, FileObject, FileOffset,
               Length, Wait, LockKey, CheckForReadOperation, IoStatus);
+}
+
+/* Post callbacks of a fast I/O operation, lowest altitude first, in the caller's thread. */
+static VOID FltpFastPost(PFLTP_IRP_CTRL C)
+{
+    C->Data.Flags |= FLTFL_CALLBACK_DATA_POST_OPERATION;
+    while (C->Depth) {
+        FLTP_COMPLETION_NODE *n = &C->Stack[--C->Depth];
+        FLT_RELATED_OBJECTS o;
+        FltpRelatedObjects(&o, n->Instance, C->Iopb.TargetFileObject);
+        C->Iopb.TargetInstance = n->Instance;
+        __atomic_add_fetch(&FltpGlobals.PostCalls, 1, __ATOMIC_RELAXED);
+        if (n->Instance->Filter->Post[C->Iopb.MajorFunction](&C->Data, &o, n->Context, 0) !=
+            FLT_POSTOP_FINISHED_PROCESSING)
+            FltpVerifierError(n->Instance->Filter, "A filter pended the post-operation of a fast I/O operation", 0);
+        FltpDrop(n->Instance);
+    }
+}
+
+/* IRQL == PASSIVE_LEVEL (fast I/O). A read or write as a fast I/O operation: pre callbacks top
+ * down (FLT_PREOP_DISALLOW_FASTIO stops the walk: the filters above get their post callbacks
+ * with STATUS_FLT_DISALLOW_FAST_IO and the I/O manager sends the IRP), the file system's fast
+ * routine, then the post callbacks. The operation is synchronous: nothing may pend. */
+static BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset,
+                                 ULONG Length, BOOLEAN Wait, ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
+{
+    PFLTP_FRAME_EXTENSION ext = Frame->DeviceExtension;
+    PDEVICE_OBJECT lower = ext->AttachedTo;
+    PFAST_IO_DISPATCH fio = lower->DriverObject->FastIoDispatch;
+    PFAST_IO_READ routine = !fio ? NULL : Major == IRP_MJ_READ ? fio->FastIoRead : fio->FastIoWrite;
+    PFLT_INSTANCE snapshot[FLTP_MAX_INSTANCES];
+    ULONG n = ext->Volume && !ext->Volume->Dismounting ? FltpSnapshot(ext->Volume, Major, snapshot) : 0;
+    if (!routine) {
+        for (ULONG i = 0; i < n; i++)
+            FltpDrop(snapshot[i]);
+        return FALSE;
+    }
+    if (!n)
+        return routine(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, lower);
+    PFLTP_IRP_CTRL c = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*c), FLTP_CTRL_TAG);
+    if (!c) {
+        for (ULONG i = 0; i < n; i++)
+            FltpDrop(snapshot[i]);
+        return FALSE;
+    }
+    *(PFLT_IO_PARAMETER_BLOCK *)&c->Data.Iopb = &c->Iopb;
+    *(PETHREAD *)&c->Data.Thread = KeGetCurrentThread();
+    c->Data.Flags = FLTFL_CALLBACK_DATA_FAST_IO_OPERATION;
+    c->Data.RequestorMode = KernelMode;
+    c->Iopb.MajorFunction = Major;
+    c->Iopb.TargetFileObject = FileObject;
+    c->Iopb.Parameters.Read.Length = Length;
+    c->Iopb.Parameters.Read.Key = LockKey;
+    c->Iopb.Parameters.Read.ByteOffset = *FileOffset;
+    c->Iopb.Parameters.Read.ReadBuffer = Buffer;
+    c->Refs = 1;
+    c->Volume = ext->Volume;
+    BOOLEAN done = FALSE, result = FALSE;
+    for (ULONG i = 0; i < n; i++) {
+        PFLT_INSTANCE inst = snapshot[i];
+        PFLT_FILTER f = inst->Filter;
+        FLT_PREOP_CALLBACK_STATUS st = FLT_PREOP_SUCCESS_WITH_CALLBACK;
+        PVOID context = NULL;
+        if (done || inst->TearingDown) {
+            FltpDrop(inst);
+            continue;
+        }
+        if (f->Pre[Major]) {
+            FLT_RELATED_OBJECTS o;
+            FltpRelatedObjects(&o, inst, FileObject);
+            c->Iopb.TargetInstance = inst;
+            __atomic_add_fetch(&FltpGlobals.PreCalls, 1, __ATOMIC_RELAXED);
+            st = f->Pre[Major](&c->Data, &o, &context);
+        }
+        if (st == FLT_PREOP_SUCCESS_WITH_CALLBACK || st == FLT_PREOP_SYNCHRONIZE) {
+            if (!f->Post[Major])
+                KeBugCheckEx(FLTMGR_FILE_SYSTEM, FLTMGR_NO_POST_CALLBACK, (ULONG_PTR)&c->Data, 0, 0);
+            c->Stack[c->Depth].Instance = inst;
+            c->Stack[c->Depth++].Context = context;
+            continue;
+        }
+        FltpDrop(inst);
+        if (st == FLT_PREOP_DISALLOW_FASTIO) {
+            c->Data.IoStatus.Status = STATUS_FLT_DISALLOW_FAST_IO;
+            done = TRUE;
+        } else if (st == FLT_PREOP_COMPLETE) {
+            result = done = TRUE;
+        } else if (st != FLT_PREOP_SUCCESS_NO_CALLBACK) {
+            FltpVerifierError(f, "A filter returned a status a fast I/O pre-operation cannot take", st);
+        }
+    }
+    if (!done) {
+        /* A filter may have changed the parameters (FltSetCallbackDataDirty). */
+        LARGE_INTEGER offset = c->Iopb.Parameters.Read.ByteOffset;
+        result = routine(FileObject, &offset, c->Iopb.Parameters.Read.Length, Wait, LockKey,
+                         c->Iopb.Parameters.Read.ReadBuffer, &c->Data.IoStatus, lower);
+        if (!result)
+            c->Data.IoStatus.Status = STATUS_FLT_DISALLOW_FAST_IO;
+    }
+    FltpFastPost(c);
+    *IoStatus = c->Data.IoStatus;
+    ExFreePoolWithTag(c, FLTP_CTRL_TAG);
+    return result;
 }
 
 static BOOLEAN FltpFastIoRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
                               ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject)
 {
-    FLTP_PASS(IRP_MJ_READ, FastIoRead, FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus);
+    return FltpFastReadWrite(DeviceObject, IRP_MJ_READ, FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus);
 }
 
 static BOOLEAN FltpFastIoWrite(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
                                ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject)
 {
-    FLTP_PASS(IRP_MJ_WRITE, FastIoWrite, FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus);
+    return FltpFastReadWrite(DeviceObject, IRP_MJ_WRITE, FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus);
 }
 
 static BOOLEAN FltpFastIoQueryBasicInfo(PFILE_OBJECT FileObject, BOOLEAN Wait, PFILE_BASIC_INFORMATION Buffer,

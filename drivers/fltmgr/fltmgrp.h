@@ -119,6 +119,8 @@ VOID FltpReleaseInstance(PFLT_INSTANCE Instance);
 VOID FltpRelatedObjects(PFLT_RELATED_OBJECTS Objects, PFLT_INSTANCE Instance, PFILE_OBJECT FileObject);
 /* fltdispatch.c */
 DRIVER_DISPATCH FltpDispatch;
+ULONG FltpSnapshot(PFLT_VOLUME Volume, UCHAR Major, PFLT_INSTANCE *Out);
+VOID FltpDrop(PFLT_INSTANCE Instance);
 VOID FltpResumePre(PFLTP_IRP_CTRL Ctrl, FLT_PREOP_CALLBACK_STATUS Status, PVOID Context);
 VOID FltpResumePost(PFLTP_IRP_CTRL Ctrl);
 VOID FltpReleaseCtrl(PFLTP_IRP_CTRL Ctrl);

@@ -62,6 +62,12 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     ext->Synchronous = RamCtlOptionPresent("ramdisk.sync");
     ext->LatencyUs = (ULONG)RamCtlOptionNumber("ramdisk.latency", 0);
     RdpFindImage(ext);
+    /* ramdisk.cpu=N: the "controller" interrupts processor N, so the ISR, its DPC and every
+     * completion routine run there, whichever processor sent the request. */
+    BOOLEAN routed = FALSE;
+    if (RamCtlOptionPresent("ramdisk.cpu") &&
+        !(routed = RamCtlRouteToProcessor((ULONG)RamCtlOptionNumber("ramdisk.cpu", 0))))
+        DbgPrint("RAMDISK: ramdisk.cpu names a processor that is not running; interrupting the requester's\n");
 
     status = IoConnectInterrupt(&ext->Interrupt, RdInterruptService, ext, NULL, RD_VECTOR, RD_DIRQL, RD_DIRQL,
                                 Latched, FALSE, 1, FALSE);
@@ -84,9 +90,10 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     dev->Flags |= DO_DIRECT_IO;
     dev->AlignmentRequirement = 0;
     dev->Flags &= ~DO_DEVICE_INITIALIZING;
-    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s\n",
+    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s%s\n",
              ext->Synchronous ? "synchronous" : "asynchronous", RD_VECTOR, RD_DIRQL,
-             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : "self-IPI");
+             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : routed ? "IPI" : "self-IPI",
+             routed ? " to processor ramdisk.cpu" : "");
     return STATUS_SUCCESS;
 }
 

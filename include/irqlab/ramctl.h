@@ -36,6 +36,11 @@ ULONG64 RamCtlOptionNumber(PCSTR Name, ULONG64 Default);
 ULONG RamCtlConnectTimer(ULONG Vector);
 VOID RamCtlDisconnectTimer(ULONG Gsi);
 
+/* IRQL: PASSIVE_LEVEL, before the first transfer. The controller interrupts processor
+ * Processor from now on (the I/O APIC's destination for the PIT, a directed IPI otherwise),
+ * whichever processor started the transfer; FALSE if that processor is not running. */
+BOOLEAN RamCtlRouteToProcessor(ULONG Processor);
+
 /* IRQL: any. The controller interrupts at Vector now (DelayUs 0: self-IPI) or after DelayUs
  * microseconds (the PIT one-shot; RamCtlConnectTimer first). */
 VOID RamCtlRaiseInterrupt(ULONG Vector, ULONG DelayUs);

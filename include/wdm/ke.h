@@ -44,6 +44,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc);
 VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
 BOOLEAN KeIsExecutingDpc(void);
+VOID KeFlushQueuedDpcs(void); /* IRQL: PASSIVE_LEVEL */
 
 /* ---- Spin locks ---- */
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;

@@ -26,3 +26,8 @@ NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex, PPROCESSOR_NUMBER ProcNu
 typedef ULONG_PTR KIPI_BROADCAST_WORKER(ULONG_PTR Argument);
 typedef KIPI_BROADCAST_WORKER *PKIPI_BROADCAST_WORKER;
 ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction, ULONG_PTR Context);
+
+/* Targeted DPCs: the DPC runs on that processor's queue. IRQL: any. */
+struct _KDPC;
+VOID KeSetTargetProcessorDpc(struct _KDPC *Dpc, CCHAR Number);
+NTSTATUS KeSetTargetProcessorDpcEx(struct _KDPC *Dpc, PPROCESSOR_NUMBER ProcNumber);

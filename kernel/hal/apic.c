@@ -51,13 +51,48 @@ ULONG HalGetLocalApicId(void) { return HalpApic[APIC_ID / 4] >> 24; }
 /* IRQL: any, from an interrupt handler. */
 VOID HalEndOfInterrupt(void) { HalpWriteApic(APIC_EOI, 0); }
 
+/* ICR writes are two stores; an interrupt handler sending its own IPI between them would
+ * change the destination, so they happen with interrupts off. */
+static VOID HalpWriteIcr(ULONG High, ULONG Low)
+{
+    ULONG64 flags = __readeflags();
+    _disable();
+    while (HalpApic[APIC_ICR_LOW / 4] & (1 << 12)) /* previous IPI still being sent */
+        _mm_pause();
+    HalpWriteApic(APIC_ICR_HIGH, High);
+    HalpWriteApic(APIC_ICR_LOW, Low);
+    __writeeflags(flags);
+}
+
 /* IRQL: any. The APIC holds the vector in its IRR until CR8 falls below its class. */
 VOID HalSendSelfIpi(ULONG Vector)
 {
-    while (HalpApic[APIC_ICR_LOW / 4] & (1 << 12)) /* previous IPI still being sent */
-        _mm_pause();
-    HalpWriteApic(APIC_ICR_HIGH, 0);
-    HalpWriteApic(APIC_ICR_LOW, (1u << 18) | (1u << 14) | Vector); /* shorthand self, assert */
+    HalpWriteIcr(0, (1u << 18) | (1u << 14) | Vector); /* shorthand self, fixed, assert */
+}
+
+/* IRQL: any. A fixed interrupt to one processor; its IRQL (CR8) decides when it is taken. */
+VOID HalSendIpi(ULONG ApicId, ULONG Vector)
+{
+    HalpWriteIcr(ApicId << 24, (1u << 14) | Vector);
+}
+
+/* IRQL: any. An NMI reaches a processor whatever its IRQL and interrupt flag. */
+VOID HalSendNmi(ULONG ApicId)
+{
+    HalpWriteIcr(ApicId << 24, (1u << 14) | (4u << 8));
+}
+
+/* IRQL: PASSIVE_LEVEL, at boot. INIT, then two start-up IPIs naming the page the processor
+ * begins at in real mode (Intel SDM vol. 3, 9.4.4: 10 ms after INIT, 200 us between SIPIs). */
+VOID HalStartProcessor(ULONG ApicId, ULONG64 StartPhysical)
+{
+    HalpWriteApic(APIC_ESR, 0);
+    HalpWriteIcr(ApicId << 24, (1u << 14) | (5u << 8));          /* INIT, assert */
+    KeStallExecutionProcessor(10000);
+    for (ULONG i = 0; i < 2; i++) {
+        HalpWriteIcr(ApicId << 24, (6u << 8) | (ULONG)(StartPhysical >> 12)); /* start-up */
+        KeStallExecutionProcessor(200);
+    }
 }
 
 /* IRQL: any. Only APC_LEVEL and DISPATCH_LEVEL are software interrupt levels. */

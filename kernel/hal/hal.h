@@ -31,6 +31,9 @@ VOID HalEndOfInterrupt(void);
 ULONG HalGetLocalApicId(void);
 VOID HalRequestSoftwareInterrupt(KIRQL Irql);
 VOID HalSendSelfIpi(ULONG Vector);
+VOID HalSendIpi(ULONG ApicId, ULONG Vector);
+VOID HalSendNmi(ULONG ApicId);
+VOID HalStartProcessor(ULONG ApicId, ULONG64 StartPhysical); /* INIT-SIPI-SIPI */
 BOOLEAN HalIsInterruptPending(ULONG Vector);   /* reads the IRR */
 BOOLEAN HalIsInterruptInService(ULONG Vector); /* reads the ISR */
 ULONG HalReadApicRegister(ULONG Offset);
@@ -54,10 +57,17 @@ ULONG HalIsaIrqToGsi(ULONG IsaIrq, PULONG Flags);
 VOID HalInitializeIoApic(void);
 VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, BOOLEAN ActiveLow);
 VOID HalDisableSystemInterrupt(ULONG Gsi);
+VOID HalSetInterruptDestination(ULONG Gsi, ULONG ApicId); /* after HalEnableSystemInterrupt */
 VOID HalMaskLegacyPic(void);
 
 /* PIT channel 0 as a one-shot device interrupt source. */
 VOID HalPitStartOneShot(ULONG Microseconds);
+VOID HalPitStop(void);
+/* The redirection table as raw 64-bit entries: the test framework saves and puts it back
+ * around every test, so a test that fails with a line routed leaves nothing behind. */
+ULONG HalIoApicPinCount(void);
+ULONG64 HalReadRedirection(ULONG Pin);
+VOID HalWriteRedirection(ULONG Pin, ULONG64 Entry);
 
 /* Physical memory through the direct map the boot code built. */
 #define HAL_DIRECT_MAP_BASE 0xFFFF800000000000ULL

@@ -51,6 +51,12 @@ VOID HalEnableSystemInterrupt(ULONG Gsi, ULONG Vector, BOOLEAN LevelTriggered, B
     HalpIoApicWrite(0x10 + 2 * pin, low);
 }
 
+/* IRQL: any. Sends the GSI to another processor's local APIC (physical destination). */
+VOID HalSetInterruptDestination(ULONG Gsi, ULONG ApicId)
+{
+    HalpIoApicWrite(0x11 + 2 * (Gsi - HalIoApicGsiBase), ApicId << 24);
+}
+
 /* IRQL: any. */
 VOID HalDisableSystemInterrupt(ULONG Gsi)
 {
@@ -69,4 +75,24 @@ VOID HalPitStartOneShot(ULONG Microseconds)
     __outbyte(0x43, 0x30); /* channel 0, lo/hi, mode 0 */
     __outbyte(0x40, (UCHAR)count);
     __outbyte(0x40, (UCHAR)(count >> 8));
+}
+
+/* IRQL: any. Reprogramming the mode word stops channel 0 until a new count is written. */
+VOID HalPitStop(void) { __outbyte(0x43, 0x30); }
+
+/* IRQL: any. */
+ULONG HalIoApicPinCount(void) { return ((HalpIoApicRead(1) >> 16) & 0xFF) + 1; }
+
+/* IRQL: any. */
+ULONG64 HalReadRedirection(ULONG Pin)
+{
+    return HalpIoApicRead(0x10 + 2 * Pin) | ((ULONG64)HalpIoApicRead(0x11 + 2 * Pin) << 32);
+}
+
+/* IRQL: any. Masks the pin first so no half-written entry ever delivers. */
+VOID HalWriteRedirection(ULONG Pin, ULONG64 Entry)
+{
+    HalpIoApicWrite(0x10 + 2 * Pin, 1u << 16);
+    HalpIoApicWrite(0x11 + 2 * Pin, (ULONG)(Entry >> 32));
+    HalpIoApicWrite(0x10 + 2 * Pin, (ULONG)Entry);
 }

@@ -19,11 +19,25 @@ BOOLEAN RamCtlOptionPresent(PCSTR Name) { return KiBootOptionPresent(Name); }
 PCSTR RamCtlOptionValue(PCSTR Name) { return KiGetBootOption(Name); }
 ULONG64 RamCtlOptionNumber(PCSTR Name, ULONG64 Default) { return KiGetBootOptionNumber(Name, Default); }
 
+/* The processor the controller interrupts (ramdisk.cpu=N): its APIC ID, or -1 for "the one
+ * that started the transfer". */
+static LONG RamCtlpTargetApic = -1;
+
+BOOLEAN RamCtlRouteToProcessor(ULONG Processor)
+{
+    if (Processor >= KI_MAX_PROCESSORS || !(KiActiveProcessors & ((KAFFINITY)1 << Processor)))
+        return FALSE;
+    RamCtlpTargetApic = (LONG)KiProcessorBlock[Processor].ApicId;
+    return TRUE;
+}
+
 ULONG RamCtlConnectTimer(ULONG Vector)
 {
     ULONG flags;
     ULONG gsi = HalIsaIrqToGsi(0, &flags);
     HalEnableSystemInterrupt(gsi, Vector, FALSE, FALSE);
+    if (RamCtlpTargetApic >= 0)
+        HalSetInterruptDestination(gsi, (ULONG)RamCtlpTargetApic);
     return gsi;
 }
 
@@ -33,6 +47,8 @@ VOID RamCtlRaiseInterrupt(ULONG Vector, ULONG DelayUs)
 {
     if (DelayUs)
         HalPitStartOneShot(DelayUs);
+    else if (RamCtlpTargetApic >= 0)
+        HalSendIpi((ULONG)RamCtlpTargetApic, Vector);
     else
         HalSendSelfIpi(Vector);
 }

@@ -63,6 +63,8 @@ BOOLEAN KeInsertQueueApc(PRKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument
     t->KernelApcPending = TRUE;
     if (t == KeGetCurrentThread())
         HalRequestSoftwareInterrupt(APC_LEVEL); /* fires once IRQL is below APC_LEVEL */
+    else if (t->State == Running)
+        KiIpiSend((KAFFINITY)1 << t->Processor, KI_IPI_APC); /* it runs on another processor */
     else if (t->State == Waiting && t->WaitIrql == PASSIVE_LEVEL && KiApcDeliverable(t))
         KiUnwaitThread(t, STATUS_KERNEL_APC, Increment);
     KiReleaseDispatcherDatabase(irql);
@@ -77,11 +79,11 @@ VOID KiApcInterrupt(PKTRAP_FRAME TrapFrame)
     UNREFERENCED_PARAMETER(TrapFrame);
     PKTHREAD t = KeGetCurrentThread();
     for (;;) {
-        KiRaiseIrqlRaw(DISPATCH_LEVEL);
+        KiAcquireDispatcherDatabase(); /* the APC list: other processors insert into it */
         if (IsListEmpty(&t->ApcListHead))
             t->KernelApcPending = FALSE;
         if (!KiApcDeliverable(t)) {
-            KiLowerIrqlRaw(APC_LEVEL);
+            KiReleaseDispatcherDatabase(APC_LEVEL);
             return;
         }
         PKAPC apc = CONTAINING_RECORD(RemoveHeadList(&t->ApcListHead), KAPC, ApcListEntry);
@@ -91,7 +93,7 @@ VOID KiApcInterrupt(PKTRAP_FRAME TrapFrame)
         apc->Inserted = FALSE;
         if (IsListEmpty(&t->ApcListHead))
             t->KernelApcPending = FALSE;
-        KiLowerIrqlRaw(APC_LEVEL);
+        KiReleaseDispatcherDatabase(APC_LEVEL);
         kernel(apc, &normal, &ctx, &a1, &a2); /* may free the APC or cancel the normal routine */
         if (normal) {
             t->KernelApcInProgress = TRUE;

@@ -48,6 +48,8 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "Driver Verifier checks, comma-separated (test boots use all)"),
     KI_NUMBER("hz", 10, 10000, "clock interrupt rate in Hz (default 1000)"),
     KI_NUMBER("quantum", 1, 1000, "scheduler quantum in clock ticks (default 2)"),
+    KI_NUMBER("dpcwatchdog", 0, 600000,
+              "DPC watchdog: a DPC running longer than MS milliseconds stops with 0x133 (default 20000, 0: off)"),
     KI_FLAG("ramdisk.sync", "the RAM disk completes in its dispatch routine (PASSIVE_LEVEL), no interrupt"),
     KI_FLAG("ramdisk.exporttrim", "the disk export leaves out the all-zero 64 KiB chunks at the end"),
     KI_NUMBER("ramdisk.latency", 0, 50000,
@@ -63,6 +65,10 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_NUMBER("ccwslimit", 16, 0x400000, "pages the cache manager may keep resident (default a quarter of memory)"),
     KI_CHECK("fault", KipHasValue, "CLASS:KEY=VALUE,... (docs/fault-injection.md; the parser names a bad word)",
              "fault injection rules"),
+    KI_NUMBER("numproc", 1, 8, "start at most N processors of those the MADT lists (default all)"),
+    KI_NUMBER("smp", 1, 8, "the test runner's mark for a boot with N processors (QEMU -smp N); the kernel ignores it"),
+    KI_NUMBER("ramdisk.cpu", 0, 7, "the RAM disk interrupts processor N, whichever processor sent the request"),
+    KI_FLAG("fsnocache", "test-only: the fs suite opens every file with FILE_NO_INTERMEDIATE_BUFFERING"),
     KI_CHECK("experiment", KipHasValue, "NAME,KEY=VALUE,... (docs/fault-injection.md)", "run an experiment workload"),
 };
 

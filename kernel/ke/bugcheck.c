@@ -7,8 +7,10 @@
 static PKI_BUGCHECK_CALLBACK KipReports[KIP_MAX_REPORTS];
 static ULONG KipReportCount;
 static volatile ULONG KipBugCheckDepth;
+static volatile LONG KipBugCheckProcessor = -1; /* the processor that owns the stop */
 static PCSTR KipCulpritDriver;
 static PVOID KipCulpritRoutine;
+/* Test-only: called inside the stop, after every processor froze (smpipi's freeze test). */
 VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 
 /* IRQL: any; at boot. Components add a section to every stop report (threads, pools...). */
@@ -62,18 +64,27 @@ static DECLSPEC_NORETURN VOID KipBugCheck(PKTRAP_FRAME Frame, ULONG Code, ULONG_
                                          ULONG_PTR P3, ULONG_PTR P4)
 {
     KIRQL irql = (KIRQL)__readcr8();
+    LONG me = (LONG)KeGetCurrentPrcb()->Number, owner = -1;
     _disable();
     __writecr8(HIGH_LEVEL);
+    /* One processor reports; one that bug-checks while another is already doing so stops
+     * as if frozen (the NMI may not have reached it yet). */
+    if (!__atomic_compare_exchange_n(&KipBugCheckProcessor, &owner, me, FALSE, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST) && owner != me)
+        KiFreezeExecution(Frame);
     if (++KipBugCheckDepth > 1) {
         /* A fault while reporting: say so plainly and stop, never loop. */
         DbgPrint("\n*** nested bug check 0x%08x (%p, %p, %p, %p) while reporting\n", Code, (PVOID)P1,
                  (PVOID)P2, (PVOID)P3, (PVOID)P4);
         HalExitEmulator(HAL_EXIT_BUGCHECK);
     }
+    KiFreezeOtherProcessors();
     DbgPrint("\n*** STOP: 0x%08x (0x%p, 0x%p, 0x%p, 0x%p)\n", Code, (PVOID)P1, (PVOID)P2, (PVOID)P3, (PVOID)P4);
     DbgPrint("%s\n", KiBugCheckName(Code));
     DbgPrint("BUGCHECK 0x%x 0x%llx 0x%llx 0x%llx 0x%llx\n", Code, (ULONG64)P1, (ULONG64)P2, (ULONG64)P3, (ULONG64)P4);
     DbgPrint("IRQL at bug check: %u\n", irql);
+    if (KiActiveProcessorCount > 1)
+        DbgPrint("Processor: %u\n", me);
     if (KipCulpritDriver || KipCulpritRoutine) {
         ULONG64 off = 0;
         PCSTR r = KipCulpritRoutine ? KiLookupSymbol((ULONG64)KipCulpritRoutine, &off) : NULL;
@@ -88,6 +99,7 @@ static DECLSPEC_NORETURN VOID KipBugCheck(PKTRAP_FRAME Frame, ULONG Code, ULONG_
     } else {
         KiPrintBacktrace(((ULONG64 *)KiReadFramePointer())[0], ((ULONG64 *)KiReadFramePointer())[1]);
     }
+    KiReportFrozenProcessors();
     for (ULONG i = 0; i < KipReportCount; i++)
         KipReports[i]();
     DbgPrint("*** System halted.\n");

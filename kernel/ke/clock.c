@@ -12,13 +12,21 @@ VOID KiInitializeClock(void)
     KiClockHz = (ULONG)KiGetBootOptionNumber("hz", 1000);
     if (KiClockHz < 10 || KiClockHz > 10000)
         KiClockHz = 1000;
+    KiInitializeDpcWatchdog(KiClockHz);
     HalStartClock(KiClockHz);
 }
 
-/* Runs at CLOCK_LEVEL. */
+/* Runs at CLOCK_LEVEL. Every tick looks at its processor's DPC queue, where DPCs other
+ * processors queued without interrupting it wait; the boot processor also keeps time. */
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
+    PKPRCB prcb = KeGetCurrentPrcb();
+    if (prcb->DpcQueueDepth) /* deferred DPCs another processor queued here */
+        HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    if (prcb->Number != 0)
+        return;
     KiTickCount++;
+    KiDpcWatchdogTick();
     if (KiClockTickHook)
         KiClockTickHook(TrapFrame);
 }

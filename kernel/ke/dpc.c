@@ -1,5 +1,5 @@
-/* ke/dpc.c - deferred procedure calls: a per-processor queue drained by the DISPATCH_LEVEL
- * software interrupt, which the APIC delivers when IRQL falls below DISPATCH_LEVEL. */
+/* ke/dpc.c - deferred procedure calls: a queue per processor, drained by that processor's
+ * DISPATCH_LEVEL software interrupt; a DPC targeted at another processor reaches it by IPI. */
 #include "ki.h"
 #include "../hal/hal.h"
 
@@ -17,40 +17,86 @@ VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID Defer
 /* IRQL: any. */
 VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance) { Dpc->Importance = (UCHAR)Importance; }
 
-/* IRQL: any. The queue is touched at HIGH_LEVEL so no interrupt can see it half-linked;
- * the software interrupt is requested while still at HIGH_LEVEL and fires on the way down,
- * which is why a DPC inserted at PASSIVE_LEVEL has run by the time this returns. */
+#define KI_DPC_TARGETED 0x100 /* Dpc->Number: KeSetTargetProcessorDpc named processor (low byte) */
+#define KI_DPC_MAXIMUM_DEPTH 4 /* a deferred queue this deep is drained at once, as on Windows */
+
+/* IRQL: any. The DPC then runs on that processor's queue, whichever processor queues it. */
+VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
+{
+    Dpc->Number = (USHORT)(KI_DPC_TARGETED | (UCHAR)Number);
+}
+
+/* IRQL: any. STATUS_INVALID_PARAMETER for a processor that does not exist. */
+NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber)
+{
+    ULONG index = KeGetProcessorIndexFromNumber(ProcNumber);
+    if (index == 0xFFFFFFFF)
+        return STATUS_INVALID_PARAMETER;
+    KeSetTargetProcessorDpc(Dpc, (CCHAR)index);
+    return STATUS_SUCCESS;
+}
+
+static PKPRCB KipDpcTarget(PRKDPC Dpc, PKPRCB Current)
+{
+    ULONG n = Dpc->Number & 0xFF;
+    if ((Dpc->Number & KI_DPC_TARGETED) && n < KI_MAX_PROCESSORS && (KiActiveProcessors & ((KAFFINITY)1 << n)))
+        return &KiProcessorBlock[n];
+    return Current;
+}
+
+/* IRQL: any. The queue is touched at HIGH_LEVEL under its lock, so no interrupt and no
+ * other processor sees it half-linked. On this processor's queue the DISPATCH software
+ * interrupt is requested while still at HIGH_LEVEL and fires on the way down, which is why
+ * a DPC inserted at PASSIVE_LEVEL has run by the time this returns. On another processor's
+ * queue, as Windows documents: HighImportance and MediumHighImportance interrupt it at
+ * once (a DPC IPI), so does a queue KI_DPC_MAXIMUM_DEPTH deep; otherwise the DPC waits for
+ * that processor's next clock tick. */
 BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
-    PKPRCB prcb = KeGetCurrentPrcb();
     KIRQL old = KiRaiseIrqlRaw(HIGH_LEVEL);
-    if (Dpc->DpcData) {
+    PKPRCB me = KeGetCurrentPrcb(), prcb = KipDpcTarget(Dpc, me);
+    PVOID expected = NULL;
+    KiAcquireSpinLockRaw(&prcb->DpcLock);
+    /* DpcData claims the DPC: two processors queueing it at once cannot both succeed. */
+    if (!__atomic_compare_exchange_n(&Dpc->DpcData, &expected, &prcb->DpcListHead, FALSE, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        KiReleaseSpinLockRaw(&prcb->DpcLock);
         KiLowerIrqlRaw(old);
         return FALSE;
     }
     Dpc->SystemArgument1 = SystemArgument1;
     Dpc->SystemArgument2 = SystemArgument2;
-    Dpc->DpcData = &prcb->DpcListHead;
     if (Dpc->Importance == HighImportance)
         InsertHeadList(&prcb->DpcListHead, &Dpc->DpcListEntry);
     else
         InsertTailList(&prcb->DpcListHead, &Dpc->DpcListEntry);
-    prcb->DpcQueueDepth++;
-    HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    ULONG depth = ++prcb->DpcQueueDepth;
+    KiReleaseSpinLockRaw(&prcb->DpcLock);
+    if (prcb == me)
+        HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    else if (Dpc->Importance == HighImportance || Dpc->Importance == MediumHighImportance ||
+             depth >= KI_DPC_MAXIMUM_DEPTH)
+        KiIpiSend((KAFFINITY)1 << prcb->Number, KI_IPI_DPC);
     KiLowerIrqlRaw(old);
     return TRUE;
 }
 
-/* IRQL: any. A removed DPC never runs. */
+/* IRQL: any. A removed DPC never runs; it may sit on any processor's queue. */
 BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
 {
-    PKPRCB prcb = KeGetCurrentPrcb();
     KIRQL old = KiRaiseIrqlRaw(HIGH_LEVEL);
-    BOOLEAN queued = Dpc->DpcData != NULL;
-    if (queued) {
-        RemoveEntryList(&Dpc->DpcListEntry);
-        Dpc->DpcData = NULL;
-        prcb->DpcQueueDepth--;
+    PLIST_ENTRY head = __atomic_load_n((PLIST_ENTRY *)&Dpc->DpcData, __ATOMIC_ACQUIRE);
+    BOOLEAN queued = FALSE;
+    if (head) {
+        PKPRCB prcb = CONTAINING_RECORD(head, KPRCB, DpcListHead);
+        KiAcquireSpinLockRaw(&prcb->DpcLock);
+        if (Dpc->DpcData == head) { /* not run (or moved) since we looked */
+            RemoveEntryList(&Dpc->DpcListEntry);
+            Dpc->DpcData = NULL;
+            prcb->DpcQueueDepth--;
+            queued = TRUE;
+        }
+        KiReleaseSpinLockRaw(&prcb->DpcLock);
     }
     KiLowerIrqlRaw(old);
     return queued;
@@ -69,19 +115,22 @@ VOID KiRetireDpcList(PKPRCB Prcb)
 {
     for (;;) {
         _disable();
+        KiAcquireSpinLockRaw(&Prcb->DpcLock);
         if (IsListEmpty(&Prcb->DpcListHead)) {
+            KiReleaseSpinLockRaw(&Prcb->DpcLock);
             _enable();
             return;
         }
         PKDPC dpc = CONTAINING_RECORD(RemoveHeadList(&Prcb->DpcListHead), KDPC, DpcListEntry);
         PKDEFERRED_ROUTINE routine = dpc->DeferredRoutine;
         PVOID ctx = dpc->DeferredContext, a1 = dpc->SystemArgument1, a2 = dpc->SystemArgument2;
-        dpc->DpcData = NULL;
         Prcb->DpcQueueDepth--;
+        __atomic_store_n(&dpc->DpcData, NULL, __ATOMIC_RELEASE);
+        KiReleaseSpinLockRaw(&Prcb->DpcLock);
         _enable();
 
+        Prcb->DpcTimeCount = 0;
         Prcb->DpcRoutineActive = TRUE;
-        Prcb->DpcStartTsc = __rdtsc();
         ULONG begin = KiTraceBeginHook ? KiTraceBeginHook() : 0;
         routine(dpc, ctx, a1, a2);
         if (KiTraceEndHook)
@@ -91,4 +140,28 @@ VOID KiRetireDpcList(PKPRCB Prcb)
         if (KeGetCurrentIrql() != DISPATCH_LEVEL)
             KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)routine, KeGetCurrentIrql(), DISPATCH_LEVEL, 0x5D);
     }
+}
+
+/* The DPC watchdog, in clock ticks (so in virtual time under -icount): a single DPC routine
+ * still running after the limit stops the system with DPC_WATCHDOG_VIOLATION, P1 = 0 (one
+ * DPC exceeded its allotment), P2 = its time count, P3 = the allotment, both in ticks. */
+static ULONG KipDpcWatchdogLimit;
+
+/* Once at boot, when the clock rate is known. 20 s by default, as Windows' single-DPC limit. */
+VOID KiInitializeDpcWatchdog(ULONG ClockHz)
+{
+    ULONG64 ms = KiGetBootOptionNumber("dpcwatchdog", 20000);
+    KipDpcWatchdogLimit = (ULONG)(ms * ClockHz / 1000);
+    if (ms && !KipDpcWatchdogLimit)
+        KipDpcWatchdogLimit = 1;
+}
+
+/* CLOCK_LEVEL. */
+VOID KiDpcWatchdogTick(void)
+{
+    PKPRCB prcb = KeGetCurrentPrcb();
+    if (!prcb->DpcRoutineActive || !KipDpcWatchdogLimit)
+        return;
+    if (++prcb->DpcTimeCount > KipDpcWatchdogLimit)
+        KeBugCheckEx(DPC_WATCHDOG_VIOLATION, 0, prcb->DpcTimeCount, KipDpcWatchdogLimit, 0);
 }

@@ -96,6 +96,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     __writecr8(PASSIVE_LEVEL);
     _enable();
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
+    KiStartApplicationProcessors();
     IoInitSystem(); /* built-in drivers, in their registered order */
     VfInitialize(); /* fault= rules (kernel/vf) arm now: the workload is faulted, not the boot */
 

@@ -52,6 +52,10 @@ BOOLEAN KeDisconnectInterrupt(PKINTERRUPT Interrupt)
     return was;
 }
 
+/* IRQL: any. The interrupt object connected to Vector, or NULL (the test framework's
+ * between-test check). */
+PKINTERRUPT KiGetVectorInterrupt(ULONG Vector) { return Vector < 256 ? KipVectorTable[Vector] : NULL; }
+
 /* Called from the trap path with IRQL already at the vector's class. */
 VOID KiDispatchInterruptVector(ULONG Vector, PKTRAP_FRAME TrapFrame)
 {

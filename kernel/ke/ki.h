@@ -15,6 +15,9 @@ typedef struct _KTRAP_FRAME {
 
 #define KI_MAX_HELD_QUEUED_LOCKS 16
 #define KI_MAX_PROCESSORS 8
+#define KI_DISPATCHER_LOCK 0 /* numbered queued locks, one entry each per processor */
+#define KI_MM_LOCK 1
+#define KI_NUMBER_QUEUED_LOCKS 2
 
 /* One per processor, reached through the GS base: gs:[0] is the block's own address, so
  * KeGetCurrentPrcb is one instruction and needs no processor number first. */
@@ -28,15 +31,18 @@ typedef struct _KPRCB {
     volatile ULONG DpcQueueDepth;
     volatile ULONG DpcCount;
     volatile BOOLEAN DpcRoutineActive;
-    ULONG64 DpcStartTsc;
+    ULONG DpcTimeCount;         /* clock ticks the running DPC has taken (the DPC watchdog) */
     PKSPIN_LOCK HeldQueuedLocks[KI_MAX_HELD_QUEUED_LOCKS];
     ULONG HeldQueuedLockCount;
+    KSPIN_LOCK_QUEUE LockQueue[KI_NUMBER_QUEUED_LOCKS];
+    ULONG LockDepth[KI_NUMBER_QUEUED_LOCKS];
     ULONG InterruptNesting;
     struct _KTHREAD *IdleThread;
     PVOID IdleStackTop;         /* application processors: the stack their start-up ran on */
     volatile LONG Started;      /* set by the processor itself once it runs kernel code */
     volatile LONG IpiRequests;  /* KI_IPI_* bits other processors have asked this one for */
     volatile ULONG64 IpiCount;  /* IPI interrupts taken */
+    volatile KIRQL LastIpiIrql; /* the IRQL the last IPI ran at */
     volatile KIRQL FrozenIrql;  /* the bug-check freeze: IRQL and frame when it stopped */
     volatile BOOLEAN Frozen;
     ULONG64 FrozenRip, FrozenRbp;
@@ -75,6 +81,8 @@ BOOLEAN KiBootOptionPresent(PCSTR Name);           /* "Name" or "Name=..." */
 ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default);
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word */
 VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
+VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
+VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
@@ -88,12 +96,16 @@ VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
 
 /* DDI compliance checking: WDM IRQL rules, 0xC4/0x200xx */
 extern ULONG KiVerifierFlags;
+extern VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) != 0; }
 
 /* Hooks other components fill in: who to tell when IRQL rises to DISPATCH (Mm trims
  * pageable pages there), what to do each clock tick, and what to print in a stop report. */
 typedef VOID (*PKI_RAISE_HOOK)(void);
 extern PKI_RAISE_HOOK KiDispatchRaiseHook;
+PKINTERRUPT KiGetVectorInterrupt(ULONG Vector);
+extern volatile ULONG64 KiVectorDeliveries[256]; /* ke/trap.c: interrupts delivered per vector */
+ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max);
 
 /* Traps and interrupts. */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame);
@@ -135,7 +147,6 @@ DECLSPEC_NORETURN VOID KiBugCheckWithFrame(PKTRAP_FRAME Frame, ULONG Code, ULONG
                                           ULONG_PTR P3, ULONG_PTR P4);
 typedef VOID (*PKI_BUGCHECK_CALLBACK)(void);
 VOID KiRegisterBugCheckReport(PKI_BUGCHECK_CALLBACK Callback); /* extra sections of the stop report */
-extern VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 
 /* Console lock: output from any IRQL, interrupts held off while a line is written. */
 ULONG64 KiAcquireConsole(void);
@@ -143,6 +154,27 @@ VOID KiReleaseConsole(ULONG64 Flags);
 
 /* Initialisation order, called by KiSystemStartup. */
 VOID KiMarkProcessorActive(PKPRCB Prcb);
+VOID KiStartApplicationProcessors(void);
+extern KSPIN_LOCK KiQueuedLocks[KI_NUMBER_QUEUED_LOCKS];
+VOID KiAcquireQueuedLock(ULONG Number); /* IRQL already raised; nests on one processor */
+VOID KiReleaseQueuedLock(ULONG Number);
+BOOLEAN KiQueuedLockHeld(ULONG Number);
+
+/* Interprocessor requests (ipi.c): bits in the target's IpiRequests, then the IPI vector. */
+#define KI_IPI_DPC 0x1        /* drain your DPC queue */
+#define KI_IPI_RESCHEDULE 0x2 /* a thread became ready for you */
+#define KI_IPI_GENERIC 0x4    /* take part in KeIpiGenericCall */
+#define KI_IPI_TLB 0x8        /* flush the addresses in the shootdown packet */
+#define KI_IPI_APC 0x10       /* the running thread has a kernel APC */
+VOID KiIpiSend(KAFFINITY Targets, LONG Requests);
+VOID KiIpiPoll(void);         /* serve this processor's requests while spinning */
+VOID KiIpiInterrupt(PKTRAP_FRAME TrapFrame);
+/* The bug-check freeze (freeze.c): every other processor stops where it is, by NMI. */
+extern volatile BOOLEAN KiFreezeInProgress;
+DECLSPEC_NORETURN VOID KiFreezeExecution(PKTRAP_FRAME TrapFrame);
+VOID KiFreezeOtherProcessors(void);
+VOID KiReportFrozenProcessors(void);
+VOID KiBreakConsoleLock(void);
 VOID KiInitializeClock(void);
 VOID KiInitializeSystemTime(void);
 VOID MmInitSystem(void);

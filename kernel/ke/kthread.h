@@ -75,6 +75,8 @@ typedef struct _KTHREAD {
     ULONG64 ContextSwitches;
     CHAR Name[16];
     PVOID ExceptionList; /* structured exception handling frames (rtl/seh.c), innermost first */
+    /* Multiprocessor state (sched.c). */
+    volatile ULONG Processor;   /* where it runs or last ran */
 } KTHREAD;
 
 extern PKTHREAD KiIdleThread;
@@ -83,17 +85,21 @@ extern LIST_ENTRY KiThreadListHead;
 extern ULONG KiQuantumTicks;
 extern volatile ULONG64 KiContextSwitches;
 
-/* The dispatcher database is guarded by DISPATCH_LEVEL: one processor, and the clock
- * interrupt (CLOCK_LEVEL) only counts quanta and reads the next timer due time. */
+/* The dispatcher database is guarded by the dispatcher lock, a queued spin lock taken at
+ * DISPATCH_LEVEL (the clock interrupt only counts quanta and reads the next timer due
+ * time). A thread that switches away while holding it leaves it to the thread it switches
+ * to, which releases it: KiThreadStartup for a new thread. */
 FORCEINLINE KIRQL KiAcquireDispatcherDatabase(void)
 {
     KIRQL old = (KIRQL)__readcr8();
     if (old < DISPATCH_LEVEL)
         __writecr8(DISPATCH_LEVEL);
+    KiAcquireQueuedLock(KI_DISPATCHER_LOCK);
     return old;
 }
 FORCEINLINE VOID KiReleaseDispatcherDatabase(KIRQL Old)
 {
+    KiReleaseQueuedLock(KI_DISPATCHER_LOCK);
     if (Old < DISPATCH_LEVEL)
         __writecr8(Old);
 }
@@ -111,6 +117,8 @@ PCSTR KiThreadStateName(ULONG State);
 NTSTATUS KiCreateSystemThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
                               PCSTR Name, PKTHREAD *Thread); /* returns a referenced thread */
 VOID KiInitializeThreads(void);
+PKTHREAD KiCreateIdleThread(ULONG Processor); /* an application processor's, Running */
+DECLSPEC_NORETURN VOID KiIdleLoop(void);
 VOID KiReferenceThread(PKTHREAD Thread);
 VOID KiDereferenceThread(PKTHREAD Thread);
 

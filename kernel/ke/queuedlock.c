@@ -72,3 +72,54 @@ VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
     KeReleaseInStackQueuedSpinLockFromDpcLevel(LockHandle);
     KeLowerIrql(LockHandle->OldIrql);
 }
+
+/* The kernel's numbered queued locks (the dispatcher database, the memory manager): the
+ * queue entry lives in the processor block, as Windows' LockQueue array does, so the lock
+ * belongs to the processor. It may be taken again on the processor that holds it (nested
+ * kernel paths, a page fault under the Mm lock), and across a context switch the thread
+ * switched to releases what the one switched from acquired. IRQL: raised by the caller,
+ * to DISPATCH_LEVEL (dispatcher) or HIGH_LEVEL (Mm); a processor spinning here still
+ * serves IPI requests, so a shootdown or freeze aimed at it cannot deadlock. */
+KSPIN_LOCK KiQueuedLocks[KI_NUMBER_QUEUED_LOCKS];
+
+VOID KiAcquireQueuedLock(ULONG Number)
+{
+    PKPRCB prcb = KeGetCurrentPrcb();
+    PKSPIN_LOCK_QUEUE me = &prcb->LockQueue[Number];
+    if (prcb->LockDepth[Number]++)
+        return;
+    me->Next = NULL;
+    me->Lock = (PKSPIN_LOCK)((ULONG_PTR)&KiQueuedLocks[Number] | LQ_WAIT);
+    PKSPIN_LOCK_QUEUE prev =
+        (PKSPIN_LOCK_QUEUE)__atomic_exchange_n(&KiQueuedLocks[Number], (KSPIN_LOCK)me, __ATOMIC_ACQ_REL);
+    if (prev) {
+        __atomic_store_n(&prev->Next, me, __ATOMIC_RELEASE);
+        while ((ULONG_PTR)__atomic_load_n(&me->Lock, __ATOMIC_ACQUIRE) & LQ_WAIT) {
+            if (__atomic_load_n(&prcb->IpiRequests, __ATOMIC_RELAXED))
+                KiIpiPoll();
+            _mm_pause();
+        }
+    }
+}
+
+VOID KiReleaseQueuedLock(ULONG Number)
+{
+    PKPRCB prcb = KeGetCurrentPrcb();
+    PKSPIN_LOCK_QUEUE me = &prcb->LockQueue[Number];
+    if (prcb->LockDepth[Number] == 0)
+        KeBugCheckEx(SPIN_LOCK_NOT_OWNED, (ULONG_PTR)&KiQueuedLocks[Number], 0, 0, 1);
+    if (--prcb->LockDepth[Number])
+        return;
+    if (!__atomic_load_n(&me->Next, __ATOMIC_ACQUIRE)) {
+        KSPIN_LOCK expected = (KSPIN_LOCK)me;
+        if (__atomic_compare_exchange_n(&KiQueuedLocks[Number], &expected, 0, FALSE, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED))
+            return;
+        while (!__atomic_load_n(&me->Next, __ATOMIC_ACQUIRE))
+            _mm_pause();
+    }
+    __atomic_store_n(&me->Next->Lock, (PKSPIN_LOCK)&KiQueuedLocks[Number], __ATOMIC_RELEASE);
+}
+
+/* IRQL: any. TRUE if this processor holds the numbered lock. */
+BOOLEAN KiQueuedLockHeld(ULONG Number) { return KeGetCurrentPrcb()->LockDepth[Number] != 0; }

@@ -56,10 +56,15 @@ static PKTHREAD KipSelectReadyThread(LONG MinPriority)
  * above DISPATCH_LEVEL the request waits in the APIC. */
 VOID KiReadyThread(PKTHREAD Thread)
 {
-    PKTHREAD cur = KeGetCurrentThread();
+    PKPRCB target = &KiProcessorBlock[0]; /* threads run on the boot processor */
+    PKTHREAD cur = target->CurrentThread;
     KipInsertReady(Thread, FALSE);
-    if (cur == KiIdleThread || Thread->Priority > cur->Priority)
-        HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    if (cur == target->IdleThread || Thread->Priority > cur->Priority) {
+        if (target == KeGetCurrentPrcb())
+            HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+        else
+            KiIpiSend((KAFFINITY)1 << target->Number, KI_IPI_RESCHEDULE); /* a DPC elsewhere readied it */
+    }
 }
 
 static VOID KipSwitchTo(PKTHREAD Old, PKTHREAD New)
@@ -74,6 +79,7 @@ static VOID KipSwitchTo(PKTHREAD Old, PKTHREAD New)
     Old->InterruptNesting = prcb->InterruptNesting;
     prcb->InterruptNesting = New->InterruptNesting;
     prcb->CurrentThread = New;
+    New->Processor = prcb->Number;
     /* The APC software interrupt is per processor: re-arm it for a thread with APCs
      * waiting; a spurious one finds nothing to deliver. */
     if (New->KernelApcPending)
@@ -103,6 +109,9 @@ static VOID KipDispatchInterrupt(void)
     PKTHREAD cur = KeGetCurrentThread(), next;
     BOOLEAN quantumEnd = FALSE;
 
+    if (KeGetCurrentPrcb()->Number != 0)
+        return; /* the other processors run DPCs and IPIs, not threads */
+    KiAcquireQueuedLock(KI_DISPATCHER_LOCK);
     if (cur == KiIdleThread) {
         next = KipSelectReadyThread(0);
     } else {
@@ -113,13 +122,14 @@ static VOID KipDispatchInterrupt(void)
         }
         next = KipSelectReadyThread(quantumEnd ? cur->Priority : cur->Priority + 1);
     }
-    if (!next)
-        return;
-    if (cur != KiIdleThread)
-        KipInsertReady(cur, !quantumEnd); /* preempted: front of its queue; quantum over: back */
-    else
-        cur->State = Ready;
-    KipSwitchTo(cur, next);
+    if (next) {
+        if (cur != KiIdleThread)
+            KipInsertReady(cur, !quantumEnd); /* preempted: front of its queue; quantum over: back */
+        else
+            cur->State = Ready;
+        KipSwitchTo(cur, next);
+    }
+    KiReleaseQueuedLock(KI_DISPATCHER_LOCK);
 }
 
 /* KiClockTickHook, at CLOCK_LEVEL: charge the tick to the running thread and ask for the

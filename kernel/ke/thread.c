@@ -53,6 +53,7 @@ static PKTHREAD KipAllocateThread(PCSTR Name, KPRIORITY Priority)
  * it); system threads run at PASSIVE_LEVEL. */
 DECLSPEC_NORETURN VOID KiThreadStartup(PKTHREAD Thread)
 {
+    KiReleaseQueuedLock(KI_DISPATCHER_LOCK); /* taken by the thread that switched here */
     KiLowerIrqlRaw(PASSIVE_LEVEL);
     _enable();
     Thread->StartRoutine(Thread->StartContext);
@@ -164,13 +165,34 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     __builtin_unreachable();
 }
 
-static VOID KipIdleLoop(PVOID Context)
+static DECLSPEC_NORETURN VOID KipIdleLoop(PVOID Context)
 {
     UNREFERENCED_PARAMETER(Context);
     for (;;) {
         _enable();
         __halt(); /* sti;hlt is atomic: a wake-up cannot slip in between */
     }
+}
+
+/* IRQL: PASSIVE_LEVEL, at boot. An application processor's idle thread: the processor
+ * starts on its stack and becomes it, so it is never made ready or started by a switch. */
+PKTHREAD KiCreateIdleThread(ULONG Processor)
+{
+    static const char digits[] = "0123456789";
+    char name[8] = "idle";
+    PKTHREAD t;
+    name[4] = digits[Processor % 10];
+    if (!NT_SUCCESS(KipCreateThread(KipIdleLoop, NULL, 0, name, FALSE, &t)))
+        return NULL;
+    t->State = Running;
+    return t;
+}
+
+/* The loop an application processor's start-up ends in. */
+DECLSPEC_NORETURN VOID KiIdleLoop(void)
+{
+    KipIdleLoop(NULL);
+    __builtin_unreachable();
 }
 
 /* Called once by KiSystemStartup at PASSIVE_LEVEL with interrupts on: the boot context
@@ -197,6 +219,7 @@ VOID KiInitializeThreads(void)
         KeBugCheckEx(0x32 /* PHASE1_INITIALIZATION_FAILED */, (ULONG_PTR)st, 0, 0, 0);
     idle->State = Ready;
     KiIdleThread = idle;
+    KeGetCurrentPrcb()->IdleThread = idle;
     KiApcInterruptHook = KiApcInterrupt;
     ExpInitializeWorkerThreads();
     KiRegisterBugCheckReport(KeDumpThreads);

@@ -66,6 +66,7 @@ static VOID KipTimerExpiration(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
     UNREFERENCED_PARAMETER(A1);
     UNREFERENCED_PARAMETER(A2);
     ULONG64 now = KeQueryInterruptTime();
+    KIRQL irql = KiAcquireDispatcherDatabase(); /* other processors insert timers too */
     while (!IsListEmpty(&KipTimerListHead)) {
         PKTIMER t = CONTAINING_RECORD(KipTimerListHead.Flink, KTIMER, TimerListEntry);
         if (t->DueTime.QuadPart > now)
@@ -80,6 +81,7 @@ static VOID KipTimerExpiration(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
         if (t->Dpc)
             KeInsertQueueDpc(t->Dpc, (PVOID)(ULONG_PTR)(ULONG)now, (PVOID)(ULONG_PTR)(now >> 32));
     }
+    KiReleaseDispatcherDatabase(irql);
 }
 
 VOID KiInitializeTimers(void)
@@ -133,3 +135,32 @@ BOOLEAN KeCancelTimer(PKTIMER Timer)
 
 /* IRQL: any. */
 BOOLEAN KeReadStateTimer(PKTIMER Timer) { return Timer->Header.SignalState != 0; }
+
+/* A thread's own wait-timeout timer (KTHREAD.Timer) belongs to its wait, which removes it. */
+static BOOLEAN KipIsThreadWaitTimer(PKTIMER Timer)
+{
+    PLIST_ENTRY e = Timer->Header.WaitListHead.Flink;
+    if (e == &Timer->Header.WaitListHead)
+        return FALSE;
+    PKWAIT_BLOCK wb = CONTAINING_RECORD(e, KWAIT_BLOCK, WaitListEntry);
+    return wb->Thread && &wb->Thread->Timer == Timer;
+}
+
+/* IRQL <= DISPATCH_LEVEL. Copies up to Max queued timers, in due order, leaving out threads'
+ * wait timeouts, and returns how many there are (the test framework cancels those a failed
+ * test left behind). */
+ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max)
+{
+    ULONG n = 0;
+    KIRQL irql = KiAcquireDispatcherDatabase();
+    for (PLIST_ENTRY e = KipTimerListHead.Flink; e != &KipTimerListHead; e = e->Flink) {
+        PKTIMER t = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+        if (KipIsThreadWaitTimer(t))
+            continue;
+        if (n < Max)
+            Timers[n] = t;
+        n++;
+    }
+    KiReleaseDispatcherDatabase(irql);
+    return n;
+}

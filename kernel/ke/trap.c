@@ -5,6 +5,9 @@
 
 VOID (*KiApcInterruptHook)(PKTRAP_FRAME TrapFrame);
 VOID (*KiDispatchInterruptHook)(void);
+/* Interrupts the CPU actually delivered, per vector, counted where the IDT lands: tests
+ * tell a real interrupt from an ISR called by hand with it. */
+volatile ULONG64 KiVectorDeliveries[256];
 
 /* The software interrupts and the clock are the kernel's own; the rest are device vectors
  * with interrupt objects. EOI comes first: from here on the APIC masks by CR8 alone, so a
@@ -16,6 +19,7 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
     KIRQL old = KiRaiseIrqlRaw(VECTOR_TO_IRQL(v));
 
     HalEndOfInterrupt();
+    KiVectorDeliveries[v & 0xFF]++;
     prcb->InterruptNesting++;
     _enable();
     if (v == APC_VECTOR) {
@@ -25,6 +29,8 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
         KiRetireDpcList(prcb);
         if (KiDispatchInterruptHook)
             KiDispatchInterruptHook();
+    } else if (v == IPI_VECTOR) {
+        KiIpiInterrupt(tf);
     } else if (v == CLOCK_VECTOR) {
         KiClockInterrupt(tf);
     } else {
@@ -73,6 +79,8 @@ VOID KiHandleException(PKTRAP_FRAME tf)
             return;
         /* KiPageFault bug-checks for everything it cannot resolve. */
     }
+    if (v == 2 && KiFreezeInProgress)
+        KiFreezeExecution(tf); /* another processor is bug-checking and stopped this one */
     if (v == 8 || v == 2 || v == 18)
         KiBugCheckWithFrame(tf, v == 2 ? 0x80 /* NMI_HARDWARE_FAILURE */ : UNEXPECTED_KERNEL_MODE_TRAP, v, 0, 0, 0);
     /* A breakpoint goes to the debugger first (boot option kd: the gdb stub stops in

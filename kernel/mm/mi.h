@@ -42,10 +42,20 @@ FORCEINLINE BOOLEAN MiIsPageTextAddress(ULONG64 Va)
     return Va >= (ULONG64)__pagetext_start && Va < (ULONG64)__pagetext_end;
 }
 
-/* The memory manager's lock: one processor, so holding it is running at HIGH_LEVEL with
- * CR8 set directly (KfRaiseIrql would run the trim hook). */
-#define MiLock() KiRaiseIrqlRaw(HIGH_LEVEL)
-#define MiUnlock(old) KiLowerIrqlRaw(old)
+/* The memory manager's lock: a queued spin lock held at HIGH_LEVEL, CR8 set directly
+ * (KfRaiseIrql would run the trim hook). It nests on the processor that holds it (a page
+ * fault under it pages in under it). */
+FORCEINLINE KIRQL MiLock(void)
+{
+    KIRQL old = KiRaiseIrqlRaw(HIGH_LEVEL);
+    KiAcquireQueuedLock(KI_MM_LOCK);
+    return old;
+}
+FORCEINLINE VOID MiUnlock(KIRQL Old)
+{
+    KiReleaseQueuedLock(KI_MM_LOCK);
+    KiLowerIrqlRaw(Old);
+}
 
 /* Physical frames (pfn.c). */
 VOID MiInitializePhysical(ULONG64 BackingBase, ULONG64 BackingBytes);

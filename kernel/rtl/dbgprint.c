@@ -7,20 +7,38 @@
 
 int RtlpFormat(char *buf, size_t size, const char *fmt, va_list ap);
 
+/* The processor printing a line, or -1: lines from several processors never interleave. */
+static volatile LONG KipConsoleOwner = -1;
+#define KIP_CONSOLE_NESTED (1ULL << 63) /* this processor already held it: do not release */
+
 /* IRQL: any. Interrupts are disabled rather than IRQL raised, so printing never changes
- * the IRQL that tests observe. */
+ * the IRQL that tests observe. A processor that faults while printing keeps the lock. */
 ULONG64 KiAcquireConsole(void)
 {
     ULONG64 flags = __readeflags();
+    LONG me = (LONG)KeGetCurrentPrcb()->Number, expected;
     _disable();
+    if (__atomic_load_n(&KipConsoleOwner, __ATOMIC_RELAXED) == me)
+        return flags | KIP_CONSOLE_NESTED;
+    do {
+        expected = -1;
+        while (__atomic_load_n(&KipConsoleOwner, __ATOMIC_RELAXED) != -1)
+            _mm_pause();
+    } while (!__atomic_compare_exchange_n(&KipConsoleOwner, &expected, me, FALSE, __ATOMIC_ACQUIRE,
+                                          __ATOMIC_RELAXED));
     return flags;
 }
 
 VOID KiReleaseConsole(ULONG64 Flags)
 {
+    if (!(Flags & KIP_CONSOLE_NESTED))
+        __atomic_store_n(&KipConsoleOwner, -1, __ATOMIC_RELEASE);
     if (Flags & 0x200)
         _enable();
 }
+
+/* IRQL: HIGH_LEVEL, bug check only: the other processors are frozen, perhaps mid-line. */
+VOID KiBreakConsoleLock(void) { __atomic_store_n(&KipConsoleOwner, -1, __ATOMIC_RELEASE); }
 
 /* IRQL: any. */
 ULONG DbgPrint(PCSTR Format, ...)

@@ -3,6 +3,7 @@
 #include "demo.h"
 
 VOID DemoFileSystem(void);
+VOID DemoCompletionOnOtherProcessor(void); /* smpdemo.c: only with two or more processors */
 
 /* IRQL: any. */
 VOID DemoSection(PCSTR Title) { DbgPrint("\n== %s ==\n", Title); }
@@ -27,5 +28,6 @@ VOID KiRunDemo(void)
     DemoIrql();
     DemoThreads();
     DemoFileSystem();
+    DemoCompletionOnOtherProcessor();
     DbgPrint("\nDemo done; powering off.\n");
 }

@@ -8,6 +8,7 @@ VOID DemoThreads(void);   /* threaddemo.c: no switch at DISPATCH_LEVEL */
 BOOLEAN DemoMount(void);  /* fsdemo.c: mounts, creates what the workload needs */
 VOID DemoJourney(PCWSTR Path, LONGLONG Offset); /* journey.c: one read, in reading order */
 VOID DemoUnmount(void);   /* unmountdemo.c */
+VOID DemoFilterManager(void); /* fltdemo.c: a minifilter beside the legacy filter */
 
 /* Section heading and the closing sentence on what to notice; both fit in 100 columns. */
 VOID DemoSection(PCSTR Title);

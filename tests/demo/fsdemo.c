@@ -132,6 +132,7 @@ VOID DemoFileSystem(void)
                  rs.Interrupts, rs.Dpcs);
     DemoNotice("completions of disk reads and writes ran at DISPATCH_LEVEL; creates at PASSIVE.");
 
+    DemoFilterManager();
     DemoUnmount();
     DbgPrint("\nWriting the disk back to the host (QEMU debugcon -> build/disk-out.img)...\n");
     FsDiskControl(IOCTL_RAMDISK_EXPORT_IMAGE, NULL, 0);

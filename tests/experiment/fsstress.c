@@ -191,6 +191,9 @@ static VOID ExpOpDelete(EXP_FILE *F)
         F->Unknown = TRUE;
         return ExpRequestFailed("delete", F->Path, s, f0);
     }
+    /* The delete itself happens at cleanup, which cannot fail (as on Windows): a fault there
+     * may leave the file, and nobody can be told but the debugger. */
+    F->Unknown = VfFaultCount() != f0;
     F->Exists = FALSE;
 }
 
@@ -326,7 +329,11 @@ VOID ExpRun(PCSTR Options)
             VfConfigure(spec); /* validated at boot; armed only now */
         for (Exp.Done = 0; Exp.Done < Exp.Ops && !Exp.FirstFailure[0]; Exp.Done++) {
             EXP_FILE *f = &Exp.Files[ExpRandom(EXP_SLOTS)];
-            switch (ExpRandom(11)) {
+            ULONG op = ExpRandom(11);
+            static const PCSTR names[] = { "create", "write", "write", "read", "truncate", "rename", "delete",
+                                           "mkdir", "enumerate", "flush", "create" };
+            DbgPrint("EXP-OP %u %s %S\n", Exp.Done, names[op], f->Path);
+            switch (op) {
             case 0: ExpOpCreate(f); break;
             case 1: case 2: ExpOpWrite(f); break;
             case 3: ExpOpRead(f); break;

@@ -232,6 +232,43 @@ KTEST(fltmgr, pended_pre_operation_is_completed_from_a_worker_thread)
     KT_STATUS(FtUnload(L"PendFilter"), STATUS_SUCCESS);
 }
 
+/* Cached reads of a file already in the cache are fast I/O: the Filter Manager calls the
+ * callbacks with the fast I/O flag instead of refusing them. */
+KTEST(fltmgr, cached_reads_reach_minifilters_as_fast_io_operations)
+{
+    FtMount();
+    RtlZeroMemory(&PassFilterState, sizeof(PassFilterState));
+    KT_STATUS(FtWriteNew(L"\\FAST.BIN", 8192, 3, FALSE), STATUS_SUCCESS);
+    KT_STATUS(FtLoad(L"\\Driver\\PassFilter", passfilter_DriverEntry), STATUS_SUCCESS);
+    KT_ASSERT(FtReadBack(L"\\FAST.BIN", 8192, 3, FALSE));
+    KT_ASSERT(FtReadBack(L"\\FAST.BIN", 8192, 3, FALSE));
+    KT_ASSERT(PassFilterState.FastIo[IRP_MJ_READ] >= 1);
+    KT_EQ(PassFilterState.Post[IRP_MJ_READ], PassFilterState.Pre[IRP_MJ_READ]);
+    KT_EQ(PassFilterState.FastIoPostsAtPassive[IRP_MJ_READ], PassFilterState.FastIo[IRP_MJ_READ]); /* caller's thread */
+    KT_STATUS(FtUnload(L"PassFilter"), STATUS_SUCCESS);
+}
+
+/* A minifilter that must pend a write refuses it as fast I/O; the IRP follows. */
+KTEST(fltmgr, a_disallowed_fast_io_write_comes_back_as_an_irp)
+{
+    FtMount();
+    RtlZeroMemory(&PendFilterState, sizeof(PendFilterState));
+    KT_STATUS(FtWriteNew(L"\\FASTW.BIN", 4096, 8, FALSE), STATUS_SUCCESS);
+    KT_STATUS(FtLoad(L"\\Driver\\PendFilter", pendfilter_DriverEntry), STATUS_SUCCESS);
+    HANDLE h;
+    static UCHAR buf[4096];
+    ULONG done = 0;
+    FsPattern(buf, sizeof(buf), 9);
+    KT_STATUS(FsOpen(L"\\FASTW.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, buf, sizeof(buf), &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(done, sizeof(buf));
+    KT_ASSERT(PendFilterState.FastIoDisallowed >= 1);
+    KT_ASSERT(PendFilterState.Pended >= 1);
+    KT_ASSERT(FtReadBack(L"\\FASTW.BIN", 4096, 9, FALSE));
+    KT_STATUS(FtUnload(L"PendFilter"), STATUS_SUCCESS);
+}
+
 /* With the asynchronous disk the read's post callback runs in the disk's DPC; what needs
  * PASSIVE_LEVEL (the file name, the stream context) goes to a worker. */
 KTEST(fltmgr, post_operation_at_dispatch_moves_its_work_to_passive_when_safe)

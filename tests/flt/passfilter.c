@@ -43,19 +43,23 @@ static const FLT_REGISTRATION FilterRegistration = {
     PassInstanceTeardownComplete,
 };
 
-static FLT_PREOP_CALLBACK_STATUS PassPreOperation(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects,
-                                                  PVOID *CompletionContext)
+_Use_decl_annotations_
+static FLT_PREOP_CALLBACK_STATUS PassPreOperation(_Inout_ PFLT_CALLBACK_DATA Data, _In_ PCFLT_RELATED_OBJECTS FltObjects,
+                                                  _Flt_CompletionContext_Outptr_ PVOID *CompletionContext)
 {
     UNREFERENCED_PARAMETER(FltObjects);
     PassFilterState.Pre[Data->Iopb->MajorFunction]++;
+    if (FLT_IS_FASTIO_OPERATION(Data))
+        PassFilterState.FastIo[Data->Iopb->MajorFunction]++;
     FltTestRecord('P', Data->Iopb->MajorFunction, 0);
     *CompletionContext = (PVOID)(ULONG_PTR)(0x5000 + Data->Iopb->MajorFunction);
     return FLT_PREOP_SUCCESS_WITH_CALLBACK;
 }
 
 /* Called at IRQL <= DISPATCH_LEVEL in an arbitrary thread: touches only nonpaged data. */
-static FLT_POSTOP_CALLBACK_STATUS PassPostOperation(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects,
-                                                    PVOID CompletionContext, FLT_POST_OPERATION_FLAGS Flags)
+_IRQL_requires_max_(DISPATCH_LEVEL)
+static FLT_POSTOP_CALLBACK_STATUS PassPostOperation(_Inout_ PFLT_CALLBACK_DATA Data, _In_ PCFLT_RELATED_OBJECTS FltObjects,
+                                                    _In_opt_ PVOID CompletionContext, _In_ FLT_POST_OPERATION_FLAGS Flags)
 {
     UCHAR major = Data->Iopb->MajorFunction;
     UNREFERENCED_PARAMETER(FltObjects);
@@ -67,15 +71,19 @@ static FLT_POSTOP_CALLBACK_STATUS PassPostOperation(PFLT_CALLBACK_DATA Data, PCF
         return FLT_POSTOP_FINISHED_PROCESSING;
     }
     PassFilterState.Post[major]++;
+    if (FLT_IS_FASTIO_OPERATION(Data) && KeGetCurrentIrql() == PASSIVE_LEVEL)
+        PassFilterState.FastIoPostsAtPassive[major]++;
     PassFilterState.PostIrql[major][KeGetCurrentIrql() >= DISPATCH_LEVEL ? 2 : KeGetCurrentIrql()]++;
     FltTestRecord('P', major, 1);
     return FLT_POSTOP_FINISHED_PROCESSING;
 }
 
-static NTSTATUS PassInstanceSetup(PCFLT_RELATED_OBJECTS FltObjects, FLT_INSTANCE_SETUP_FLAGS Flags,
-                                  DEVICE_TYPE VolumeDeviceType, FLT_FILESYSTEM_TYPE VolumeFilesystemType)
+_IRQL_requires_max_(PASSIVE_LEVEL)
+static NTSTATUS PassInstanceSetup(_In_ PCFLT_RELATED_OBJECTS FltObjects, _In_ FLT_INSTANCE_SETUP_FLAGS Flags,
+                                  _In_ DEVICE_TYPE VolumeDeviceType, _In_ FLT_FILESYSTEM_TYPE VolumeFilesystemType)
 {
     UNREFERENCED_PARAMETER(FltObjects);
+    PAGED_CODE();
     PassFilterState.SetupFlags = Flags;
     PassFilterState.SetupCalls++;
     if (VolumeDeviceType != FILE_DEVICE_DISK_FILE_SYSTEM || VolumeFilesystemType != FLT_FSTYPE_FAT)
@@ -102,15 +110,17 @@ static VOID PassInstanceTeardownComplete(PCFLT_RELATED_OBJECTS FltObjects, FLT_I
     PassFilterState.TeardownCompleteReason = Reason;
 }
 
-static NTSTATUS PassUnload(FLT_FILTER_UNLOAD_FLAGS Flags)
+_IRQL_requires_max_(PASSIVE_LEVEL)
+static NTSTATUS PassUnload(_In_ FLT_FILTER_UNLOAD_FLAGS Flags)
 {
     UNREFERENCED_PARAMETER(Flags);
+    PAGED_CODE();
     FltUnregisterFilter(PassFilterState.Filter);
     PassFilterState.Unloaded = TRUE;
     return STATUS_SUCCESS;
 }
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+NTSTATUS DriverEntry(_In_ PDRIVER_OBJECT DriverObject, _In_ PUNICODE_STRING RegistryPath)
 {
     NTSTATUS status;
     UNREFERENCED_PARAMETER(RegistryPath);

@@ -41,6 +41,10 @@ static FLT_PREOP_CALLBACK_STATUS PendPreWrite(PFLT_CALLBACK_DATA Data, PCFLT_REL
     PFLT_DEFERRED_IO_WORKITEM item;
     UNREFERENCED_PARAMETER(FltObjects);
     UNREFERENCED_PARAMETER(CompletionContext);
+    if (FLT_IS_FASTIO_OPERATION(Data)) {
+        PendFilterState.FastIoDisallowed++; /* a fast I/O operation cannot pend: ask for the IRP */
+        return FLT_PREOP_DISALLOW_FASTIO;
+    }
     FltTestRecord('W', IRP_MJ_WRITE, 0);
     PendFilterState.PreIrql = KeGetCurrentIrql();
     PendFilterState.PreThread = KeGetCurrentThread();

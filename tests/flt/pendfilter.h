@@ -4,7 +4,7 @@
 
 typedef struct _PEND_FILTER_STATE {
     PFLT_FILTER Filter;
-    ULONG Pended, Resumed, Posts;
+    ULONG Pended, Resumed, Posts, FastIoDisallowed;
     KIRQL PreIrql, ResumeIrql, PostIrql;
     PKTHREAD PreThread, ResumeThread;
     BOOLEAN Hold;               /* the test keeps the next pended write until PendFilterRelease */

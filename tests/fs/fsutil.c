@@ -1,6 +1,7 @@
 /* tests/fs/fsutil.c - the wrappers behind fsutil.h. Paths are volume-relative and get the
  * RAM disk's device name in front, as a Windows path names its volume device. */
 #include "fsutil.h"
+#include "../../kernel/ke/ki.h"
 
 NTSTATUS FsOpen(PCWSTR Path, ULONG Disposition, ULONG Options, PHANDLE Handle, PULONG_PTR Information)
 {
@@ -17,6 +18,8 @@ NTSTATUS FsOpen(PCWSTR Path, ULONG Disposition, ULONG Options, PHANDLE Handle, P
     RtlInitUnicodeString(&name, full);
     InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
     iosb.Information = 0;
+    if (KiBootOptionPresent("fsnocache")) /* the fs suite's second boot: no cache, IRPs only */
+        Options |= FILE_NO_INTERMEDIATE_BUFFERING;
     NTSTATUS s = ZwCreateFile(Handle, GENERIC_READ | GENERIC_WRITE | DELETE, &oa, &iosb, NULL, FILE_ATTRIBUTE_NORMAL,
                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, Disposition,
                               Options | FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
@@ -215,4 +218,38 @@ NTSTATUS FsDismount(void)
     s = ZwFsControlFile(h, NULL, NULL, NULL, &iosb, FSCTL_DISMOUNT_VOLUME, NULL, 0, NULL, 0);
     ZwClose(h);
     return s;
+}
+
+/* TRUE when some sector of the raw disk holds exactly Sector (512 bytes): read through the
+ * disk device itself, below the file system and its cache. */
+BOOLEAN FsDiskHoldsSector(const VOID *Sector)
+{
+    static UCHAR chunk[65536];
+    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
+    GET_LENGTH_INFORMATION len;
+    PFILE_OBJECT fo;
+    PDEVICE_OBJECT dev;
+    BOOLEAN found = FALSE;
+    if (!NT_SUCCESS(FsDiskControl(IOCTL_DISK_GET_LENGTH_INFO, &len, sizeof(len))) ||
+        !NT_SUCCESS(IoGetDeviceObjectPointer(&name, FILE_READ_DATA, &fo, &dev)))
+        return FALSE;
+    for (LONGLONG off = 0; off < len.Length.QuadPart && !found; off += sizeof(chunk)) {
+        IO_STATUS_BLOCK iosb;
+        KEVENT ev;
+        LARGE_INTEGER at;
+        at.QuadPart = off;
+        KeInitializeEvent(&ev, NotificationEvent, FALSE);
+        PIRP irp = IoBuildSynchronousFsdRequest(IRP_MJ_READ, dev, chunk, sizeof(chunk), &at, &ev, &iosb);
+        NTSTATUS s = irp ? IoCallDriver(dev, irp) : STATUS_INSUFFICIENT_RESOURCES;
+        if (s == STATUS_PENDING) {
+            KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
+            s = iosb.Status;
+        }
+        if (!NT_SUCCESS(s))
+            break;
+        for (ULONG i = 0; i < sizeof(chunk) && !found; i += 512)
+            found = RtlEqualMemory(chunk + i, Sector, 512);
+    }
+    ObDereferenceObject(fo);
+    return found;
 }

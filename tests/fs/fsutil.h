@@ -18,4 +18,5 @@ NTSTATUS FsReadFile(PCWSTR Path, PVOID Buffer, ULONG Length, PULONG Done);
 VOID FsPattern(PUCHAR Buffer, ULONG Length, ULONG Seed);
 NTSTATUS FsDiskControl(ULONG IoControlCode, PVOID Output, ULONG OutputLength); /* to \Device\RamDisk0 */
 NTSTATUS FsOpenVolume(PHANDLE Handle); /* the volume itself: no file name, data rights */
+BOOLEAN FsDiskHoldsSector(const VOID *Sector); /* the raw disk, below FAT and the cache */
 NTSTATUS FsDismount(void);             /* FSCTL_DISMOUNT_VOLUME on a volume handle, then close it */

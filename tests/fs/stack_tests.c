@@ -43,17 +43,21 @@ KTEST(fsstack, async_disk_completions_run_at_dispatch_after_real_interrupts)
 {
     FILTER_STATS f;
     RAMDISK_STATS d;
+    RAMDISK_STATS d0;
     ULONG64 before[3] = { FatFsdDiskCompletionIrql[0], FatFsdDiskCompletionIrql[1], FatFsdDiskCompletionIrql[2] };
+    KT_STATUS(FsStackDiskStats(&d0), STATUS_SUCCESS);
+    ULONG64 delivered = KiVectorDeliveries[RD_VECTOR];
     FltResetStats();
     FsStackWorkload();
     FltGetStats(&f);
     KT_STATUS(FsStackDiskStats(&d), STATUS_SUCCESS);
-    KT_ASSERT(d.Interrupts > 0);                  /* the disk's ISR really ran */
-    KT_EQ(d.Interrupts, d.Dpcs);                  /* one DPC per interrupt */
+    KT_ASSERT(d.Interrupts > d0.Interrupts);      /* the disk's ISR ran ... */
+    /* ... once per interrupt the CPU delivered on the disk's vector (counted in the trap path) */
+    KT_EQ(KiVectorDeliveries[RD_VECTOR] - delivered, d.Interrupts - d0.Interrupts);
+    KT_EQ(d.Interrupts - d0.Interrupts, d.Dpcs - d0.Dpcs); /* one DPC per interrupt */
     KT_EQ(d.LastCompletionIrql, DISPATCH_LEVEL);  /* the disk completes from its DPC */
     KT_ASSERT(FatFsdDiskCompletionIrql[2] > before[2]); /* FAT's routines at DISPATCH_LEVEL */
     KT_EQ(FatFsdDiskCompletionIrql[0], before[0]);      /* and never at PASSIVE_LEVEL */
-    KT_EQ(f.VolumesAttached, 0);                  /* reset: attachment happened at mount */
     KT_ASSERT(f.Requests[IRP_MJ_WRITE] >= 1 && f.Completions[IRP_MJ_WRITE] >= 1);
     KT_ASSERT(f.Requests[IRP_MJ_READ] >= 1 && f.BytesRead >= 8192 && f.BytesWritten >= 8192);
     KT_EQ(f.Posted, 1);                           /* the flush: case 2 */
@@ -75,24 +79,42 @@ KTEST_EX(fsstack, sync_disk_completions_run_at_passive, 0, "ramdisk.sync")
 
 KTEST_EX(fsstack, pit_latency_disk_completes_through_the_io_apic, 0, "ramdisk.latency=200")
 {
-    RAMDISK_STATS d;
+    RAMDISK_STATS d, d0;
     ULONG64 before = FatFsdDiskCompletionIrql[2];
+    KT_STATUS(FsStackDiskStats(&d0), STATUS_SUCCESS);
+    ULONG64 delivered = KiVectorDeliveries[RD_VECTOR];
     FsStackWorkload();
     KT_STATUS(FsStackDiskStats(&d), STATUS_SUCCESS);
-    KT_ASSERT(d.Interrupts > 0);
+    KT_ASSERT(d.Interrupts > d0.Interrupts);
+    KT_EQ(KiVectorDeliveries[RD_VECTOR] - delivered, d.Interrupts - d0.Interrupts); /* from the PIT */
     KT_EQ(d.LastCompletionIrql, DISPATCH_LEVEL);
     KT_ASSERT(FatFsdDiskCompletionIrql[2] > before);
 }
 
+/* The open's stack: the top device is the filter's, attached to FAT's volume device (the
+ * VPB's), and this one create went through the filter and came back through its routine. */
 KTEST(fsstack, filter_is_attached_above_the_volume)
 {
     FILTER_STATS f;
     HANDLE h;
+    PFILE_OBJECT fo;
     KT_STATUS(FsOpen(L"\\HELLO.TXT", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS); /* mounts */
     ZwClose(h);
+    FltResetStats();
+    KT_STATUS(FsOpen(L"\\HELLO.TXT", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
     FltGetStats(&f);
-    KT_ASSERT(f.Requests[IRP_MJ_CREATE] >= 1); /* creates pass the filter (case 1 path) */
-    KT_ASSERT(f.Completions[IRP_MJ_CREATE] >= 1);
+    KT_EQ(f.Requests[IRP_MJ_CREATE], 1); /* creates pass the filter (case 1 path) */
+    KT_EQ(f.Completions[IRP_MJ_CREATE], 1);
+    KT_STATUS(ObReferenceObjectByHandle(h, 0, *IoFileObjectType, KernelMode, (PVOID *)&fo, NULL), STATUS_SUCCESS);
+    PDEVICE_OBJECT top = IoGetRelatedDeviceObject(fo), volume = fo->Vpb ? fo->Vpb->DeviceObject : NULL;
+    ObDereferenceObject(fo);
+    ZwClose(h);
+    KT_ASSERT(volume != NULL);
+    KT_ASSERT(top->DriverObject == FltDriverObject);
+    KT_ASSERT(((PFILTER_EXTENSION)top->DeviceExtension)->IsVolume);
+    KT_ASSERT(((PFILTER_EXTENSION)top->DeviceExtension)->AttachedTo == volume);
+    KT_ASSERT(volume->AttachedDevice == top);
+    KT_ASSERT(volume->DriverObject != FltDriverObject);
 }
 
 /* Counts trace records from Sequence on: completion routines of Driver (or, with Driver NULL,

@@ -183,7 +183,68 @@ KTEST(dpc, isr_queues_dpc_that_runs_at_dispatch_after_the_isr)
     KeDisconnectInterrupt(&i);
 }
 
+static volatile LONG KtpSeenInDpc = -1;
+static VOID KtpRecordExecutingDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1);
+    UNREFERENCED_PARAMETER(A2);
+    KtpSeenInDpc = KeIsExecutingDpc();
+}
+
+/* TRUE inside a DPC routine, FALSE outside it, even at DISPATCH_LEVEL (IRQL is not the test). */
 KTEST(dpc, executing_dpc_is_visible)
 {
+    KDPC d;
+    KIRQL old;
     KT_ASSERT(!KeIsExecutingDpc());
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    BOOLEAN atDispatch = KeIsExecutingDpc();
+    KeLowerIrql(old);
+    KT_ASSERT(!atDispatch);
+    KtpSeenInDpc = -1;
+    KeInitializeDpc(&d, KtpRecordExecutingDpc, NULL);
+    KeInsertQueueDpc(&d, NULL, NULL);
+    KT_EQ(KtpSeenInDpc, TRUE);
+    KT_ASSERT(!KeIsExecutingDpc()); /* and cleared once the DPC returned */
+}
+
+/* The DPC watchdog counts clock ticks (virtual time under -icount), so its figures are exact:
+ * with dpcwatchdog=50 at 1000 Hz the allotment is 50 ticks and the stop comes on the 51st. */
+static volatile ULONG KtpWatchdogDpcMs;
+static VOID KtpSpinningDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1);
+    UNREFERENCED_PARAMETER(A2);
+    for (ULONG ms = 0; !KtpWatchdogDpcMs || ms < KtpWatchdogDpcMs; ms++)
+        KeStallExecutionProcessor(1000); /* the clock keeps interrupting: CLOCK_LEVEL > DISPATCH */
+}
+
+KTEST_EX(dpc, dpc_running_past_the_watchdog_allotment_stops_with_0x133, DPC_WATCHDOG_VIOLATION, "dpcwatchdog=50")
+{
+    KDPC d;
+    KtpWatchdogDpcMs = 0; /* forever */
+    KeInitializeDpc(&d, KtpSpinningDpc, NULL);
+    KtExpectBugCheck(0, 51, 50, 0);
+    KeInsertQueueDpc(&d, NULL, NULL);
+}
+
+/* Two 30 ms DPCs back to back (60 ms at DISPATCH_LEVEL) are each inside a 50 ms allotment:
+ * the count is per DPC routine. */
+KTEST_EX(dpc, watchdog_allotment_is_per_dpc_routine, 0, "dpcwatchdog=50")
+{
+    KDPC a, b;
+    KIRQL old;
+    ULONG64 t0 = KiTickCount;
+    KtpWatchdogDpcMs = 30;
+    KeInitializeDpc(&a, KtpSpinningDpc, NULL);
+    KeInitializeDpc(&b, KtpSpinningDpc, NULL);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeInsertQueueDpc(&a, NULL, NULL);
+    KeInsertQueueDpc(&b, NULL, NULL);
+    KeLowerIrql(old);
+    KT_ASSERT(KiTickCount - t0 >= 60); /* both ran, 60 ticks in all, no stop */
 }

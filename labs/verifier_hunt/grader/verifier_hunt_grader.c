@@ -30,7 +30,7 @@ static NTSTATUS GrhStats(PLAB_HUNT_STATS S)
 #define GRH_STATS(s) LAB_CHECK(NT_SUCCESS(GrhStats(s)), "IOCTL_LAB_HUNT_STATS to \\Device\\LabHunt failed")
 #define GRH_NUMBERS L"\\DOCS\\NESTED\\NUMBERS.TXT" /* 4096 lines of 9 bytes on the built-in disk */
 
-KTEST(vhunt, pageable_completion_routine_no_0xc9_0x227)
+KTEST(verifier_hunt, pageable_completion_routine_no_0xc9_0x227)
 {
     LAB_HUNT_STATS a, b;
     HANDLE h;
@@ -47,7 +47,7 @@ KTEST(vhunt, pageable_completion_routine_no_0xc9_0x227)
               "your query-information completion routine no longer counts the query");
 }
 
-KTEST(vhunt, missing_mark_pending_on_reads_no_0xc9_0x228)
+KTEST(verifier_hunt, missing_mark_pending_on_reads_no_0xc9_0x228)
 {
     LAB_HUNT_STATS a, b;
     HANDLE h;
@@ -71,7 +71,7 @@ KTEST(vhunt, missing_mark_pending_on_reads_no_0xc9_0x228)
               b.Completions[IRP_MJ_READ] - a.Completions[IRP_MJ_READ], b.BytesRead - a.BytesRead);
 }
 
-KTEST(vhunt, double_completion_on_flush_no_0x44)
+KTEST(verifier_hunt, double_completion_on_flush_no_0x44)
 {
     LAB_HUNT_STATS a, b;
     HANDLE h;
@@ -86,7 +86,7 @@ KTEST(vhunt, double_completion_on_flush_no_0x44)
               "your filter no longer sees flushes complete");
 }
 
-KTEST(vhunt, spin_lock_released_at_wrong_irql_no_0xc4_0x32)
+KTEST(verifier_hunt, spin_lock_released_at_wrong_irql_no_0xc4_0x32)
 {
     LAB_HUNT_STATS a, b;
     ULONG n = 0;
@@ -101,7 +101,7 @@ KTEST(vhunt, spin_lock_released_at_wrong_irql_no_0xc4_0x32)
               "your filter no longer counts directory listings");
 }
 
-KTEST(vhunt, fast_mutex_in_completion_routine_no_0xc4_0x33)
+KTEST(verifier_hunt, fast_mutex_in_completion_routine_no_0xc4_0x33)
 {
     LAB_HUNT_STATS a, b;
     HANDLE h;
@@ -130,7 +130,7 @@ KTEST(vhunt, fast_mutex_in_completion_routine_no_0xc4_0x33)
     KT_ASSERT(atDispatch);
 }
 
-KTEST(vhunt, more_processing_on_oplock_no_0xc9_0x1100)
+KTEST(verifier_hunt, more_processing_on_oplock_no_0xc9_0x1100)
 {
     HANDLE h;
     IO_STATUS_BLOCK iosb;
@@ -147,7 +147,7 @@ KTEST(vhunt, more_processing_on_oplock_no_0xc9_0x1100)
     LAB_CHECK(passed, "the oplock request (status 0x%08x) never reached your filter's dispatch routine", (ULONG)s);
 }
 
-KTEST(vhunt, pool_leaked_at_unload_no_0xc4_0x62)
+KTEST(verifier_hunt, pool_leaked_at_unload_no_0xc4_0x62)
 {
     ULONG tag = LAB_HUNT_TAG;
     GradeBegin();
@@ -166,4 +166,42 @@ KTEST(vhunt, pool_leaked_at_unload_no_0xc4_0x62)
     LAB_CHECK(!left, "%u allocations tagged LHnt were still outstanding after your DriverUnload", left);
     ObDereferenceObject(driver);
     LAB_CHECK(!GrhControl(), "\\Device\\LabHunt still exists after unload");
+}
+
+/* `make lab LAB=verifier_hunt`: the seven paths one after the other, narrated; with the
+ * planted bugs the first one stops the machine, and its stop report is where the hunt starts. */
+KTEST(verifier_hunt, workload)
+{
+    HANDLE h;
+    IO_STATUS_BLOCK iosb;
+    ULONG64 size = 0;
+    ULONG done = 0, n = 0;
+    LAB_HUNT_STATS st;
+    GradeBegin();
+    DbgPrint("lab verifier_hunt, under Driver Verifier (verifier=all):\n");
+    DbgPrint("step 1: open NUMBERS.TXT -> 0x%08x\n", (ULONG)FsOpen(GRH_NUMBERS, FILE_OPEN, FILE_NON_DIRECTORY_FILE, &h, NULL));
+    NTSTATUS s = FsSize(h, &size);
+    DbgPrint("step 2: query its size -> 0x%08x, %llu bytes\n", (ULONG)s, size);
+    ZwClose(h);
+    FsOpen(GRH_NUMBERS, FILE_OPEN, FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL);
+    s = FsReadAt(h, 0, GrhBuf, 4096, &done);
+    DbgPrint("step 3: a non-cached 4 KiB read -> 0x%08x, %u bytes\n", (ULONG)s, done);
+    ZwClose(h);
+    FsOpen(L"\\HUNTFL.TXT", FILE_OPEN_IF, FILE_NON_DIRECTORY_FILE, &h, NULL);
+    DbgPrint("step 4: a flush -> 0x%08x\n", (ULONG)FsFlush(h));
+    ZwClose(h);
+    DbgPrint("step 5: list the root directory -> 0x%08x\n", (ULONG)FsCountEntries(L"\\", &n, NULL, NULL));
+    FsOpen(L"\\HUNTWR.BIN", FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL);
+    DbgPrint("step 6: a non-cached 8 KiB write -> 0x%08x\n", (ULONG)FsWriteAt(h, 0, GrhBuf, sizeof(GrhBuf), &done));
+    ZwClose(h);
+    FsOpen(GRH_NUMBERS, FILE_OPEN, FILE_NON_DIRECTORY_FILE, &h, NULL);
+    DbgPrint("step 7: an oplock request -> 0x%08x\n",
+             (ULONG)ZwFsControlFile(h, NULL, NULL, NULL, &iosb, FSCTL_REQUEST_OPLOCK_LEVEL_1, NULL, 0, NULL, 0));
+    ZwClose(h);
+    GrhStats(&st);
+    DbgPrint("your filter's statistics: reads %llu (%llu bytes), writes %llu (%llu bytes), flushes %llu, queries %llu, "
+             "listings %llu\n(step 8, unloading the driver, is graded by make grade)\n",
+             st.Completions[IRP_MJ_READ], st.BytesRead, st.Completions[IRP_MJ_WRITE], st.BytesWritten,
+             st.Completions[IRP_MJ_FLUSH_BUFFERS], st.Completions[IRP_MJ_QUERY_INFORMATION],
+             st.Requests[IRP_MJ_DIRECTORY_CONTROL]);
 }

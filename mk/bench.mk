@@ -1,0 +1,9 @@
+# mk/bench.mk - what `make bench` adds to its file-system table: the CSV copy, and with PEER=1
+# the Linux peer (../shared/peer: vfat on brd, same QEMU TCG) built and booted in the same run.
+PEER ?=
+PEER_DIR ?= $(firstword $(wildcard ../shared/peer /work/shared/peer))
+PEER_RUNS ?= 3
+KBENCH_ARGS += --csv $(B)/bench-fs.csv
+ifneq ($(PEER),)
+KBENCH_ARGS += --peer $(PEER_DIR) --peer-runs $(PEER_RUNS)
+endif

@@ -1,0 +1,187 @@
+/* tests/fs/cache_tests.c - the cache manager under FAT: coherence between cached and non-cached
+ * handles, the lazy writer's delay (virtual time), close and unmount, truncation, delete, and
+ * reclaim under the cache's working-set limit. The disk is checked below FAT and the cache. */
+#include "fsutil.h"
+#include <ntifs.h>
+#include "../../drivers/fat/fsd.h"
+
+static UCHAR CtBuf[8 * CC_VIEW_SIZE], CtBack[8 * CC_VIEW_SIZE];
+
+/* A sector nobody else writes: seeded per test, and never all one byte. */
+static VOID CtSector(PUCHAR Sector, ULONG Seed)
+{
+    FsPattern(Sector, 512, Seed * 7919 + 17);
+}
+
+static PFSD_VCB CtVcb(void)
+{
+    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
+        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
+            return d->DeviceExtension;
+    return NULL;
+}
+
+KTEST(cache, cached_and_noncached_handles_see_the_same_data)
+{
+    HANDLE c, n;
+    ULONG done;
+    FsPattern(CtBuf, 3 * CC_VIEW_SIZE, 1);
+    KT_STATUS(FsOpen(L"\\COHERE.BIN", FILE_OVERWRITE_IF, 0, &c, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\COHERE.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &n, NULL), STATUS_SUCCESS);
+    /* cached write, still dirty in the cache: the non-cached read flushes it first */
+    KT_STATUS(FsWriteAt(c, 0, CtBuf, 3 * CC_VIEW_SIZE, &done), STATUS_SUCCESS);
+    CC_STATISTICS cc;
+    CcQueryStatistics(&cc);
+    KT_ASSERT(cc.DirtyViews >= 3);
+    RtlZeroMemory(CtBack, 3 * CC_VIEW_SIZE);
+    KT_STATUS(FsReadAt(n, 1000, CtBack, 2 * CC_VIEW_SIZE, &done), STATUS_SUCCESS);
+    KT_EQ(done, 2 * CC_VIEW_SIZE);
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf + 1000, 2 * CC_VIEW_SIZE));
+    /* non-cached write over cached data: the cached copy of the range is purged */
+    FsPattern(CtBuf + 70000, 5000, 2);
+    KT_STATUS(FsWriteAt(n, 70000, CtBuf + 70000, 5000, &done), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(c, 0, CtBack, 3 * CC_VIEW_SIZE, &done), STATUS_SUCCESS);
+    KT_EQ(done, 3 * CC_VIEW_SIZE);
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, 3 * CC_VIEW_SIZE));
+    /* a non-cached write that grows the file: the cache learns the new end */
+    FsPattern(CtBuf + 3 * CC_VIEW_SIZE, 4096, 3);
+    KT_STATUS(FsWriteAt(n, 3 * CC_VIEW_SIZE, CtBuf + 3 * CC_VIEW_SIZE, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(c, 3 * CC_VIEW_SIZE - 100, CtBack, 4196, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4196);
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf + 3 * CC_VIEW_SIZE - 100, 4196));
+    ZwClose(n);
+    ZwClose(c);
+}
+
+/* Virtual time: the boot runs under -icount, so the delay is the same however loaded the host. */
+KTEST(cache, lazy_writer_writes_dirty_data_back_within_its_delay)
+{
+    static UCHAR sector[512];
+    CC_STATISTICS before, dirty, after;
+    HANDLE h;
+    ULONG done;
+    PFSD_VCB vcb;
+    CtSector(sector, 1);
+    KT_STATUS(FsOpen(L"\\LAZY.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    vcb = CtVcb();
+    KT_ASSERT(vcb != NULL);
+    ULONG acquires = vcb->LazyWriteAcquires;
+    CcQueryStatistics(&before);
+    KT_STATUS(FsWriteAt(h, 4096, sector, 512, &done), STATUS_SUCCESS);
+    CcQueryStatistics(&dirty);
+    KT_EQ(dirty.DirtyViews, before.DirtyViews + 1);
+    KT_ASSERT(!FsDiskHoldsSector(sector));            /* only in the cache so far */
+    LARGE_INTEGER wait;
+    wait.QuadPart = -(LONGLONG)dirty.LazyWriteDelayMs * 10000 * 3 / 2; /* the delay + one scan period */
+    KeDelayExecutionThread(KernelMode, FALSE, &wait);
+    CcQueryStatistics(&after);
+    KT_ASSERT(FsDiskHoldsSector(sector));             /* the lazy writer put it there */
+    KT_EQ(after.DirtyViews, before.DirtyViews);
+    KT_ASSERT(after.LazyWriterViews > dirty.LazyWriterViews);
+    KT_ASSERT(vcb->LazyWriteAcquires > acquires);      /* through FAT's callback */
+    ZwClose(h);
+}
+
+/* The lazy writer is kept away (a delay longer than the test); close writes the data. */
+KTEST_EX(cache, dirty_data_reaches_the_disk_at_close_and_unmount, 0, "cclazydelay=600000")
+{
+    static UCHAR a[512], b[512];
+    HANDLE h;
+    ULONG done;
+    CtSector(a, 2);
+    CtSector(b, 3);
+    KT_STATUS(FsOpen(L"\\CLOSE.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, a, 512, &done), STATUS_SUCCESS);
+    KT_ASSERT(!FsDiskHoldsSector(a));
+    ZwClose(h); /* last handle: the cache map goes, its dirty pages written first */
+    KT_ASSERT(FsDiskHoldsSector(a));
+    KT_STATUS(FsOpen(L"\\CLOSE.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 512, b, 512, &done), STATUS_SUCCESS);
+    KT_ASSERT(!FsDiskHoldsSector(b));
+    ZwClose(h);
+    KT_STATUS(FsDismount(), STATUS_SUCCESS);
+    KT_ASSERT(FsDiskHoldsSector(b));
+    RtlZeroMemory(CtBack, 1024); /* a fresh mount reads both back from the disk */
+    KT_STATUS(FsOpen(L"\\CLOSE.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, CtBack, 1024, &done), STATUS_SUCCESS);
+    KT_EQ(done, 1024);
+    KT_ASSERT(RtlEqualMemory(CtBack, a, 512) && RtlEqualMemory(CtBack + 512, b, 512));
+    ZwClose(h);
+}
+
+KTEST(cache, truncation_drops_cached_data_past_the_new_end)
+{
+    HANDLE h;
+    ULONG done;
+    FsPattern(CtBuf, 8192, 4);
+    KT_STATUS(FsOpen(L"\\TRUNC.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, CtBuf, 8192, &done), STATUS_SUCCESS);
+    KT_STATUS(FsSetSize(h, 1000), STATUS_SUCCESS);
+    KT_STATUS(FsSetSize(h, 8192), STATUS_SUCCESS);
+    RtlFillMemory(CtBack, 8192, 0xEE);
+    KT_STATUS(FsReadAt(h, 0, CtBack, 8192, &done), STATUS_SUCCESS);
+    KT_EQ(done, 8192);
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, 1000));
+    for (ULONG i = 1000; i < 8192; i++)
+        KT_EQ(CtBack[i], 0);
+    ZwClose(h);
+}
+
+KTEST_EX(cache, a_deleted_files_dirty_data_is_never_written, 0, "cclazydelay=600000")
+{
+    static UCHAR s[512];
+    CC_STATISTICS before, after;
+    HANDLE h;
+    ULONG done;
+    CtSector(s, 4);
+    KT_STATUS(FsOpen(L"\\GONE.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, s, 512, &done), STATUS_SUCCESS);
+    CcQueryStatistics(&before);
+    KT_STATUS(FsMarkDelete(h), STATUS_SUCCESS);
+    ZwClose(h);
+    CcQueryStatistics(&after);
+    KT_EQ(after.PagingWrites, before.PagingWrites);
+    KT_EQ(after.DirtyViews, before.DirtyViews - 1);
+    KT_ASSERT(!FsDiskHoldsSector(s));
+}
+
+/* Four views at most (ccwslimit=64 pages) and no lazy writer: writing eight views must write
+ * the oldest dirty ones out before reusing their memory; reading back evicts clean ones, which
+ * costs no write. */
+KTEST_EX(cache, memory_pressure_evicts_clean_views_and_writes_dirty_ones_first, 0,
+         "ccwslimit=64 cclazydelay=600000")
+{
+    CC_STATISTICS s0, s1, s2, s3;
+    HANDLE h;
+    ULONG done;
+    FsPattern(CtBuf, sizeof(CtBuf), 5);
+    KT_STATUS(FsOpen(L"\\PRESSURE.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    CcQueryStatistics(&s0);
+    for (ULONG v = 0; v < 8; v++)
+        KT_STATUS(FsWriteAt(h, v * CC_VIEW_SIZE, CtBuf + v * CC_VIEW_SIZE, CC_VIEW_SIZE, &done), STATUS_SUCCESS);
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.WorkingSetLimitPages, 64);
+    KT_ASSERT(s1.ResidentViews <= 4);
+    KT_EQ(s1.DirtyEvictions - s0.DirtyEvictions, 4); /* views 0-3 made room for 4-7 */
+    KT_EQ(s1.PagingWrites - s0.PagingWrites, 4);
+    KT_ASSERT(FsDiskHoldsSector(CtBuf));              /* view 0 really went to the disk */
+    /* reading back: view 0 needs room and every view is dirty, so the oldest (4) is written
+     * out; from then on the clean views read back are the ones evicted, and 5-7 stay dirty */
+    KT_STATUS(FsReadAt(h, 0, CtBack, sizeof(CtBack), &done), STATUS_SUCCESS);
+    KT_EQ(done, sizeof(CtBack));
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, sizeof(CtBuf)));
+    CcQueryStatistics(&s2);
+    KT_EQ(s2.DirtyEvictions - s1.DirtyEvictions, 1);
+    KT_ASSERT(s2.CleanEvictions - s1.CleanEvictions >= 4);
+    KT_EQ(s2.DirtyViews, 3);
+    /* a second pass: only clean evictions, no writes at all */
+    RtlZeroMemory(CtBack, sizeof(CtBack));
+    KT_STATUS(FsReadAt(h, 0, CtBack, sizeof(CtBack), &done), STATUS_SUCCESS);
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, sizeof(CtBuf)));
+    CcQueryStatistics(&s3);
+    KT_ASSERT(s3.CleanEvictions - s2.CleanEvictions >= 4);
+    KT_EQ(s3.DirtyEvictions, s2.DirtyEvictions);
+    KT_EQ(s3.PagingWrites, s2.PagingWrites);
+    KT_ASSERT(s3.PagingReads - s2.PagingReads >= 4);  /* the evicted views came back from the disk */
+    ZwClose(h);
+}

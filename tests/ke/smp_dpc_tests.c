@@ -1,0 +1,167 @@
+/* tests/ke/smp_dpc_tests.c - DPCs and interrupts across processors: a targeted DPC runs on
+ * its processor at DISPATCH_LEVEL, importance decides whether it interrupts that processor,
+ * and an interrupt spin lock excludes the ISR on another processor. */
+#include "../ktest.h"
+#include "../../kernel/ke/ki.h"
+#include "../../kernel/hal/hal.h"
+
+static volatile LONG KtpDpcRuns;
+static volatile ULONG KtpDpcProcessor;
+static volatile KIRQL KtpDpcIrql;
+static volatile BOOLEAN KtpDpcSawExecuting;
+
+static VOID KtpRecordDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
+{
+    UNREFERENCED_PARAMETER(Dpc); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1); UNREFERENCED_PARAMETER(A2);
+    KtpDpcProcessor = KeGetCurrentProcessorNumberEx(NULL);
+    KtpDpcIrql = KeGetCurrentIrql();
+    KtpDpcSawExecuting = KeIsExecutingDpc();
+    __atomic_add_fetch(&KtpDpcRuns, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Bounded: waits at most Ms milliseconds of the TSC for Count runs. */
+static BOOLEAN KtpWaitRuns(LONG Count, ULONG Ms)
+{
+    ULONG64 end = __rdtsc() + HalTscPerSecond / 1000 * Ms;
+    while (__atomic_load_n(&KtpDpcRuns, __ATOMIC_ACQUIRE) < Count && __rdtsc() < end)
+        _mm_pause();
+    return KtpDpcRuns >= Count;
+}
+
+KTEST_EX(smpdpc, dpc_targeted_at_processor_1_runs_there_at_dispatch_level, 0, "smp=2")
+{
+    KDPC dpc;
+    PROCESSOR_NUMBER pn = { 0, 1, 0 }, bad = { 0, 2, 0 };
+    KT_EQ(KeGetCurrentProcessorNumberEx(NULL), 0);
+    KeInitializeDpc(&dpc, KtpRecordDpc, NULL);
+    KT_STATUS(KeSetTargetProcessorDpcEx(&dpc, &bad), STATUS_INVALID_PARAMETER);
+    KT_STATUS(KeSetTargetProcessorDpcEx(&dpc, &pn), STATUS_SUCCESS);
+    KtpDpcRuns = 0;
+    KtpDpcProcessor = 99;
+    ULONG64 before = KiProcessorBlock[1].DpcCount;
+    KT_ASSERT(KeInsertQueueDpc(&dpc, NULL, NULL));
+    KT_ASSERT(KtpWaitRuns(1, 1000));
+    KT_EQ(KtpDpcProcessor, 1);
+    KT_EQ(KtpDpcIrql, DISPATCH_LEVEL);
+    KT_ASSERT(KtpDpcSawExecuting);
+    KT_EQ(KiProcessorBlock[1].DpcCount, before + 1);
+    KT_ASSERT(!KeIsExecutingDpc()); /* per processor: this one is not */
+}
+
+/* Windows' rule for another processor's queue: High and MediumHigh interrupt it at once
+ * (one DPC IPI each); Medium and Low wait for its clock tick or a deep queue. */
+KTEST_EX(smpdpc, importance_decides_whether_the_other_processor_is_interrupted, 0, "smp=2")
+{
+    static KDPC dpcs[5];
+    static const UCHAR imp[5] = { HighImportance, MediumHighImportance, MediumImportance, LowImportance,
+                                  LowImportance };
+    KIRQL old;
+    PKPRCB p1 = &KiProcessorBlock[1];
+    for (ULONG i = 0; i < 5; i++) {
+        KeInitializeDpc(&dpcs[i], KtpRecordDpc, NULL);
+        KeSetImportanceDpc(&dpcs[i], (KDPC_IMPORTANCE)imp[i]);
+        KeSetTargetProcessorDpc(&dpcs[i], 1);
+    }
+    KtpDpcRuns = 0;
+    ULONG64 ipis = p1->IpiCount;
+    KT_ASSERT(KeInsertQueueDpc(&dpcs[0], NULL, NULL));
+    KT_ASSERT(KtpWaitRuns(1, 1000));
+    KT_EQ(p1->IpiCount, ipis + 1);
+    KT_ASSERT(KeInsertQueueDpc(&dpcs[1], NULL, NULL));
+    KT_ASSERT(KtpWaitRuns(2, 1000));
+    KT_EQ(p1->IpiCount, ipis + 2);
+    /* Medium: no IPI; it runs at processor 1's next tick. */
+    KT_ASSERT(KeInsertQueueDpc(&dpcs[2], NULL, NULL));
+    KT_ASSERT(KtpWaitRuns(3, 1000));
+    KT_EQ(p1->IpiCount, ipis + 2);
+    /* Two low-importance DPCs: no IPI either; processor 1's tick picks them up. */
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KT_ASSERT(KeInsertQueueDpc(&dpcs[3], NULL, NULL));
+    KT_ASSERT(KeInsertQueueDpc(&dpcs[4], NULL, NULL));
+    KT_ASSERT(!KeInsertQueueDpc(&dpcs[4], NULL, NULL)); /* already queued, on another processor */
+    KT_EQ(p1->IpiCount, ipis + 2);
+    KeLowerIrql(old);
+    KT_ASSERT(KtpWaitRuns(5, 1000));
+    KT_EQ(p1->IpiCount, ipis + 2);
+}
+
+/* A queue KI_DPC_MAXIMUM_DEPTH (4) deep is drained at once even for low importance. */
+static KDPC KtpDeep[4];
+static ULONG_PTR KtpQueueDeep(ULONG_PTR Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    if (KeGetCurrentProcessorNumberEx(NULL) != 0)
+        return 0; /* processor 1 stays at IPI_LEVEL until processor 0 is done queueing */
+    for (ULONG i = 0; i < 4; i++)
+        KeInsertQueueDpc(&KtpDeep[i], NULL, NULL);
+    return KiProcessorBlock[1].IpiRequests;
+}
+
+KTEST_EX(smpdpc, a_deep_queue_on_another_processor_is_drained_at_once, 0, "smp=2")
+{
+    for (ULONG i = 0; i < 4; i++) {
+        KeInitializeDpc(&KtpDeep[i], KtpRecordDpc, NULL);
+        KeSetImportanceDpc(&KtpDeep[i], LowImportance);
+        KeSetTargetProcessorDpc(&KtpDeep[i], 1);
+    }
+    KtpDpcRuns = 0;
+    ULONG_PTR requests = KeIpiGenericCall(KtpQueueDeep, 0);
+    KT_EQ(requests & KI_IPI_DPC, KI_IPI_DPC); /* the fourth insert asked processor 1 */
+    KT_ASSERT(KtpWaitRuns(4, 1000));
+    KT_EQ(KtpDpcProcessor, 1);
+}
+
+/* An ISR on processor 1 (a real fixed interrupt sent to it) against KeSynchronizeExecution on
+ * processor 0: while the synchronized routine runs, processor 1 is inside the interrupt,
+ * spinning on the interrupt spin lock, and the ISR has not run. */
+#define KT_SYNC_VECTOR 0x61 /* class 6: DIRQL 6 */
+static KINTERRUPT KtpInterrupt;
+static volatile LONG KtpIsrRuns;
+static volatile ULONG KtpIsrProcessor;
+static volatile ULONG KtpShared, KtpIsrSawShared;
+
+static BOOLEAN KtpIsr(PKINTERRUPT Interrupt, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Interrupt); UNREFERENCED_PARAMETER(Context);
+    KtpIsrProcessor = KeGetCurrentProcessorNumberEx(NULL);
+    KtpIsrSawShared = KtpShared;
+    __atomic_add_fetch(&KtpIsrRuns, 1, __ATOMIC_SEQ_CST);
+    return TRUE;
+}
+
+static volatile ULONG KtpSyncIsrDuring, KtpSyncNestingSeen;
+static BOOLEAN KtpSyncRoutine(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    HalSendIpi(KiProcessorBlock[1].ApicId, KT_SYNC_VECTOR);
+    KtpShared = 1;
+    for (ULONG i = 0; i < 2000; i++) {
+        _mm_pause(); /* processor 1 gets to run */
+        if (KiProcessorBlock[1].InterruptNesting)
+            KtpSyncNestingSeen = 1;
+        if (KtpIsrRuns)
+            KtpSyncIsrDuring = 1;
+    }
+    KtpShared = 2; /* the ISR must only ever see the finished state */
+    return TRUE;
+}
+
+KTEST_EX(smpdpc, synchronize_execution_excludes_the_isr_on_another_processor, 0, "smp=2")
+{
+    KeInitializeInterrupt(&KtpInterrupt, KtpIsr, NULL, NULL, KT_SYNC_VECTOR, 6, 6, Latched);
+    KT_ASSERT(KeConnectInterrupt(&KtpInterrupt));
+    KtpIsrRuns = 0;
+    KtpShared = 0;
+    KtpSyncIsrDuring = KtpSyncNestingSeen = 0;
+    KT_ASSERT(KeSynchronizeExecution(&KtpInterrupt, KtpSyncRoutine, NULL));
+    ULONG64 end = __rdtsc() + HalTscPerSecond;
+    while (!KtpIsrRuns && __rdtsc() < end)
+        _mm_pause();
+    KeDisconnectInterrupt(&KtpInterrupt);
+    KT_EQ(KtpSyncNestingSeen, 1); /* processor 1 was in the interrupt meanwhile */
+    KT_EQ(KtpSyncIsrDuring, 0);
+    KT_EQ(KtpIsrRuns, 1);
+    KT_EQ(KtpIsrProcessor, 1);
+    KT_EQ(KtpIsrSawShared, 2);
+}
