@@ -2,6 +2,8 @@
  * access bits, as the WDK defines them (also for test applications). */
 #pragma once
 
+typedef unsigned int DEVICE_TYPE; /* ULONG */
+
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
 #endif

@@ -181,7 +181,7 @@ PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObje
     return irp;
 }
 
-/* PASSIVE_LEVEL. The buffering follows the control code's transfer method. */
+/* IRQL <= APC_LEVEL (rule IrqlIoPassive1). The buffering follows the control code's transfer method. */
 PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObject, PVOID InputBuffer,
                                    ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
                                    BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)

@@ -943,3 +943,28 @@ PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
 #define IOV_PAGEABLE_COMPLETION_CONTEXT 0x1102
 #define IOV_UNLOAD_WITH_DEVICES 0x1103
 #define IOV_ROUTINE_OUTSIDE_IRQL 0x1110
+
+/* ---- Event and timer objects with handles (io/exobject.c). PASSIVE_LEVEL. Names follow
+ * symbolic links like file names (\BaseNamedObjects\X, \??\X ...). ZwSetTimer takes no APC
+ * routine here (STATUS_NOT_SUPPORTED). ---- */
+extern POBJECT_TYPE *ExEventObjectType, *ExTimerObjectType;
+typedef VOID TIMER_APC_ROUTINE(PVOID TimerContext, ULONG TimerLowValue, LONG TimerHighValue);
+typedef TIMER_APC_ROUTINE *PTIMER_APC_ROUTINE;
+#define EVENT_QUERY_STATE 0x0001
+#define EVENT_MODIFY_STATE 0x0002
+#define EVENT_ALL_ACCESS 0x1F0003
+#define TIMER_QUERY_STATE 0x0001
+#define TIMER_MODIFY_STATE 0x0002
+#define TIMER_ALL_ACCESS 0x1F0003
+NTSTATUS ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                       EVENT_TYPE EventType, BOOLEAN InitialState);
+NTSTATUS ZwSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSTATUS ZwClearEvent(HANDLE EventHandle);
+PKEVENT IoCreateNotificationEvent(PUNICODE_STRING EventName, PHANDLE EventHandle);
+PKEVENT IoCreateSynchronizationEvent(PUNICODE_STRING EventName, PHANDLE EventHandle);
+NTSTATUS ZwCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                       TIMER_TYPE TimerType);
+NTSTATUS ZwSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime, PTIMER_APC_ROUTINE TimerApcRoutine,
+                    PVOID TimerContext, BOOLEAN ResumeTimer, LONG Period, PBOOLEAN PreviousState);
+NTSTATUS ZwCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState);
+NTSTATUS ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
