@@ -9,6 +9,7 @@
  * The rules come from the boot option `fault=` (grammar: docs/fault-injection.md). */
 #pragma once
 #include <ntddk.h>
+#include <ntstrsafe.h>
 
 typedef enum _VF_SITE {
     VfSitePool,        /* ExAllocatePool2 / ExAllocatePoolWithTag / ExAllocatePool: NULL */

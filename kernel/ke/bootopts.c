@@ -34,9 +34,10 @@ typedef struct _KI_BOOT_OPTION {
 
 BOOLEAN KtIsValidSelection(PCSTR Value);      /* tests/ktest.c */
 BOOLEAN KtIsValidBenchSelection(PCSTR Value); /* tests/ktest.c */
+BOOLEAN VfIsValidSpec(PCSTR Value);           /* kernel/vf/vfinit.c */
+BOOLEAN ExpIsValidOptions(PCSTR Value);       /* tests/experiment/fsstress.c */
 static BOOLEAN KipIsPoolTag(PCSTR Value);
 static BOOLEAN KipIsNothing(PCSTR Value) { return Value == NULL; }
-static BOOLEAN KipHasValue(PCSTR Value) { return Value && *Value && *Value != ' '; }
 
 static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_CHECK("help", KipIsNothing, "no value", "print this table and stop"),
@@ -58,19 +59,21 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "special pool: allocations end at a guard page"),
     KI_NUMBER("mmwslimit", 0, 4096, "working-set limit in pages for pageable memory (0: none)"),
     KI_FLAG("irqltrim", "trim pageable memory on every raise to DISPATCH_LEVEL (on with verifier=all)"),
+    KI_CHECK("fault", VfIsValidSpec,
+             "rules class:key=value,... joined by / (classes lowres, pending, disk, powercut; docs/fault-injection.md)",
+             "fault injection (kernel/vf), armed once the drivers are loaded, or by the experiment after its setup"),
+    KI_CHECK("experiment", ExpIsValidOptions, "fsstress,ops=N,seed=S[,plant=corrupt|hang|bugcheck]",
+             "run the fsstress workload with its oracle and print EXPERIMENT-RESULT (tools/campaign.py boots it)"),
     KI_NUMBER("fsexpect", 0, 0xFFFFFFFF, "test-only: the NTSTATUS fshost.damaged_image_is_refused_cleanly expects"),
     KI_FLAG("kd", "a kernel debugger is attached: a breakpoint stops in the gdb stub instead of bug-checking"),
     KI_CHOICE("debug", "break", "break: a bug check stops in the debugger (KdBugCheckBreak) after the stop report"),
     KI_WORDS("dbgprint", "all", "DbgPrintEx filter: all passes every level (default: errors only)"),
     KI_NUMBER("cclazydelay", 1, 600000, "lazy writer delay in ms before dirty cached data is written (default 1000)"),
     KI_NUMBER("ccwslimit", 16, 0x400000, "pages the cache manager may keep resident (default a quarter of memory)"),
-    KI_CHECK("fault", KipHasValue, "CLASS:KEY=VALUE,... (docs/fault-injection.md; the parser names a bad word)",
-             "fault injection rules"),
     KI_NUMBER("numproc", 1, 8, "start at most N processors of those the MADT lists (default all)"),
     KI_NUMBER("smp", 1, 8, "the test runner's mark for a boot with N processors (QEMU -smp N); the kernel ignores it"),
     KI_NUMBER("ramdisk.cpu", 0, 7, "the RAM disk interrupts processor N, whichever processor sent the request"),
     KI_FLAG("fsnocache", "test-only: the fs suite opens every file with FILE_NO_INTERMEDIATE_BUFFERING"),
-    KI_CHECK("experiment", KipHasValue, "NAME,KEY=VALUE,... (docs/fault-injection.md)", "run an experiment workload"),
 };
 
 static SIZE_T KipWordLength(PCSTR p, CHAR Stop)

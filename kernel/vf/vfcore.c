@@ -3,8 +3,8 @@
 #include "vfp.h"
 
 volatile ULONG VfArmedSites;
-VF_RULE VfRules[VF_MAX_RULES];
-ULONG VfFaultRuleCount;
+VF_RULE VfpRules[VF_MAX_RULES];
+ULONG VfpRuleCount;
 static KSPIN_LOCK VfpSpin;
 static ULONG64 VfpSeq, VfpArmTime;
 static ULONG64 VfpCalls[VfSiteCount], VfpFaults[VfSiteCount];
@@ -82,8 +82,8 @@ static BOOLEAN VfpFilters(VF_RULE *Rule, VF_SITE Site, ULONG64 Key, PVOID Caller
 VF_RULE *VfpHit(VF_SITE Site, ULONG64 Key, PVOID Caller, PULONG64 Seq, PULONG64 Call)
 {
     VfpCalls[Site]++;
-    for (ULONG i = 0; i < VfFaultRuleCount; i++) {
-        VF_RULE *r = &VfRules[i];
+    for (ULONG i = 0; i < VfpRuleCount; i++) {
+        VF_RULE *r = &VfpRules[i];
         if (!(r->Sites & (1u << Site)) || !VfpFilters(r, Site, Key, Caller))
             continue;
         ULONG64 n = ++r->Matched;
@@ -159,8 +159,8 @@ NTSTATUS VfConfigure(PCSTR Spec)
         return st;
     }
     ULONG sites = 0;
-    for (ULONG i = 0; i < VfFaultRuleCount; i++)
-        sites |= VfRules[i].Sites;
+    for (ULONG i = 0; i < VfpRuleCount; i++)
+        sites |= VfpRules[i].Sites;
     VfpArmTime = KeQueryInterruptTime();
     __atomic_store_n(&VfArmedSites, sites, __ATOMIC_SEQ_CST);
     return STATUS_SUCCESS;
@@ -171,10 +171,10 @@ VOID VfReset(void)
 {
     __atomic_store_n(&VfArmedSites, 0, __ATOMIC_SEQ_CST);
     ULONG64 f = VfpLock();
-    RtlZeroMemory(VfRules, sizeof(VfRules));
+    RtlZeroMemory(VfpRules, sizeof(VfpRules));
     RtlZeroMemory(VfpCalls, sizeof(VfpCalls));
     RtlZeroMemory(VfpFaults, sizeof(VfpFaults));
-    VfFaultRuleCount = 0;
+    VfpRuleCount = 0;
     VfpSeq = 0;
     VfpUnlock(f);
 }
@@ -197,8 +197,8 @@ VOID VfPrintSummary(void)
         if ((VfArmedSites & (1u << s)) || VfpCalls[s])
             DbgPrint("VF-SITE %s %s calls=%llu faults=%llu\n", VfClassNames[VfSiteClass[s]], VfSiteNames[s],
                      VfpCalls[s], VfpFaults[s]);
-    for (ULONG i = 0; i < VfFaultRuleCount; i++)
-        DbgPrint("VF-RULE %u %s matched=%llu faults=%llu\n", i, VfClassNames[VfRules[i].Class], VfRules[i].Matched,
-                 VfRules[i].Faults);
+    for (ULONG i = 0; i < VfpRuleCount; i++)
+        DbgPrint("VF-RULE %u %s matched=%llu faults=%llu\n", i, VfClassNames[VfpRules[i].Class], VfpRules[i].Matched,
+                 VfpRules[i].Faults);
     DbgPrint("VF-TOTAL faults=%llu\n", VfpSeq);
 }

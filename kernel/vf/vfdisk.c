@@ -35,8 +35,8 @@ BOOLEAN VfDiskError(BOOLEAN Write, ULONG64 Sector, ULONG Count, VF_DISK_FAULT *F
 /* One timing decision: the first timing rule asking for Kind, under the lock. */
 static VF_RULE *VfpTimingRule(ULONG Kind)
 {
-    for (ULONG i = 0; i < VfFaultRuleCount; i++) {
-        VF_RULE *r = &VfRules[i];
+    for (ULONG i = 0; i < VfpRuleCount; i++) {
+        VF_RULE *r = &VfpRules[i];
         if ((r->Sites & (1u << VfSiteDiskTiming)) &&
             ((Kind == 0 && r->JitterUs) || (Kind == 1 && r->Reorder) || (Kind == 2 && r->SpuriousPpm)))
             return r;
@@ -76,9 +76,9 @@ ULONG VfDiskJitterUs(void)
 ULONG VfDiskMaxJitterUs(void)
 {
     ULONG m = 0;
-    for (ULONG i = 0; i < VfFaultRuleCount; i++)
-        if (VfRules[i].JitterUs > m)
-            m = VfRules[i].JitterUs;
+    for (ULONG i = 0; i < VfpRuleCount; i++)
+        if (VfpRules[i].JitterUs > m)
+            m = VfpRules[i].JitterUs;
     return m;
 }
 

@@ -2,6 +2,24 @@
  * the workload (never the boot itself) is what the rules fault; a bad rule stops the boot. */
 #include "vfp.h"
 
+/* IRQL: PASSIVE_LEVEL. The boot-option table's check for fault= (kernel/ke/bootopts.c): the
+ * rules parse, quietly (the table prints the one refusal line); nothing is armed. */
+BOOLEAN VfIsValidSpec(PCSTR Value)
+{
+    static CHAR spec[256];
+    SIZE_T n = 0;
+    if (!Value)
+        return FALSE;
+    while (Value[n] && Value[n] != ' ' && n + 1 < sizeof(spec))
+        spec[n] = Value[n], n++;
+    spec[n] = 0;
+    VfpQuiet = TRUE;
+    BOOLEAN ok = n && NT_SUCCESS(VfpParse(spec));
+    VfpQuiet = FALSE;
+    VfReset();
+    return ok;
+}
+
 /* IRQL: PASSIVE_LEVEL. Called by KiSystemStartup after IoInitSystem. */
 VOID VfInitialize(void)
 {

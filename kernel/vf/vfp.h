@@ -28,8 +28,8 @@ typedef struct _VF_RULE {
     ULONG64 Matched, Faults;
 } VF_RULE;
 
-extern VF_RULE VfRules[VF_MAX_RULES];
-extern ULONG VfFaultRuleCount;
+extern VF_RULE VfpRules[VF_MAX_RULES];
+extern ULONG VfpRuleCount;
 extern const PCSTR VfClassNames[VfClassCount];
 extern const PCSTR VfSiteNames[VfSiteCount];
 extern const UCHAR VfSiteClass[VfSiteCount];
@@ -43,6 +43,7 @@ VF_RULE *VfpHit(VF_SITE Site, ULONG64 Key, PVOID Caller, PULONG64 Seq, PULONG64 
 /* Prints "FAULT <seq> <class> <site> caller=<symbol+off> <detail>". */
 VOID VfpPrintFault(ULONG64 Seq, VF_SITE Site, PVOID Caller, PCSTR Detail);
 NTSTATUS VfpParse(PCSTR Spec);
+extern BOOLEAN VfpQuiet; /* VfpParse refuses without printing (boot-option validation) */
 /* Lock held: a fault the timing routines decided themselves; returns its sequence number. */
 ULONG64 VfpNextSeq(VF_SITE Site);
 VOID VfpCountCall(VF_SITE Site);

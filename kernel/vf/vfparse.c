@@ -76,8 +76,12 @@ static BOOLEAN VfpPercent(PCSTR S, ULONG *Ppm)
     return TRUE;
 }
 
+BOOLEAN VfpQuiet;
+
 static VOID VfpBad(PCSTR What, PCSTR Word)
 {
+    if (VfpQuiet)
+        return;
     DbgPrint("fault: %s '%s' (grammar: class:key=value,... with class lowres, pending, disk or powercut; see "
              "docs/fault-injection.md)\n", What, Word);
 }
@@ -177,7 +181,7 @@ NTSTATUS VfpParse(PCSTR Spec)
     PCSTR p = Spec;
     CHAR word[24], key[16], val[24];
     while (*p && *p != ' ') {
-        if (VfFaultRuleCount == VF_MAX_RULES) {
+        if (VfpRuleCount == VF_MAX_RULES) {
             VfpBad("too many rules at", p);
             return STATUS_INVALID_PARAMETER;
         }
@@ -189,7 +193,7 @@ NTSTATUS VfpParse(PCSTR Spec)
             VfpBad("unknown class", word);
             return STATUS_INVALID_PARAMETER;
         }
-        VF_RULE *r = &VfRules[VfFaultRuleCount++];
+        VF_RULE *r = &VfpRules[VfpRuleCount++];
         r->Class = (VF_CLASS)c;
         r->Sites = VfpClassSites[c];
         r->Seed = 1;
@@ -221,7 +225,7 @@ NTSTATUS VfpParse(PCSTR Spec)
         }
         if (r->HasNth && !r->Times)
             r->Times = 1;
-        r->Rng = r->Seed * 0x2545F4914F6CDD1DULL + VfFaultRuleCount;
+        r->Rng = r->Seed * 0x2545F4914F6CDD1DULL + VfpRuleCount;
         if (*p == '/')
             p++;
     }

@@ -296,6 +296,32 @@ static BOOLEAN ExpOptionIs(PCSTR Options, PCSTR KeyValue)
     return FALSE;
 }
 
+/* The boot-option table's check for experiment=: the one experiment, its known words. */
+BOOLEAN ExpIsValidOptions(PCSTR Value)
+{
+    static const PCSTR words[] = { "ops=", "seed=", "plant=corrupt", "plant=hang", "plant=bugcheck" };
+    if (!Value || strncmp(Value, "fsstress", 8) != 0 || (Value[8] && Value[8] != ',' && Value[8] != ' '))
+        return FALSE;
+    for (PCSTR p = Value + 8; *p == ',';) {
+        p++;
+        ULONG i = 0;
+        while (i < ARRAYSIZE(words) && strncmp(p, words[i], strlen(words[i])) != 0)
+            i++;
+        if (i == ARRAYSIZE(words))
+            return FALSE;
+        p += strlen(words[i]);
+        if (words[i][strlen(words[i]) - 1] == '=') {
+            if (*p < '0' || *p > '9')
+                return FALSE;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+        if (*p && *p != ',' && *p != ' ')
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* PASSIVE_LEVEL, from KtMain. Options: "fsstress,ops=N,seed=S[,plant=corrupt|hang|bugcheck]";
  * the plants are the runner's own tests: a byte changed on disk behind FAT's back, a workload
  * that never ends, a bug check. */

@@ -1,0 +1,26 @@
+#!/bin/bash
+# tests/host/vf_campaign_runner.sh - the campaign runner classifies a planted hang, a planted
+# bug check (code and P1) and a planted corruption (a byte changed on disk behind FAT's back)
+# correctly, and hands boots to GNU parallel with --sshlogin : (this machine as an ssh host).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+run() { python3 "$here/tools/campaign.py" one --kernel "$KERNEL" --qemu "$QEMU" --ops 30 --seed 4 "$@"; }
+outcome() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(r["outcome"], r["check"])'; }
+got=$(run --plant hang --timeout 25 | outcome)
+[ "$got" = "hang " ] || { echo "FAIL: planted hang classified '$got'"; exit 1; }
+got=$(run --plant bugcheck | outcome)
+[ "$got" = "bugcheck:0xe2/0x1234 " ] || { echo "FAIL: planted bug check classified '$got'"; exit 1; }
+got=$(run --plant corrupt | outcome)
+case "$got" in "corrupt data") ;; *) echo "FAIL: planted corruption classified '$got'"; exit 1 ;; esac
+got=$(run | outcome)
+[ "$got" = "ok " ] || { echo "FAIL: a clean boot classified '$got'"; exit 1; }
+echo "planted hang, bug check 0xE2/0x1234, corruption and a clean boot: classified hang, bugcheck, corrupt, ok"
+"$here/tools/need.sh" parallel parallel
+python3 "$here/tools/campaign.py" run --kernel "$KERNEL" --qemu "$QEMU" --runs 4 --ops 20 --jobs 2 \
+    --sshlogin : --out "$work/c" >/dev/null
+head -1 "$work/c/results.csv" | grep -q "outcome" || { echo "FAIL: CSV header"; exit 1; }
+[ "$(($(wc -l < "$work/c/results.csv") - 1))" = 4 ] || { echo "FAIL: GNU parallel rows"; cat "$work/c/results.csv"; exit 1; }
+[ -s "$work/c/outcomes.png" ] && [ -s "$work/c/summary.txt" ] || { echo "FAIL: summary or chart missing"; exit 1; }
+echo "GNU parallel --sshlogin : ran 4 boots; CSV, summary and chart written"

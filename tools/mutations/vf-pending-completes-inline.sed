@@ -1,0 +1,3 @@
+# file: kernel/vf/vfpend.c
+# catches: vf.forced_pending_returns_pending_and_completes_from_a_dpc
+s/    KeSetTimer(&p->Timer, due, &p->Dpc);/    VfpPendDpc(\&p->Dpc, p, NULL, NULL);/
