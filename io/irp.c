@@ -32,18 +32,69 @@ VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
     Irp->Tail.Overlay.CurrentStackLocation = (PIO_STACK_LOCATION)(Irp + 1) + StackSize;
 }
 
+/* The IRP lookaside list, as Windows keeps one: IRPs of up to IOP_LOOKASIDE_STACK locations
+ * are all that size, and a freed one waits here for the next IoAllocateIrp instead of going
+ * back to the pool (not under I/O verification). Its blocks carry their own tag, so ' prI'
+ * still counts IRPs in use. Taken
+ * with interrupts off, since IRPs are allocated and freed at up to DISPATCH_LEVEL, from DPCs. */
+#define IOP_LOOKASIDE_STACK 8
+#define IOP_LOOKASIDE_DEPTH 64
+#define IOP_LOOKASIDE_TAG 'LprI'
+static SINGLE_LIST_ENTRY IopIrpLookaside;
+static ULONG IopIrpLookasideDepth;
+static KSPIN_LOCK IopIrpLookasideLock;
+
+static PIRP IopPopLookaside(void)
+{
+    ULONG64 f = __readeflags();
+    _disable();
+    KiAcquireSpinLockRaw(&IopIrpLookasideLock);
+    PSINGLE_LIST_ENTRY e = IopIrpLookaside.Next;
+    if (e) {
+        IopIrpLookaside.Next = e->Next;
+        IopIrpLookasideDepth--;
+    }
+    KiReleaseSpinLockRaw(&IopIrpLookasideLock);
+    if (f & 0x200)
+        _enable();
+    return (PIRP)e;
+}
+
+static BOOLEAN IopPushLookaside(PIRP Irp)
+{
+    BOOLEAN kept = FALSE;
+    ULONG64 f = __readeflags();
+    _disable();
+    KiAcquireSpinLockRaw(&IopIrpLookasideLock);
+    if (IopIrpLookasideDepth < IOP_LOOKASIDE_DEPTH) {
+        ((PSINGLE_LIST_ENTRY)Irp)->Next = IopIrpLookaside.Next;
+        IopIrpLookaside.Next = (PSINGLE_LIST_ENTRY)Irp;
+        IopIrpLookasideDepth++;
+        kept = TRUE;
+    }
+    KiReleaseSpinLockRaw(&IopIrpLookasideLock);
+    if (f & 0x200)
+        _enable();
+    return kept;
+}
+
 /* IRQL <= DISPATCH_LEVEL. */
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 {
     UNREFERENCED_PARAMETER(ChargeQuota);
     if (StackSize < 1 || VfShouldFail(VfSiteIrp, 0, __builtin_return_address(0)))
         return NULL;
-    USHORT size = IoSizeOfIrp(StackSize);
-    PIRP irp = ExAllocatePoolWithTag(NonPagedPool, size, IOP_IRP_TAG);
+    /* I/O verification wants every IRP from the pool (special pool catches a use after free) */
+    BOOLEAN fixed = StackSize <= IOP_LOOKASIDE_STACK && !IopVerifying();
+    USHORT size = IoSizeOfIrp(fixed ? IOP_LOOKASIDE_STACK : StackSize);
+    PIRP irp = fixed ? IopPopLookaside() : NULL;
+    if (!irp)
+        irp = ExAllocatePoolWithTag(NonPagedPool, size, fixed ? IOP_LOOKASIDE_TAG : IOP_IRP_TAG);
     if (!irp)
         return NULL;
-    IoInitializeIrp(irp, size, StackSize);
-    irp->AllocationFlags = IRP_ALLOCATED_FIXED_SIZE;
+    IoInitializeIrp(irp, IoSizeOfIrp(StackSize), StackSize); /* locations past StackCount are never used */
+    irp->Size = size;
+    irp->AllocationFlags = IRP_ALLOCATED_FIXED_SIZE | (fixed ? IRP_LOOKASIDE_ALLOCATION : 0);
     irp->IopState = IOP_IRP_POOL;
     IopCount(Allocated);
     return irp;
@@ -51,9 +102,12 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 
 VOID IopFreeIrpNow(PIRP Irp)
 {
+    BOOLEAN lookaside = (Irp->AllocationFlags & IRP_LOOKASIDE_ALLOCATION) != 0;
     Irp->Type = 0; /* a second free or a completion of freed memory shows up as a bad type */
-    ExFreePoolWithTag(Irp, IOP_IRP_TAG);
     IopCount(Freed);
+    if (lookaside && IopPushLookaside(Irp))
+        return;
+    ExFreePoolWithTag(Irp, lookaside ? IOP_LOOKASIDE_TAG : IOP_IRP_TAG);
 }
 
 /* IRQL <= DISPATCH_LEVEL. Freeing an IRP a lower driver still holds is Verifier 0xC9/0x20A;

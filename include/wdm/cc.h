@@ -89,4 +89,4 @@ typedef struct _CC_STATISTICS {
 } CC_STATISTICS, *PCC_STATISTICS;
 VOID CcQueryStatistics(PCC_STATISTICS Statistics); /* IRQL <= APC_LEVEL */
 VOID CcResetStatistics(void);                      /* IRQL <= APC_LEVEL; counters only */
-#define CC_VIEW_SIZE (64 * 1024) /* one cache view, the unit of residency and reclaim */
+#define CC_VIEW_SIZE (256 * 1024) /* one cache view (a VACB's size), the unit of residency and reclaim */

@@ -3,10 +3,17 @@
 #include "ccp.h"
 
 /* Pages of a view that [From, To) (offsets inside the view) touches. */
-static USHORT CcpPagesOf(ULONG From, ULONG To)
+static ULONG64 CcpPagesOf(ULONG From, ULONG To)
 {
     ULONG first = From / PAGE_SIZE, last = (To - 1) / PAGE_SIZE;
-    return (USHORT)(((1u << (last + 1)) - 1) & ~((1u << first) - 1));
+    ULONG64 upTo = last + 1 >= CC_PAGES_PER_VIEW ? CC_ALL_PAGES : CC_PAGE_BIT(last + 1) - 1;
+    return upTo & ~(CC_PAGE_BIT(first) - 1);
+}
+
+/* The pages a write of [From, To) only partly covers: their other bytes must be read first. */
+static ULONG64 CcpEdgePages(ULONG From, ULONG To)
+{
+    return (From % PAGE_SIZE ? CC_PAGE_BIT(From / PAGE_SIZE) : 0) | (To % PAGE_SIZE ? CC_PAGE_BIT(To / PAGE_SIZE) : 0);
 }
 
 /* Lock held. Wait FALSE: only what is resident and valid already, else FALSE. */
@@ -59,7 +66,7 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
         for (ULONG64 at = off; at < end;) {
             ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
             PCC_VIEW v = CcpLookupView(map, (ULONG)(at / CC_VIEW_SIZE));
-            USHORT need = CcpPagesOf(in, to);
+            ULONG64 need = CcpPagesOf(in, to);
             if (!v || (v->Valid & need) != need) {
                 CcpStats.CopyWaitFailures++;
                 ExReleaseFastMutex(&CcpLock);
@@ -72,7 +79,7 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
     for (ULONG64 at = off; at < end;) {
         ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
         PCC_VIEW v = CcpGetView(map, (ULONG)(at / CC_VIEW_SIZE));
-        USHORT need = CcpPagesOf(in, to);
+        ULONG64 need = CcpPagesOf(in, to);
         if (!v) {
             IoStatus->Status = STATUS_INSUFFICIENT_RESOURCES;
             break;
@@ -116,8 +123,7 @@ BOOLEAN CcCopyWrite(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Le
         for (ULONG64 at = off; at < end;) {
             ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
             PCC_VIEW v = CcpLookupView(map, (ULONG)(at / CC_VIEW_SIZE));
-            USHORT edge = (USHORT)((in % PAGE_SIZE ? 1u << (in / PAGE_SIZE) : 0) |
-                                   (to % PAGE_SIZE ? 1u << (to / PAGE_SIZE) : 0));
+            ULONG64 edge = CcpEdgePages(in, to);
             if (!v || ((v->Valid & edge) != edge && CcpViewOffset(v) + in < vdl)) {
                 CcpStats.CopyWaitFailures++;
                 ExReleaseFastMutex(&CcpLock);
@@ -134,10 +140,9 @@ BOOLEAN CcCopyWrite(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Le
             ok = FALSE;
             break;
         }
-        USHORT pages = CcpPagesOf(in, to);
+        ULONG64 pages = CcpPagesOf(in, to);
         /* pages not wholly overwritten keep their other bytes: read those first */
-        USHORT edge = (USHORT)((in % PAGE_SIZE ? 1u << (in / PAGE_SIZE) : 0) |
-                               (to % PAGE_SIZE ? 1u << (to / PAGE_SIZE) : 0));
+        ULONG64 edge = CcpEdgePages(in, to);
         if ((edge & ~v->Valid) && !NT_SUCCESS(CcpReadPages(map, v, edge))) {
             ok = FALSE;
             break;

@@ -64,20 +64,20 @@ static NTSTATUS CcpPagingIo(PSHARED_CACHE_MAP Map, BOOLEAN Write, ULONG64 Offset
 /* Lock held. Makes the Wanted pages of View valid: each run of invalid pages is one paging
  * read, clipped at valid data length; what lies past it reads as zeros, as the spec of
  * ValidDataLength says, and is never read from the disk. */
-NTSTATUS CcpReadPages(PSHARED_CACHE_MAP Map, PCC_VIEW View, USHORT Wanted)
+NTSTATUS CcpReadPages(PSHARED_CACHE_MAP Map, PCC_VIEW View, ULONG64 Wanted)
 {
     ULONG64 base = CcpViewOffset(View);
     ULONG64 vdl = (ULONG64)Map->Sizes.ValidDataLength.QuadPart;
     if ((ULONG64)Map->Sizes.FileSize.QuadPart < vdl)
         vdl = (ULONG64)Map->Sizes.FileSize.QuadPart;
-    Wanted &= (USHORT)~View->Valid;
+    Wanted &= ~View->Valid;
     for (ULONG p = 0; p < CC_PAGES_PER_VIEW;) {
-        if (!(Wanted & (1u << p))) {
+        if (!(Wanted & CC_PAGE_BIT(p))) {
             p++;
             continue;
         }
         ULONG q = p;
-        while (q < CC_PAGES_PER_VIEW && (Wanted & (1u << q)))
+        while (q < CC_PAGES_PER_VIEW && (Wanted & CC_PAGE_BIT(q)))
             q++;
         ULONG64 start = base + (ULONG64)p * PAGE_SIZE;
         ULONG length = (q - p) * PAGE_SIZE, done = 0;
@@ -93,7 +93,7 @@ NTSTATUS CcpReadPages(PSHARED_CACHE_MAP Map, PCC_VIEW View, USHORT Wanted)
         }
         RtlZeroMemory(at + done, length - done);
         for (ULONG i = p; i < q; i++)
-            View->Valid |= (USHORT)(1u << i);
+            View->Valid |= CC_PAGE_BIT(i);
         p = q;
     }
     return STATUS_SUCCESS;
@@ -107,12 +107,12 @@ NTSTATUS CcpWriteView(PSHARED_CACHE_MAP Map, PCC_VIEW View)
     NTSTATUS result = STATUS_SUCCESS;
     BOOLEAN wasDirty = View->Dirty != 0;
     for (ULONG p = 0; p < CC_PAGES_PER_VIEW;) {
-        if (!(View->Dirty & (1u << p))) {
+        if (!(View->Dirty & CC_PAGE_BIT(p))) {
             p++;
             continue;
         }
         ULONG q = p;
-        while (q < CC_PAGES_PER_VIEW && (View->Dirty & (1u << q)))
+        while (q < CC_PAGES_PER_VIEW && (View->Dirty & CC_PAGE_BIT(q)))
             q++;
         ULONG64 start = base + (ULONG64)p * PAGE_SIZE;
         ULONG length = (q - p) * PAGE_SIZE, done;
@@ -124,7 +124,7 @@ NTSTATUS CcpWriteView(PSHARED_CACHE_MAP Map, PCC_VIEW View)
         }
         if (NT_SUCCESS(st)) {
             for (ULONG i = p; i < q; i++)
-                View->Dirty &= (USHORT) ~(1u << i);
+                View->Dirty &= ~CC_PAGE_BIT(i);
         } else {
             result = st;
         }

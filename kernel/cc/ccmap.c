@@ -81,10 +81,10 @@ static VOID CcpTruncate(PSHARED_CACHE_MAP Map, ULONG64 NewSize)
     PCC_VIEW v = NewSize % CC_VIEW_SIZE ? CcpLookupView(Map, (ULONG)(NewSize / CC_VIEW_SIZE)) : NULL;
     if (v) {
         ULONG in = (ULONG)(NewSize % CC_VIEW_SIZE), firstGone = (in + PAGE_SIZE - 1) / PAGE_SIZE;
-        USHORT gone = (USHORT)(CC_ALL_PAGES & ~((1u << firstGone) - 1));
+        ULONG64 gone = firstGone >= CC_PAGES_PER_VIEW ? 0 : CC_ALL_PAGES << firstGone;
         BOOLEAN wasDirty = v->Dirty != 0;
-        v->Valid &= (USHORT)~gone;
-        v->Dirty &= (USHORT)~gone;
+        v->Valid &= ~gone;
+        v->Dirty &= ~gone;
         if (wasDirty && !v->Dirty)
             Map->DirtyViews--, CcpStats.DirtyViews--;
         if (in % PAGE_SIZE)
@@ -201,11 +201,11 @@ BOOLEAN CcPurgeCacheSection(PSECTION_OBJECT_POINTERS SectionObjectPointer, PLARG
             for (ULONG p = 0; p < CC_PAGES_PER_VIEW; p++) { /* pages the range touches */
                 ULONG64 ps = base + (ULONG64)p * PAGE_SIZE;
                 if (ps + PAGE_SIZE > from && ps < to) {
-                    USHORT bit = (USHORT)(1u << p);
+                    ULONG64 bit = CC_PAGE_BIT(p);
                     if ((v->Dirty & bit) && v->Dirty == bit)
                         map->DirtyViews--, CcpStats.DirtyViews--;
-                    v->Valid &= (USHORT)~bit;
-                    v->Dirty &= (USHORT)~bit;
+                    v->Valid &= ~bit;
+                    v->Dirty &= ~bit;
                 }
             }
         }

@@ -1,22 +1,24 @@
-/* kernel/cc/ccp.h - cache manager internals: shared and private cache maps, 64 KiB views with a
+/* kernel/cc/ccp.h - cache manager internals: shared and private cache maps, 256 KiB views with a
  * valid and a dirty bit per page, the one lock, and the LRU list the working-set limit trims. */
 #pragma once
 #include <ntifs.h>
 #include "../ke/ki.h"
 
 #define CC_PAGES_PER_VIEW (CC_VIEW_SIZE / PAGE_SIZE)
-#define CC_ALL_PAGES ((USHORT)((1u << CC_PAGES_PER_VIEW) - 1))
+#define CC_ALL_PAGES (~0ull) /* CC_PAGES_PER_VIEW == 64: one bit per page */
+#define CC_PAGE_BIT(p) (1ull << (p))
+_Static_assert(CC_PAGES_PER_VIEW == 64, "the page masks are 64 bits");
 #define CC_TAG 'wVcC'
 #define CC_MAP_TAG 'pMcC'
 
 typedef struct _SHARED_CACHE_MAP SHARED_CACHE_MAP, *PSHARED_CACHE_MAP;
 
-/* 64 KiB of one file, resident in nonpaged memory while it is in the cache. */
+/* 256 KiB of one file, resident in nonpaged memory while it is in the cache. */
 typedef struct _CC_VIEW {
     LIST_ENTRY Lru;             /* CcpLru: oldest use first */
     PSHARED_CACHE_MAP Map;
     ULONG Index;                /* file offset / CC_VIEW_SIZE */
-    USHORT Valid, Dirty;        /* one bit per page */
+    ULONG64 Valid, Dirty;       /* one bit per page */
     ULONG64 DirtySince;         /* interrupt time of the first write since it was clean */
     PUCHAR Data;
 } CC_VIEW, *PCC_VIEW;
@@ -56,12 +58,12 @@ FORCEINLINE ULONG64 CcpViewOffset(PCC_VIEW View) { return (ULONG64)View->Index *
 PCC_VIEW CcpLookupView(PSHARED_CACHE_MAP Map, ULONG Index);
 PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index); /* creates; NULL without memory */
 VOID CcpTouchView(PCC_VIEW View);
-VOID CcpMarkDirty(PCC_VIEW View, USHORT Pages);
+VOID CcpMarkDirty(PCC_VIEW View, ULONG64 Pages);
 VOID CcpFreeView(PCC_VIEW View);             /* dirty data is dropped: flush first */
 VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map);
 
 /* Paging I/O (ccio.c), lock held. */
-NTSTATUS CcpReadPages(PSHARED_CACHE_MAP Map, PCC_VIEW View, USHORT Wanted);
+NTSTATUS CcpReadPages(PSHARED_CACHE_MAP Map, PCC_VIEW View, ULONG64 Wanted);
 NTSTATUS CcpWriteView(PSHARED_CACHE_MAP Map, PCC_VIEW View);
 NTSTATUS CcpFlushMap(PSHARED_CACHE_MAP Map, ULONG64 Offset, ULONG64 Length);
 

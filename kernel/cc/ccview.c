@@ -30,7 +30,7 @@ VOID CcpTouchView(PCC_VIEW View)
     InsertTailList(&CcpLru, &View->Lru);
 }
 
-VOID CcpMarkDirty(PCC_VIEW View, USHORT Pages)
+VOID CcpMarkDirty(PCC_VIEW View, ULONG64 Pages)
 {
     if (!View->Dirty) {
         View->DirtySince = KeQueryInterruptTime();
@@ -40,6 +40,11 @@ VOID CcpMarkDirty(PCC_VIEW View, USHORT Pages)
     View->Dirty |= Pages;
 }
 
+/* Views that left the cache keep their memory on this list, up to the working-set limit, so
+ * the next file's views cost no pool allocation (Windows keeps its VACBs the same way). */
+static LIST_ENTRY CcpFreeViews = { &CcpFreeViews, &CcpFreeViews };
+static ULONG CcpFreeCount;
+
 VOID CcpFreeView(PCC_VIEW View)
 {
     if (View->Dirty) {
@@ -48,9 +53,27 @@ VOID CcpFreeView(PCC_VIEW View)
     }
     RemoveEntryList(&View->Lru);
     View->Map->Views[View->Index] = NULL;
+    CcpStats.ResidentViews--;
+    if (CcpStats.ResidentViews + CcpFreeCount < CcpLimitViews) {
+        View->Map = NULL;
+        InsertHeadList(&CcpFreeViews, &View->Lru);
+        CcpFreeCount++;
+        return;
+    }
     ExFreePoolWithTag(View->Data, CC_TAG);
     ExFreePoolWithTag(View, CC_TAG);
-    CcpStats.ResidentViews--;
+}
+
+/* Lock held. Gives the free list's memory back to the pool (the pool ran short). */
+static BOOLEAN CcpReleaseFreeView(void)
+{
+    if (IsListEmpty(&CcpFreeViews))
+        return FALSE;
+    PCC_VIEW v = CONTAINING_RECORD(RemoveHeadList(&CcpFreeViews), CC_VIEW, Lru);
+    CcpFreeCount--;
+    ExFreePoolWithTag(v->Data, CC_TAG);
+    ExFreePoolWithTag(v, CC_TAG);
+    return TRUE;
 }
 
 VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map)
@@ -96,10 +119,18 @@ PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index)
         return NULL;
     while (CcpStats.ResidentViews >= CcpLimitViews && CcpReclaimOne(NULL))
         ;
-    v = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*v), CC_TAG);
-    PUCHAR data = v ? ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG) : NULL;
-    while (v && !data && CcpReclaimOne(NULL)) /* the pool is short: give back cached memory */
-        data = ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG);
+    PUCHAR data = NULL;
+    if (!IsListEmpty(&CcpFreeViews)) {
+        v = CONTAINING_RECORD(RemoveHeadList(&CcpFreeViews), CC_VIEW, Lru);
+        CcpFreeCount--;
+        data = v->Data;
+    } else {
+        v = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*v), CC_TAG);
+        data = v ? ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG) : NULL;
+        /* the pool is short: give back cached memory, free views first */
+        while (v && !data && (CcpReleaseFreeView() || CcpReclaimOne(NULL)))
+            data = ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG);
+    }
     if (!data) {
         if (v)
             ExFreePoolWithTag(v, CC_TAG);

@@ -5,7 +5,7 @@
 #include <ntifs.h>
 #include "../../drivers/fat/fsd.h"
 
-static UCHAR CtBuf[8 * CC_VIEW_SIZE], CtBack[8 * CC_VIEW_SIZE];
+static UCHAR CtBuf[6 * CC_VIEW_SIZE], CtBack[6 * CC_VIEW_SIZE];
 
 /* A sector nobody else writes: seeded per test, and never all one byte. */
 static VOID CtSector(PUCHAR Sector, ULONG Seed)
@@ -145,11 +145,11 @@ KTEST_EX(cache, a_deleted_files_dirty_data_is_never_written, 0, "cclazydelay=600
     KT_ASSERT(!FsDiskHoldsSector(s));
 }
 
-/* Four views at most (ccwslimit=64 pages) and no lazy writer: writing eight views must write
+/* Three views at most (ccwslimit=192 pages) and no lazy writer: writing six views must write
  * the oldest dirty ones out before reusing their memory; reading back evicts clean ones, which
  * costs no write. */
 KTEST_EX(cache, memory_pressure_evicts_clean_views_and_writes_dirty_ones_first, 0,
-         "ccwslimit=64 cclazydelay=600000")
+         "ccwslimit=192 cclazydelay=600000")
 {
     CC_STATISTICS s0, s1, s2, s3;
     HANDLE h;
@@ -157,31 +157,31 @@ KTEST_EX(cache, memory_pressure_evicts_clean_views_and_writes_dirty_ones_first, 
     FsPattern(CtBuf, sizeof(CtBuf), 5);
     KT_STATUS(FsOpen(L"\\PRESSURE.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
     CcQueryStatistics(&s0);
-    for (ULONG v = 0; v < 8; v++)
+    for (ULONG v = 0; v < 6; v++)
         KT_STATUS(FsWriteAt(h, v * CC_VIEW_SIZE, CtBuf + v * CC_VIEW_SIZE, CC_VIEW_SIZE, &done), STATUS_SUCCESS);
     CcQueryStatistics(&s1);
-    KT_EQ(s1.WorkingSetLimitPages, 64);
-    KT_ASSERT(s1.ResidentViews <= 4);
-    KT_EQ(s1.DirtyEvictions - s0.DirtyEvictions, 4); /* views 0-3 made room for 4-7 */
-    KT_EQ(s1.PagingWrites - s0.PagingWrites, 4);
+    KT_EQ(s1.WorkingSetLimitPages, 192);
+    KT_ASSERT(s1.ResidentViews <= 3);
+    KT_EQ(s1.DirtyEvictions - s0.DirtyEvictions, 3); /* views 0-2 made room for 3-5 */
+    KT_EQ(s1.PagingWrites - s0.PagingWrites, 3);
     KT_ASSERT(FsDiskHoldsSector(CtBuf));              /* view 0 really went to the disk */
-    /* reading back: view 0 needs room and every view is dirty, so the oldest (4) is written
-     * out; from then on the clean views read back are the ones evicted, and 5-7 stay dirty */
+    /* reading back: view 0 needs room and every view is dirty, so the oldest (3) is written
+     * out; from then on the clean views read back are the ones evicted, and 4-5 stay dirty */
     KT_STATUS(FsReadAt(h, 0, CtBack, sizeof(CtBack), &done), STATUS_SUCCESS);
     KT_EQ(done, sizeof(CtBack));
     KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, sizeof(CtBuf)));
     CcQueryStatistics(&s2);
     KT_EQ(s2.DirtyEvictions - s1.DirtyEvictions, 1);
-    KT_ASSERT(s2.CleanEvictions - s1.CleanEvictions >= 4);
-    KT_EQ(s2.DirtyViews, 3);
+    KT_EQ(s2.CleanEvictions - s1.CleanEvictions, 3);
+    KT_EQ(s2.DirtyViews, 2);
     /* a second pass: only clean evictions, no writes at all */
     RtlZeroMemory(CtBack, sizeof(CtBack));
     KT_STATUS(FsReadAt(h, 0, CtBack, sizeof(CtBack), &done), STATUS_SUCCESS);
     KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, sizeof(CtBuf)));
     CcQueryStatistics(&s3);
-    KT_ASSERT(s3.CleanEvictions - s2.CleanEvictions >= 4);
+    KT_EQ(s3.CleanEvictions - s2.CleanEvictions, 4);
     KT_EQ(s3.DirtyEvictions, s2.DirtyEvictions);
     KT_EQ(s3.PagingWrites, s2.PagingWrites);
-    KT_ASSERT(s3.PagingReads - s2.PagingReads >= 4);  /* the evicted views came back from the disk */
+    KT_EQ(s3.PagingReads - s2.PagingReads, 4);        /* the evicted views came back from the disk */
     ZwClose(h);
 }

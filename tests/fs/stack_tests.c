@@ -233,14 +233,14 @@ KTEST_EX(fsstack, every_layer_completes_reads_at_passive_with_the_sync_disk, 0, 
     KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 0);
 }
 
-/* Sequential 4 KiB reads on a cached handle: the cache manager reads a whole 64 KiB view on a
+/* Sequential 4 KiB reads on a cached handle: the cache manager reads a whole 256 KiB view on a
  * miss and the next view ahead, so the disk sees one paging read per view, each completed at
  * DISPATCH_LEVEL from the disk's DPC, while the user's reads (the first an IRP, the rest fast
  * I/O) finish at PASSIVE_LEVEL; a cached write is seen by the next read; a read on a
  * non-cached handle is an IRP completed from the DPC again. */
 KTEST(fsstack, sequential_small_reads_use_the_cache_managers_read_ahead)
 {
-    static UCHAR pattern[200 * 1024], back[4096];
+    static UCHAR pattern[600 * 1024], back[4096];
     RAMDISK_STATS before, after;
     FILTER_STATS f;
     CC_STATISTICS cc;
@@ -260,13 +260,13 @@ KTEST(fsstack, sequential_small_reads_use_the_cache_managers_read_ahead)
     FltGetStats(&f);
     CcQueryStatistics(&cc);
     KT_EQ(good, n);
-    KT_EQ(n, 50);
-    KT_EQ(cc.PagingReads, 4);                    /* 200 KiB: four views, 64 + 64 + 64 + 8 KiB */
-    KT_ASSERT(cc.ReadAheads >= 2);               /* views 1.. came ahead of the reads that needed them */
-    KT_ASSERT(after.Reads - before.Reads >= 4);  /* each paging read is at least one disk read */
+    KT_EQ(n, 150);
+    KT_EQ(cc.PagingReads, 3);                    /* 600 KiB: three views, 256 + 256 + 88 KiB */
+    KT_EQ(cc.ReadAheads, 2);                     /* views 1 and 2 came ahead of the reads needing them */
+    KT_ASSERT(after.Reads - before.Reads >= 3);  /* each paging read is at least one disk read */
     KT_ASSERT(after.Reads - before.Reads <= 8);  /* not one per request */
-    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 4);  /* the paging reads, from the DPC */
-    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0] + f.FastIoPassed[FltFastIoRead], 50); /* the user's */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][2], 3);  /* the paging reads, from the DPC */
+    KT_EQ(f.CompletionIrql[IRP_MJ_READ][0] + f.FastIoPassed[FltFastIoRead], 150); /* the user's */
 
     /* overwrite bytes inside a cached view: the next read must see them */
     RtlFillMemory(back, sizeof(back), 0x5A);
