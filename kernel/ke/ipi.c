@@ -46,6 +46,8 @@ VOID KiIpiPoll(void)
     LONG req = __atomic_exchange_n(&prcb->IpiRequests, 0, __ATOMIC_ACQ_REL);
     if (!req)
         return;
+    if (req & KI_IPI_TLB)
+        KiFlushTlbTarget();
     if (req & KI_IPI_GENERIC)
         KipGenericCallTarget();
     if (req & KI_IPI_APC)

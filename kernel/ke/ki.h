@@ -175,6 +175,9 @@ BOOLEAN KiQueuedLockHeld(ULONG Number);
 VOID KiIpiSend(KAFFINITY Targets, LONG Requests);
 VOID KiIpiPoll(void);         /* serve this processor's requests while spinning */
 VOID KiIpiInterrupt(PKTRAP_FRAME TrapFrame);
+VOID KiFlushSingleTb(PVOID Va); /* tbflush.c: this processor and every other one */
+VOID KiFlushTlbTarget(void);
+extern volatile ULONG64 KiTbShootdowns;
 /* The bug-check freeze (freeze.c): every other processor stops where it is, by NMI. */
 extern volatile BOOLEAN KiFreezeInProgress;
 DECLSPEC_NORETURN VOID KiFreezeExecution(PKTRAP_FRAME TrapFrame);

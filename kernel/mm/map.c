@@ -56,8 +56,10 @@ VOID MiWritePte(ULONG64 Va, ULONG64 Pte)
     PULONG64 pte = MiGetPte(Va, TRUE);
     if (!pte)
         KeBugCheckEx(0x7D /* INSTALL_MORE_MEMORY */, MiTotalPhysicalPages, MiFreePhysicalPages, 0, 1);
+    ULONG64 old = *pte;
     *pte = Pte;
-    __invlpg((PVOID)Va);
+    if (old & MI_PTE_P)
+        KiFlushSingleTb((PVOID)Va); /* other processors may hold the old translation */
 }
 
 /* IRQL: any. Next fit over the region's bitmap; 0 when no run of Pages is free. */
@@ -119,7 +121,8 @@ VOID MiUnmapAndFreePages(ULONG64 Va, ULONG Pages, ULONG64 LeaveBehind)
             continue;
         ULONG64 old = *pte;
         *pte = LeaveBehind;
-        __invlpg((PVOID)va);
+        if (old & MI_PTE_P)
+            KiFlushSingleTb((PVOID)va);
         if (old & MI_PTE_P)
             MiFreePhysicalPage(old & MI_PFN_MASK);
     }

@@ -52,7 +52,7 @@ static VOID MipEvict(ULONG Index)
         MipPageWrites++;
     }
     *pte = MI_PTE_PAGED_OUT | (old & (MI_PTE_W | MI_PTE_NX));
-    __invlpg((PVOID)va);
+    KiFlushSingleTb((PVOID)va); /* an eviction unmaps on every processor */
     MipWsRemove(Index);
     MiFreePhysicalPage(old & MI_PFN_MASK);
     MipEvictions++;

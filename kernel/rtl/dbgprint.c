@@ -22,8 +22,11 @@ ULONG64 KiAcquireConsole(void)
         return flags | KIP_CONSOLE_NESTED;
     do {
         expected = -1;
-        while (__atomic_load_n(&KipConsoleOwner, __ATOMIC_RELAXED) != -1)
+        while (__atomic_load_n(&KipConsoleOwner, __ATOMIC_RELAXED) != -1) {
+            if (KeGetCurrentPrcb()->IpiRequests)
+                KiIpiPoll(); /* the printer may be waiting for this processor's TLB flush */
             _mm_pause();
+        }
     } while (!__atomic_compare_exchange_n(&KipConsoleOwner, &expected, me, FALSE, __ATOMIC_ACQUIRE,
                                           __ATOMIC_RELAXED));
     return flags;

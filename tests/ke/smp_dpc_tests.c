@@ -88,14 +88,32 @@ KTEST_EX(smpdpc, importance_decides_whether_the_other_processor_is_interrupted, 
 
 /* A queue KI_DPC_MAXIMUM_DEPTH (4) deep is drained at once even for low importance. */
 static KDPC KtpDeep[4];
+static volatile LONG KtpDeepQueued, KtpDeepRequests[4];
 static ULONG_PTR KtpQueueDeep(ULONG_PTR Context)
 {
     UNREFERENCED_PARAMETER(Context);
-    if (KeGetCurrentProcessorNumberEx(NULL) != 0)
-        return 0; /* processor 1 stays at IPI_LEVEL until processor 0 is done queueing */
-    for (ULONG i = 0; i < 4; i++)
+    if (KeGetCurrentProcessorNumberEx(NULL) != 0) {
+        /* Processor 1 stays at IPI_LEVEL, serving nothing, and records what was asked of it
+         * after each insert. */
+        for (LONG seen = 0; seen < 4;) {
+            LONG q = __atomic_load_n(&KtpDeepQueued, __ATOMIC_ACQUIRE);
+            if (q <= 4 && q > seen) {
+                KtpDeepRequests[q - 1] = KiProcessorBlock[1].IpiRequests;
+                seen = q;
+                __atomic_store_n(&KtpDeepQueued, q + 100, __ATOMIC_RELEASE);
+            }
+            _mm_pause();
+        }
+        return 0;
+    }
+    for (LONG i = 0; i < 4; i++) {
         KeInsertQueueDpc(&KtpDeep[i], NULL, NULL);
-    return KiProcessorBlock[1].IpiRequests;
+        __atomic_store_n(&KtpDeepQueued, i + 1, __ATOMIC_RELEASE);
+        while (__atomic_load_n(&KtpDeepQueued, __ATOMIC_ACQUIRE) != i + 101)
+            _mm_pause();
+        __atomic_store_n(&KtpDeepQueued, i + 1, __ATOMIC_RELEASE);
+    }
+    return 0;
 }
 
 KTEST_EX(smpdpc, a_deep_queue_on_another_processor_is_drained_at_once, 0, "smp=2")
@@ -106,8 +124,11 @@ KTEST_EX(smpdpc, a_deep_queue_on_another_processor_is_drained_at_once, 0, "smp=2
         KeSetTargetProcessorDpc(&KtpDeep[i], 1);
     }
     KtpDpcRuns = 0;
-    ULONG_PTR requests = KeIpiGenericCall(KtpQueueDeep, 0);
-    KT_EQ(requests & KI_IPI_DPC, KI_IPI_DPC); /* the fourth insert asked processor 1 */
+    KtpDeepQueued = 0;
+    KeIpiGenericCall(KtpQueueDeep, 0);
+    for (ULONG i = 0; i < 3; i++)
+        KT_EQ(KtpDeepRequests[i] & KI_IPI_DPC, 0); /* depth 1..3: no request */
+    KT_EQ(KtpDeepRequests[3] & KI_IPI_DPC, KI_IPI_DPC); /* the fourth insert asked processor 1 */
     KT_ASSERT(KtpWaitRuns(4, 1000));
     KT_EQ(KtpDpcProcessor, 1);
 }
