@@ -11,6 +11,9 @@ VOID RdStartController(PRAMDISK_EXTENSION Ext)
     if (us && !Ext->TimerConnected) {
         Ext->Gsi = RamCtlConnectTimer(RD_VECTOR);
         Ext->TimerConnected = TRUE;
+    } else if (!us && Ext->TimerConnected && !Ext->LatencyUs) {
+        RamCtlDisconnectTimer(Ext->Gsi); /* connected for a jitter rule that is gone: give the PIT back */
+        Ext->TimerConnected = FALSE;
     }
     RamCtlRaiseInterrupt(RD_VECTOR, us);
 }

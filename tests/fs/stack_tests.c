@@ -112,8 +112,11 @@ KTEST(fsstack, filter_is_attached_above_the_volume)
     KT_ASSERT(volume != NULL);
     KT_ASSERT(top->DriverObject == FltDriverObject);
     KT_ASSERT(((PFILTER_EXTENSION)top->DeviceExtension)->IsVolume);
-    KT_ASSERT(((PFILTER_EXTENSION)top->DeviceExtension)->AttachedTo == volume);
-    KT_ASSERT(volume->AttachedDevice == top);
+    /* Load order: the Filter Manager's frame sits on the volume, the legacy filter on it. */
+    PDEVICE_OBJECT frame = ((PFILTER_EXTENSION)top->DeviceExtension)->AttachedTo;
+    KT_ASSERT(frame != NULL && frame->DriverObject != FltDriverObject);
+    KT_ASSERT(frame->DeviceObjectExtension->AttachedTo == volume);
+    KT_ASSERT(volume->AttachedDevice == frame && frame->AttachedDevice == top);
     KT_ASSERT(volume->DriverObject != FltDriverObject);
 }
 
