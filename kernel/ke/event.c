@@ -2,6 +2,8 @@
  * synchronization event wakes one waiter and resets itself. */
 #include "ki.h"
 
+VOID (*KiEventSetHook)(PRKEVENT Event); /* I/O Verifier: which completion routine signalled */
+
 /* IRQL: any. */
 VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
 {
@@ -24,6 +26,8 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
             KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x80, cur, (ULONG_PTR)Event, 0);
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Event, cur, 1, (ULONG_PTR)__builtin_return_address(0));
     }
+    if (KiEventSetHook)
+        KiEventSetHook(Event);
     KIRQL irql = KiAcquireDispatcherDatabase();
     LONG old = Event->Header.SignalState;
     Event->Header.SignalState = 1;
