@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.bash"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 rc=0
-out=$(make -s -C "$here" CROSS=nosuch- all 2>&1) || rc=$?
+out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" CROSS=nosuch- all 2>&1) || rc=$?
 [ $rc != 0 ] || fail "make CROSS=nosuch- exited 0"
 [ "$(echo "$out" | grep -c .)" = 1 ] || fail "make CROSS=nosuch- printed $(echo "$out" | grep -c .) lines: $out"
 case "$out" in *"toolchain 'nosuch-' is missing: nosuch-gcc not found"*) ;; *) fail "unexpected message: $out" ;; esac
