@@ -10,6 +10,12 @@ CROSS := $(shell \
   else echo x86_64-linux-gnu-; fi)
 endif
 CC := $(CROSS)gcc
+# A toolchain named on the command line must exist: say so in one line, install nothing.
+ifeq ($(origin CROSS), command line)
+ifeq ($(shell command -v $(CROSS)gcc 2>/dev/null),)
+$(error toolchain '$(CROSS)' is missing: $(CROSS)gcc not found (install it, or leave CROSS unset to use x86_64-elf-, x86_64-linux-gnu- or the host gcc))
+endif
+endif
 LD := $(CROSS)ld
 OBJCOPY := $(CROSS)objcopy
 NM := $(CROSS)nm
@@ -78,6 +84,7 @@ $(B)/kernel.bin: $(B)/kernel.elf
 # 2^shift ns and sleep=off skips idle time, so no timing result depends on how loaded the host is.
 ICOUNT ?= -icount shift=4,sleep=off -rtc clock=vm
 test: tools $(B)/kernel.bin
+	@tools/need.sh prove perl
 	$(PYTHON) tools/ktest.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS) -accel tcg $(ICOUNT)"
 
 # The file-system workload runs on a 64 MiB FAT16 volume, as ../shared/peer does for Linux.

@@ -88,8 +88,13 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         CHAR location = Irp->CurrentLocation;
         BOOLEAN pending = Irp->PendingReturned;
         PDRIVER_OBJECT driver = device ? device->DriverObject : NULL;
+        IOP_ROUTINE_FRAME rf = { .Irp = Irp, .Routine = routine, .Device = device, .Context = context };
+        if (verify)
+            IopEnterRoutine(&rf);
         IOP_TRACE_BEGIN begin = IopTraceBegin(Irp);
         NTSTATUS rs = routine(device, Irp, context);
+        if (verify)
+            IopLeaveRoutine(&rf, rs);
         IopTrace(IO_TRACE_COMPLETION, Irp, device, driver, major, location, pending, (PVOID)routine, rs, begin);
         if (rs == STATUS_MORE_PROCESSING_REQUIRED) {
             if (verify && oplock)
@@ -175,11 +180,24 @@ static NTSTATUS IopUnloadSafeCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, P
     return st;
 }
 
+/* IRQL: any. IoSetCompletionRoutine from the lowest location: Windows would write the routine
+ * before the IRP's first location; here it stops as IoCallDriver does without a location. */
+VOID IoNoNextIrpStackLocation(PIRP Irp)
+{
+    KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
+    KeBugCheckEx(NO_MORE_IRP_STACK_LOCATIONS, (ULONG_PTR)Irp, 0, 0, 0);
+}
+
+/* Test-only until fault injection exists: the next N calls fail as if pool were exhausted. */
+volatile LONG IopCompletionRoutineExFailures;
+
 /* IRQL <= DISPATCH_LEVEL. Can fail; the caller then completes the IRP itself. */
 NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine,
                                   PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel)
 {
+    if (IopCompletionRoutineExFailures > 0 && __atomic_sub_fetch(&IopCompletionRoutineExFailures, 1, __ATOMIC_SEQ_CST) >= 0)
+        return STATUS_INSUFFICIENT_RESOURCES;
     IOP_UNLOAD_SAFE_CONTEXT *c = VfShouldFail(VfSiteCompletionEx, 0, __builtin_return_address(0))
                                      ? NULL : ExAllocatePoolWithTag(NonPagedPool, sizeof(*c), 'csUI');
     if (!c)

@@ -72,6 +72,21 @@ typedef struct _IOP_CALL_FRAME {
     BOOLEAN FreeDeferred;
 } IOP_CALL_FRAME, *PIOP_CALL_FRAME;
 VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location);
+/* A completion routine running under I/O verification (io/vfroutine.c). */
+typedef struct _IOP_ROUTINE_FRAME {
+    LIST_ENTRY Link;
+    PIRP Irp;
+    PIO_COMPLETION_ROUTINE Routine;
+    PDEVICE_OBJECT Device;
+    PVOID Context;
+    PKTHREAD Thread;
+    BOOLEAN Marked;         /* it called IoMarkIrpPending */
+    PRKEVENT SignaledEvent; /* the first event it signalled */
+} IOP_ROUTINE_FRAME, *PIOP_ROUTINE_FRAME;
+VOID IopEnterRoutine(PIOP_ROUTINE_FRAME Frame);
+VOID IopLeaveRoutine(PIOP_ROUTINE_FRAME Frame, NTSTATUS Returned);
+VOID IopCheckPostedIrp(PVOID Context);
+extern volatile LONG IopCompletionRoutineExFailures; /* tests force IoSetCompletionRoutineEx to fail */
 BOOLEAN IopFrameDeferFree(PIRP Irp);
 VOID IopFrameLowerPended(PIRP Irp);
 VOID IopFreeIrpNow(PIRP Irp);

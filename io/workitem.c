@@ -48,6 +48,8 @@ VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine, WORK_QUEUE_TYPE QueueType,
                      PVOID Context)
 {
+    if (IopVerifying())
+        IopCheckPostedIrp(Context);
     ObReferenceObject(IoWorkItem->DeviceObject);
     IoWorkItem->Routine = WorkerRoutine;
     IoWorkItem->Context = Context;

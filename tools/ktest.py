@@ -8,6 +8,7 @@ import ktap
 
 EXIT_OK, EXIT_FAIL, EXIT_BUGCHECK = 33, 35, 37
 ANY = "*"
+NOVERIFIER_SUITES = ("irp", "iocomp", "iorule", "cancel", "ob", "fs", "fsstack", "fsunmount", "fstime", "fsoplock")
 
 def boot(qemu, kernel, append, timeout, log_path, extra=()):
     # a boot option smp=N (a test's own, or --smp) also gives QEMU N processors
@@ -71,13 +72,14 @@ def run_suite(args, label, append, names, tag=""):
     seen = {m.group(2): m.group(1) == "ok" for m in re.finditer(r"^(ok|not ok) \d+ (\S+)$", out, re.M)}
     results = []
     for n in names:
-        if n in seen:
-            why = "" if seen[n] else "assertion failed"
-            if not seen[n]:
+        plain = re.sub(r"@\w+\.", ".", n, count=1)  # SUITE@noverifier.NAME: the kernel prints SUITE.NAME
+        if plain in seen:
+            why = ""
+            if not seen[plain]:
                 # the assertion lines printed between this test's RUN line and its result
-                m = re.search(r"^# RUN %s\n(.*?)^not ok" % re.escape(n), out, re.M | re.S)
-                why = (m.group(1).strip() if m else why)
-            results.append((n + tag, seen[n], why))
+                m = re.search(r"^# RUN %s\n(.*?)^not ok" % re.escape(plain), out, re.M | re.S)
+                why = m.group(1).strip() if m else "assertion failed"
+            results.append((n + tag, seen[plain], why))
         else:
             why = "hang (timeout)" if rc is None else "no result: boot ended with status %s" % rc
             if "BUGCHECK " in out:
@@ -137,7 +139,7 @@ def job_names(kind, arg):
         return ["%s.%s" % (arg["suite"], arg["name"])]
     if kind == "host":
         return ["host." + os.path.basename(arg).rsplit(".", 1)[0]]
-    return arg[2]
+    return [n + (arg[3] if len(arg) > 3 else "") for n in arg[2]]
 
 def log_name(name, jobs):
     for kind, arg in jobs:
@@ -183,6 +185,13 @@ def main():
         for n in [n for n in args.smp.split(",") if n]:
             jobs.insert(0, ("suite", ("%s@smp%s" % (s, n), "ktest=%s %s smp=%s" % (s, args.options, n), names,
                                       "@smp" + n)))
+    # Users run with Verifier off (`make run`): the I/O, file-system and driver-stack suites
+    # boot a second time that way, reported as SUITE@noverifier.
+    if "verifier=none" not in args.options.split():
+        for s in NOVERIFIER_SUITES:
+            if s in suites:
+                jobs.insert(0, ("suite", (s + "@noverifier", "ktest=%s verifier=none" % s,
+                                          [n.replace(s + ".", s + "@noverifier.", 1) for n in suites[s]])))
 
     host_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "host")
     for script in sorted(os.listdir(host_dir)) if os.path.isdir(host_dir) else []:

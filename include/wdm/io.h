@@ -516,10 +516,20 @@ FORCEINLINE VOID IoCopyCurrentIrpStackLocationToNext(PIRP Irp)
     RtlCopyMemory(next, cur, FIELD_OFFSET(IO_STACK_LOCATION, CompletionRoutine));
     next->Control = 0;
 }
-FORCEINLINE VOID IoMarkIrpPending(PIRP Irp) { IoGetCurrentIrpStackLocation(Irp)->Control |= SL_PENDING_RETURNED; }
+VOID IoNoteIrpMarkedPending(PIRP Irp); /* IRQLab: lets Verifier see the call (io/vfroutine.c) */
+FORCEINLINE VOID IoMarkIrpPending(PIRP Irp)
+{
+    IoGetCurrentIrpStackLocation(Irp)->Control |= SL_PENDING_RETURNED;
+    IoNoteIrpMarkedPending(Irp);
+}
+/* IRQLab: a lowest-level driver (no next location) cannot register a completion routine: the
+ * routine would be written outside the IRP, so it stops with NO_MORE_IRP_STACK_LOCATIONS. */
+DECLSPEC_NORETURN VOID IoNoNextIrpStackLocation(PIRP Irp);
 FORCEINLINE VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE Routine, PVOID Context,
                                         BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel)
 {
+    if (Irp->CurrentLocation <= 1)
+        IoNoNextIrpStackLocation(Irp);
     PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(Irp);
     next->CompletionRoutine = Routine;
     next->Context = Context;
@@ -934,6 +944,10 @@ PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
  *          routine, P3 IRP, P4 device)
  *   0x1102 completion context not in nonpaged memory (P2 routine, P3 IRP, P4 context)
  *   0x1103 driver unloaded with device objects still present (P2 driver, P3 device, P4 0)
+ *   0x1104 completion routine posted its IRP to a work queue (IoQueueWorkItem, the IRP as
+ *          context) before calling IoMarkIrpPending (P2 routine, P3 IRP, P4 routine's device)
+ *   0x1105 completion routine signalled an event, called IoMarkIrpPending and returned
+ *          STATUS_MORE_PROCESSING_REQUIRED (P2 routine, P3 IRP, P4 the event)
  * 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION, P1 =
  *   0x1110 a routine for which Windows has no DDI rule (ObQueryNameString, IoCreateDriver...)
  *          called outside its documented IRQL (P2 IRQL, P3 the routine's name, P4 0). Routines
@@ -943,6 +957,8 @@ PCSTR IoGetMajorFunctionName(UCHAR MajorFunction); /* "IRP_MJ_READ" */
 #define IOV_PAGEABLE_COMPLETION_CONTEXT 0x1102
 #define IOV_UNLOAD_WITH_DEVICES 0x1103
 #define IOV_ROUTINE_OUTSIDE_IRQL 0x1110
+#define IOV_POSTED_BEFORE_MARKED_PENDING 0x1104
+#define IOV_EVENT_ROUTINE_MARKED_PENDING 0x1105
 
 /* ---- Event and timer objects with handles (io/exobject.c). PASSIVE_LEVEL. Names follow
  * symbolic links like file names (\BaseNamedObjects\X, \??\X ...). ZwSetTimer takes no APC

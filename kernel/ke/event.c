@@ -2,6 +2,8 @@
  * synchronization event wakes one waiter and resets itself. */
 #include "ki.h"
 
+VOID (*KiEventSetHook)(PRKEVENT Event); /* I/O Verifier: which completion routine signalled */
+
 /* IRQL: any. */
 VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
 {
@@ -32,6 +34,8 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
     VF_DDI_CHECK(KeSetEvent);
     KipCheckSetIrql(Event, __builtin_return_address(0));
+    if (KiEventSetHook)
+        KiEventSetHook(Event);
     KIRQL irql = KiAcquireDispatcherDatabase();
     LONG old = Event->Header.SignalState;
     Event->Header.SignalState = 1;

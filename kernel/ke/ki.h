@@ -103,6 +103,7 @@ FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) !
  * pageable pages there), what to do each clock tick, and what to print in a stop report. */
 typedef VOID (*PKI_RAISE_HOOK)(void);
 extern PKI_RAISE_HOOK KiDispatchRaiseHook;
+extern VOID (*KiEventSetHook)(PRKEVENT Event); /* ke/event.c: called by KeSetEvent */
 PKINTERRUPT KiGetVectorInterrupt(ULONG Vector);
 extern volatile ULONG64 KiVectorDeliveries[256]; /* ke/trap.c: interrupts delivered per vector */
 ULONG KiSnapshotTimers(PKTIMER *Timers, ULONG Max);

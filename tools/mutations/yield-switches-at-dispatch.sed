@@ -1,0 +1,4 @@
+# file: kernel/ke/sched.c
+# suites: thread,wait,spinlock
+# rule: nothing switches threads while IRQL >= DISPATCH_LEVEL
+s/if (irql < DISPATCH_LEVEL \&\& cur != KiIdleThread \&\& (next = KipSelectReadyThread(cur->Priority)))/if (irql <= DISPATCH_LEVEL \&\& cur != KiIdleThread \&\& (next = KipSelectReadyThread(cur->Priority)))/
