@@ -2,6 +2,7 @@
  * and are never pended and never held with STATUS_MORE_PROCESSING_REQUIRED by anyone. */
 #include "fsutil.h"
 #include "../../drivers/filter/filter.h"
+#include "../../drivers/fltmgr/fltmgrp.h"
 
 KTEST(fsoplock, oplock_requests_through_filter_and_fat_are_never_pended)
 {
@@ -12,7 +13,7 @@ KTEST(fsoplock, oplock_requests_through_filter_and_fat_are_never_pended)
     IO_STATUS_BLOCK iosb;
     KT_STATUS(FsOpen(L"\\HELLO.TXT", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
     for (ULONG i = 0; i < ARRAYSIZE(codes); i++) {
-        ULONG seq = IoGetIrpTraceSequence(), filter = 0, below = 0;
+        ULONG seq = IoGetIrpTraceSequence(), filter = 0, frame = 0, below = 0;
         iosb.Status = STATUS_PENDING;
         NTSTATUS st = ZwFsControlFile(h, NULL, NULL, NULL, &iosb, codes[i], NULL, 0, NULL, 0);
         KT_STATUS(st, STATUS_SUCCESS); /* granted at once: a single-node volume breaks nothing */
@@ -26,6 +27,8 @@ KTEST(fsoplock, oplock_requests_through_filter_and_fat_are_never_pended)
                 KT_ASSERT(!recs[r].PendingReturned); /* not marked pending either */
                 if (recs[r].DriverObject == FltDriverObject)
                     filter++;
+                else if (recs[r].DriverObject == FltpGlobals.Driver)
+                    frame++;
                 else
                     below++;
             } else if (recs[r].Kind == IO_TRACE_COMPLETION) {
@@ -33,7 +36,8 @@ KTEST(fsoplock, oplock_requests_through_filter_and_fat_are_never_pended)
             }
         }
         KT_EQ(filter, 1); /* the filter's dispatch routine saw it ... */
-        KT_EQ(below, 1);  /* ... and passed it to FAT's */
+        KT_EQ(frame, 1);  /* ... the Filter Manager's frame passed it on (no minifilter) ... */
+        KT_EQ(below, 1);  /* ... to FAT's */
     }
     ZwClose(h);
 }
