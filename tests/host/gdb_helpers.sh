@@ -31,7 +31,7 @@ start ""
 timeout 120 gdb -q -batch -nx "$elf" -x "$helpers" -ex "target remote :$port" \
     -ex 'break FatFsdpPieceDone' -ex continue -ex 'info symbol $pc' -ex irql -ex 'irp Irp' \
     -ex 'irp Irp->AssociatedIrp.MasterIrp' -ex 'devstack DeviceObject' -ex 'drvobj RamDisk' \
-    -ex 'pool FatB' -ex threads -ex dpcs -ex 'irptrace 12' -ex analyze -ex kill >"$work/gdb1.log" 2>&1 || true
+    -ex 'pool FatB' -ex threads -ex dpcs -ex 'irptrace 12' -ex analyze -ex fltmc -ex kill >"$work/gdb1.log" 2>&1 || true
 qemu_pid=
 o=$work/gdb1.log
 need "$o" "FatFsdpPieceDone in section .text"
@@ -61,6 +61,9 @@ need "$o" "KiRetireDpcList"
 need "$o" "processor 0: 0 DPCs queued, one running now"
 grep -qE '^ +[0-9]+ isr +- +irp 0{16} loc  0 kernel +RdInterruptService +IRQL 5 ' "$o" || fail "irptrace: ISR"
 need "$o" "analyze: no bug check has happened"
+grep -qE '^Filter Name +Num Instances +Altitude$' "$o" || fail "fltmc: filters header"
+grep -qE '^operations [0-9]+, pre calls [0-9]+, post calls [0-9]+, drained [0-9]+, posted when safe [0-9]+$' "$o" \
+    || fail "fltmc: the Filter Manager's counters"
 echo "completion routine: irql, irp, devstack, drvobj, pool, threads, dpcs, irptrace all read the stopped kernel"
 
 # 2. A verifier stop with debug=break stops in gdb; analyze explains it; continue lets it halt.

@@ -618,8 +618,43 @@ class Kdbreaks(IrqlabCommand):
                 gdb.Breakpoint(name, internal=False)
 
 
-COMMANDS = [Irql(), Irp(), Devstack(), Drvobj(), Pool(), Threads(), Dpcs(), Irptrace(), Analyze(), Kdbreaks()]
+# ---- fltmc ----
+def records(head_addr, typename, field):
+    return [as_type(a, typename) for a in list_entries(head_addr, typename, field)]
+
+
+class Fltmc(IrqlabCommand):
+    """fltmc: the Filter Manager's minifilters (altitude, instances) and each volume's instances
+    from the top, like `fltmc filters` and `fltmc instances`, read from FltpGlobals."""
+    def __init__(self):
+        super().__init__("fltmc")
+
+    def run(self, arg):
+        g = global_var("FltpGlobals")
+        if g is None:
+            print("fltmc: this kernel has no Filter Manager")
+            return
+        base = ptr(g.address)
+        gt = lookup("FLTP_GLOBALS")
+        offs = {f.name: f.bitpos // 8 for f in gt.fields()}
+        filters = records(base + offs["Filters"], "FLT_FILTER", "Link")
+        print("%-32s %13s %12s" % ("Filter Name", "Num Instances", "Altitude"))
+        for f in filters:
+            n = len(records(ptr(f["Instances"].address), "FLT_INSTANCE", "FilterLink"))
+            print("%-32s %13d %12d" % (ustring(as_type(ptr(f["Driver"]), "DRIVER_OBJECT")["DriverName"]), n,
+                                       int(f["Altitude"])))
+        print("\n%-32s %-32s %8s" % ("Volume Name", "Instance Name", "Altitude"))
+        for v in records(base + offs["Volumes"], "FLT_VOLUME", "Link"):
+            for i in records(ptr(v["Instances"].address), "FLT_INSTANCE", "VolumeLink"):
+                print("%-32s %-32s %8d" % (ustring(v["Name"]), ustring(i["Name"]), int(i["Altitude"])))
+        print("operations %d, pre calls %d, post calls %d, drained %d, posted when safe %d"
+              % (int(g["Operations"]), int(g["PreCalls"]), int(g["PostCalls"]), int(g["Drained"]),
+                 int(g["SafePosted"])))
+
+
+COMMANDS = [Irql(), Irp(), Devstack(), Drvobj(), Pool(), Threads(), Dpcs(), Irptrace(), Analyze(), Kdbreaks(),
+            Fltmc()]
 Irqlab()
 gdb.events.stop.connect(on_stop)
 print("IRQLab gdb commands loaded: irql, irp, devstack, drvobj, pool, threads, dpcs, irptrace, analyze,"
-      " kdbreaks (`irqlab` lists them)")
+      " kdbreaks, fltmc (`irqlab` lists them)")
