@@ -402,7 +402,7 @@ KTEST_BUGCHECK(fltmgr, pre_callback_asking_for_a_post_callback_it_lacks_is_0xf5_
     FtMount();
     KT_STATUS(FtLoad(L"\\Driver\\BadFilter", badfilter_DriverEntry), STATUS_SUCCESS);
     BadFilterState.Bug = BadNoPostCallback; /* its write pre-callback declares the parameters */
-    FtWriteNew(L"\\BAD.BIN", 512, 1, FALSE);
+    FtWriteNew(L"\\BAD.BIN", 512, 1, TRUE); /* non-cached: the IRP path's check, not fast I/O's */
 }
 
 KTEST_BUGCHECK(fltmgr, post_callback_waiting_at_dispatch_level_is_caught, 0xC4)

@@ -45,6 +45,10 @@ KTEST_EX(smpdpc, dpc_targeted_at_processor_1_runs_there_at_dispatch_level, 0, "s
     KT_EQ(KtpDpcProcessor, 1);
     KT_EQ(KtpDpcIrql, DISPATCH_LEVEL);
     KT_ASSERT(KtpDpcSawExecuting);
+    /* Processor 1 counts the DPC after its routine returns, which may be after this processor
+     * saw the routine's mark: wait (bounded) for the count rather than race it. */
+    for (ULONG64 end = __rdtsc() + HalTscPerSecond; KiProcessorBlock[1].DpcCount == before && __rdtsc() < end;)
+        _mm_pause();
     KT_EQ(KiProcessorBlock[1].DpcCount, before + 1);
     KT_ASSERT(!KeIsExecutingDpc()); /* per processor: this one is not */
 }
