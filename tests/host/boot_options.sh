@@ -21,7 +21,7 @@ while IFS='|' read -r opt want; do
         "bad boot option '${opt%% *}': "*"$want"*) echo "ok: '$opt' -> $line" ;;
         *) fail "'$opt': refusal line '$line' does not name the option and '$want'" ;;
     esac
-    echo "$out" | grep -q "^KTAP version" && fail "'$opt': tests ran after the refusal"
+    grep -q "^KTAP version" <<<"$out" && fail "'$opt': tests ran after the refusal"
 done <<'CASES'
 ktest=nosuchsuite|ktest accepts list, all, a suite name or SUITE.NAME
 ktest=irql.no_such_test|ktest accepts
@@ -40,7 +40,7 @@ CASES
 
 # Good options are accepted (the catalogue boot succeeds).
 out=$(boot "ktest=list verifier=irql,io hz=0x3e8 quantum=3 ramdisk.latency=200 specialpool=KtSp ramdisk.sync irqltrim"); rc=$?
-[ "$rc" = 33 ] && echo "$out" | grep -q "^TEST-LIST-END" || fail "valid options refused (status $rc): $(echo "$out" | grep '^bad boot option')"
+[ "$rc" = 33 ] && grep -q "^TEST-LIST-END" <<<"$out" || fail "valid options refused (status $rc): $(echo "$out" | grep '^bad boot option')"
 
 # help prints the table; every row has a README line in "Kernel command line".
 out=$(boot "help"); rc=$?
@@ -49,7 +49,7 @@ names=$(echo "$out" | sed -n 's/^BOOT-OPTION \([^:]*\):.*/\1/p')
 [ "$(echo "$names" | grep -c .)" -ge 10 ] || fail "help printed $(echo "$names" | grep -c .) rows"
 readme=$(sed -n '/^## Kernel command line/,/^## /p' "$here/README.md")
 for n in $names; do
-    echo "$readme" | grep -q "^| \`$n[\` =]" || fail "README 'Kernel command line' has no row for boot option $n"
+    grep -q "^| \`$n[\` =]" <<<"$readme" || fail "README 'Kernel command line' has no row for boot option $n"
 done
 
 # The host runner exits non-zero when the options it boots with are bad.

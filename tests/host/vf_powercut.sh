@@ -14,8 +14,8 @@ rc=$?
 set -e
 echo "$log" | grep -E "^(FAULT|VF-|RAMDISK-EXPORT|ok|not ok)" || true
 [ $rc = 33 ] || { echo "FAIL: QEMU exit status $rc"; echo "$log" | tail -20; exit 1; }
-echo "$log" | grep -q "^VF-POWERCUT after write 5$" || { echo "FAIL: no power cut after write 5"; exit 1; }
-echo "$log" | grep -q "^not ok" && { echo "FAIL: the test went on after the cut"; exit 1; }
+grep -q "^VF-POWERCUT after write 5$" <<<"$log" || { echo "FAIL: no power cut after write 5"; exit 1; }
+grep -q "^not ok" <<<"$log" && { echo "FAIL: the test went on after the cut"; exit 1; }
 [ "$(stat -c %s "$work/disk.img")" = "$(stat -c %s "$orig")" ] || { echo "FAIL: export size"; exit 1; }
 sector() { dd if="$1" bs=512 skip="$2" count=1 status=none | od -An -v -tx1 | tr -s ' \n' ' '; }
 for i in $(seq 0 9); do
