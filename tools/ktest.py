@@ -34,7 +34,9 @@ def smp_argv(argv):
     """QEMU 7.2's -icount with several processors crawls (each switch between them costs
     about a millisecond of host time), so multiprocessor boots use single-threaded
     round-robin TCG without -icount: the processors still take turns on one host thread,
-    and switch at every PAUSE, so the races the tests set up happen the same way each boot."""
+    and switch at every PAUSE, so the races the tests set up happen the same way each boot.
+    The TSC then follows host time, so no multiprocessor test may wait on the TSC alone:
+    tests/ktspin.h gives up only after enough PAUSE turns and enough time."""
     out, i = [], 0
     while i < len(argv):
         if argv[i] == "-icount":

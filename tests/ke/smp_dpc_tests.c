@@ -4,6 +4,7 @@
 #include "../ktest.h"
 #include "../../kernel/ke/ki.h"
 #include "../../kernel/hal/hal.h"
+#include "../ktspin.h"
 
 static volatile LONG KtpDpcRuns;
 static volatile ULONG KtpDpcProcessor;
@@ -20,13 +21,10 @@ static VOID KtpRecordDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
     __atomic_add_fetch(&KtpDpcRuns, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Bounded: waits at most Ms milliseconds of the TSC for Count runs. */
+/* Bounded (ktspin.h): waits for Count runs. */
 static BOOLEAN KtpWaitRuns(LONG Count, ULONG Ms)
 {
-    ULONG64 end = __rdtsc() + HalTscPerSecond / 1000 * Ms;
-    while (__atomic_load_n(&KtpDpcRuns, __ATOMIC_ACQUIRE) < Count && __rdtsc() < end)
-        _mm_pause();
-    return KtpDpcRuns >= Count;
+    return KT_SPIN_UNTIL(__atomic_load_n(&KtpDpcRuns, __ATOMIC_ACQUIRE) >= Count, Ms);
 }
 
 KTEST_EX(smpdpc, dpc_targeted_at_processor_1_runs_there_at_dispatch_level, 0, "smp=2")
@@ -47,8 +45,7 @@ KTEST_EX(smpdpc, dpc_targeted_at_processor_1_runs_there_at_dispatch_level, 0, "s
     KT_ASSERT(KtpDpcSawExecuting);
     /* Processor 1 counts the DPC after its routine returns, which may be after this processor
      * saw the routine's mark: wait (bounded) for the count rather than race it. */
-    for (ULONG64 end = __rdtsc() + HalTscPerSecond; KiProcessorBlock[1].DpcCount == before && __rdtsc() < end;)
-        _mm_pause();
+    KT_SPIN_UNTIL(KiProcessorBlock[1].DpcCount != before, 1000);
     KT_EQ(KiProcessorBlock[1].DpcCount, before + 1);
     KT_ASSERT(!KeIsExecutingDpc()); /* per processor: this one is not */
 }
@@ -180,9 +177,7 @@ KTEST_EX(smpdpc, synchronize_execution_excludes_the_isr_on_another_processor, 0,
     KtpShared = 0;
     KtpSyncIsrDuring = KtpSyncNestingSeen = 0;
     KT_ASSERT(KeSynchronizeExecution(&KtpInterrupt, KtpSyncRoutine, NULL));
-    ULONG64 end = __rdtsc() + HalTscPerSecond;
-    while (!KtpIsrRuns && __rdtsc() < end)
-        _mm_pause();
+    KT_SPIN_UNTIL(KtpIsrRuns != 0, 1000);
     KeDisconnectInterrupt(&KtpInterrupt);
     KT_EQ(KtpSyncNestingSeen, 1); /* processor 1 was in the interrupt meanwhile */
     KT_EQ(KtpSyncIsrDuring, 0);

@@ -3,6 +3,7 @@
  * a TLB per processor, so without the shootdown processor 1 would use the stale entry. */
 #include "../ktest.h"
 #include "../../kernel/mm/mi.h"
+#include "../ktspin.h"
 
 static volatile ULONG64 KtpTlbVa;
 static volatile ULONG KtpTlbSeen;
@@ -20,9 +21,7 @@ static KDPC KtpTlbDpc;
 static BOOLEAN KtpReadThere(LONG Runs)
 {
     KeInsertQueueDpc(&KtpTlbDpc, NULL, NULL);
-    ULONG64 end = __rdtsc() + HalTscPerSecond;
-    while (KtpTlbRuns < Runs && __rdtsc() < end)
-        _mm_pause();
+    KT_SPIN_UNTIL(KtpTlbRuns >= Runs, 1000);
     return KtpTlbRuns == Runs;
 }
 
