@@ -17,6 +17,8 @@ VOID HalSerialPutChar(CHAR c);
 VOID HalTraceChannelWrite(PCSTR Text, SIZE_T Length); /* debugcon port 0x402, to the host */
 VOID HalVgaInitialize(void);
 VOID HalVgaPutChar(CHAR c);
+VOID HalVgaReadRow(ULONG Row, PCHAR Buffer, ULONG Length);
+ULONG HalVgaCurrentRow(void);
 VOID HalDisplayString(PCSTR s, SIZE_T n);
 
 /* Descriptor tables. */

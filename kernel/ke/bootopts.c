@@ -66,6 +66,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "run the fsstress workload with its oracle and print EXPERIMENT-RESULT (tools/campaign.py boots it)"),
     KI_NUMBER("fsexpect", 0, 0xFFFFFFFF, "test-only: the NTSTATUS fshost.damaged_image_is_refused_cleanly expects"),
     KI_FLAG("kd", "a kernel debugger is attached: a breakpoint stops in the gdb stub instead of bug-checking"),
+    KI_CHOICE("console", "80,100", "columns the demo lays its IRP trace out for (default 100; make run DISPLAY=1 gives 80)"),
     KI_CHOICE("debug", "break", "break: a bug check stops in the debugger (KdBugCheckBreak) after the stop report"),
     KI_WORDS("dbgprint", "all", "DbgPrintEx filter: all passes every level (default: errors only)"),
     KI_NUMBER("cclazydelay", 1, 600000, "lazy writer delay in ms before dirty cached data is written (default 1000)"),
