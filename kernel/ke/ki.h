@@ -191,12 +191,14 @@ VOID MmInitSystem(void);
 VOID KiRunBootDrivers(void);
 
 extern char __kernel_start[], __kernel_end[], __text_start[], __text_end[];
-extern char __pagetext_start[], __pagetext_end[], __rodata_start[], __rodata_end[];
+extern char __pagetext_start[], __pagetext_end[], __inittext_start[], __inittext_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];
 VOID KiSetBugCheckCulprit(PCSTR DriverName, PVOID Routine);
 
 /* Memory-manager services the kernel and the I/O manager use (kernel/mm). */
 PVOID MmCreateKernelStack(ULONG Pages);              /* returns the stack top; IRQL <= APC_LEVEL */
+ULONG MmFreeDriverInitialization(PVOID DriverEntry);    /* pages of INIT code discarded; PASSIVE_LEVEL */
+VOID MmLoadDriverInitialization(PVOID DriverEntry);     /* INIT code mapped again for a new load */
 VOID MmDeleteKernelStack(PVOID StackTop, ULONG Pages); /* IRQL <= APC_LEVEL */
 BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged pool; any IRQL */
 
