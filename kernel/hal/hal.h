@@ -81,3 +81,4 @@ DECLSPEC_NORETURN VOID HalExitEmulator(ULONG Code);
 #define HAL_EXIT_SUCCESS 0x10 /* QEMU exit status 33 */
 #define HAL_EXIT_FAILURE 0x11 /* 35 */
 #define HAL_EXIT_BUGCHECK 0x12 /* 37 */
+#define HAL_EXIT_DEADLINE 0x13 /* 39: deadline=S passed (ke/deadline.c) */

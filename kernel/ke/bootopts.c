@@ -47,6 +47,8 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "run benchmarks, print BENCH name ops ticks lines"),
     KI_WORDS("verifier", "all,none,irql,io,trim,special,pool,ddi",
              "Driver Verifier checks, comma-separated (test boots use all)"),
+    KI_NUMBER("deadline", 1, 86400,
+              "end the boot (QEMU status 39) once it has run S seconds of guest time: hang detection in virtual time"),
     KI_NUMBER("hz", 10, 10000, "clock interrupt rate in Hz (default 1000)"),
     KI_NUMBER("quantum", 1, 1000, "scheduler quantum in clock ticks (default 2)"),
     KI_NUMBER("dpcwatchdog", 0, 600000,

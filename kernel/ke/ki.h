@@ -83,6 +83,8 @@ BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word
 VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
 VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
 VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
+VOID KiInitializeDeadline(void);
+VOID KiDeadlineTick(void);
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
