@@ -45,7 +45,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
              "run tests, KTAP output; list prints the catalogue"),
     KI_CHECK("kbench", KtIsValidBenchSelection, "no value, all or a benchmark name",
              "run benchmarks, print BENCH name ops ticks lines"),
-    KI_WORDS("verifier", "all,none,irql,io,trim,special,pool,ddi",
+    KI_WORDS("verifier", "all,none,irql,io,trim,special,pool,ddi,deadlock",
              "Driver Verifier checks, comma-separated (test boots use all)"),
     KI_NUMBER("deadline", 1, 86400,
               "end the boot (QEMU status 39) once it has run S seconds of guest time: hang detection in virtual time"),
