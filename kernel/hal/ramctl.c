@@ -35,6 +35,10 @@ ULONG RamCtlConnectTimer(ULONG Vector)
 {
     ULONG flags;
     ULONG gsi = HalIsaIrqToGsi(0, &flags);
+    /* The firmware leaves channel 0 in its periodic mode, and a bare mode write leaves an
+     * expired count whose edge still comes: park it on the longest one-shot before unmasking,
+     * so no edge arrives before the controller arms its first request (a spurious one). */
+    HalPitStartOneShot(54000); /* 54 ms: just under the 16-bit count */
     HalEnableSystemInterrupt(gsi, Vector, FALSE, FALSE);
     if (RamCtlpTargetApic >= 0)
         HalSetInterruptDestination(gsi, (ULONG)RamCtlpTargetApic);
