@@ -24,6 +24,7 @@ typedef enum _VF_SITE {
     VfSiteDiskWrite,   /* RAM disk write: an error status, or a torn write */
     VfSiteDiskTiming,  /* RAM disk controller: latency jitter, reordering, spurious interrupts */
     VfSitePowerCut,    /* RAM disk write landed: the machine stops, the disk is exported */
+    VfSiteCancel,      /* the I/O manager waits on a pended request: IoCancelIrp on it */
     VfSiteCount
 } VF_SITE;
 
@@ -52,6 +53,12 @@ static inline __attribute__((always_inline)) BOOLEAN VfShouldFail(VF_SITE Site, 
  * completion routine was wrapped so completion reaches the caller later, from a timer DPC;
  * IoCallDriver then returns STATUS_PENDING whatever the driver returned. */
 BOOLEAN VfForcePending(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Caller);
+
+/* The I/O manager's hook where a Zw caller's thread waits for a request IoCallDriver returned
+ * STATUS_PENDING for (io/file.c); Major: the request's, read before it was sent. IRQL: PASSIVE_LEVEL. A cancel rule may wait up to its delay=
+ * for Done, then, if the request is still in flight, calls IoCancelIrp on it at APC_LEVEL (the
+ * request's final completion is an APC to this thread, so the IRP cannot be freed meanwhile). */
+VOID VfCancelInFlight(PIRP Irp, UCHAR Major, PKEVENT Done, PVOID Caller);
 
 /* ---- what the RAM disk's controller asks (drivers/ramdisk) ---- */
 typedef struct _VF_DISK_FAULT {

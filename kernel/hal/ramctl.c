@@ -35,6 +35,11 @@ ULONG RamCtlConnectTimer(ULONG Vector)
 {
     ULONG flags;
     ULONG gsi = HalIsaIrqToGsi(0, &flags);
+    /* The firmware leaves channel 0 counting in its periodic mode, whose next tick would reach
+     * Vector as an interrupt no request asked for. A one-shot of one count ends that: it fires
+     * while the pin is still masked (an edge a masked pin drops), then the output stays high. */
+    HalPitStartOneShot(1);
+    KeStallExecutionProcessor(10);
     HalEnableSystemInterrupt(gsi, Vector, FALSE, FALSE);
     if (RamCtlpTargetApic >= 0)
         HalSetInterruptDestination(gsi, (ULONG)RamCtlpTargetApic);
