@@ -25,6 +25,7 @@ CLASSES = [
     ("powercut", "powercut:prob=3"),
     # FAT serves Zw requests in the caller's thread: forced pending puts them in flight to cancel
     ("cancel", "pending:prob=50/cancel:prob=50"),
+    ("delay", "delay:site=worker,prob=50,max=3000/delay:site=dpc,prob=20,max=300/pending:prob=20"),
 ]
 FIELDS = ["seed", "class", "fault", "outcome", "code", "p1", "p2", "p3", "p4", "culprit", "check", "faults",
           "duration_s", "replay"]

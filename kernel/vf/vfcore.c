@@ -9,13 +9,13 @@ static KSPIN_LOCK VfpSpin;
 static ULONG64 VfpSeq, VfpArmTime;
 static ULONG64 VfpCalls[VfSiteCount], VfpFaults[VfSiteCount];
 
-const PCSTR VfClassNames[VfClassCount] = { "lowres", "pending", "disk", "powercut", "cancel" };
+const PCSTR VfClassNames[VfClassCount] = { "lowres", "pending", "disk", "powercut", "cancel", "delay" };
 const PCSTR VfSiteNames[VfSiteCount] = { "pool", "irp", "mdl", "workitem", "fsdreq", "completionex",
-                                         "device", "call", "read", "write", "timing", "write", "irp" };
+                                         "device", "call", "read", "write", "timing", "write", "irp", "worker", "dpc" };
 const UCHAR VfSiteClass[VfSiteCount] = { VfClassLowRes, VfClassLowRes, VfClassLowRes, VfClassLowRes,
                                          VfClassLowRes, VfClassLowRes, VfClassLowRes, VfClassPending,
                                          VfClassDisk,   VfClassDisk,   VfClassDisk,   VfClassPowerCut,
-                                         VfClassCancel };
+                                         VfClassCancel, VfClassDelay,  VfClassDelay };
 
 /* Sites run in DPCs and with spin locks held, so the table is guarded with interrupts off. */
 ULONG64 VfpLock(void)

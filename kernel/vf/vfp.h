@@ -7,7 +7,7 @@
 
 #define VF_MAX_RULES 8
 
-typedef enum _VF_CLASS { VfClassLowRes, VfClassPending, VfClassDisk, VfClassPowerCut, VfClassCancel, VfClassCount } VF_CLASS;
+typedef enum _VF_CLASS { VfClassLowRes, VfClassPending, VfClassDisk, VfClassPowerCut, VfClassCancel, VfClassDelay, VfClassCount } VF_CLASS;
 
 typedef struct _VF_RULE {
     VF_CLASS Class;
@@ -26,6 +26,7 @@ typedef struct _VF_RULE {
     ULONG JitterUs, SpuriousPpm;
     BOOLEAN Reorder;
     ULONG DelayMs;          /* cancel: how long the request runs before IoCancelIrp */
+    ULONG MaxUs;            /* delay: the longest delay drawn, microseconds */
     ULONG64 Matched, Faults;
 } VF_RULE;
 
