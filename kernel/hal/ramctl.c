@@ -35,11 +35,10 @@ ULONG RamCtlConnectTimer(ULONG Vector)
 {
     ULONG flags;
     ULONG gsi = HalIsaIrqToGsi(0, &flags);
-    /* The firmware leaves channel 0 counting in its periodic mode, whose next tick would reach
-     * Vector as an interrupt no request asked for. A one-shot of one count ends that: it fires
-     * while the pin is still masked (an edge a masked pin drops), then the output stays high. */
-    HalPitStartOneShot(1);
-    KeStallExecutionProcessor(10);
+    /* The firmware leaves the PIT counting in its periodic mode (18.2 Hz): stopped first, so
+     * the first edge the disk's vector sees is its own one-shot, not a stale tick that would
+     * "complete" a request early and leave its real interrupt to find nothing in flight. */
+    HalPitStop();
     HalEnableSystemInterrupt(gsi, Vector, FALSE, FALSE);
     if (RamCtlpTargetApic >= 0)
         HalSetInterruptDestination(gsi, (ULONG)RamCtlpTargetApic);

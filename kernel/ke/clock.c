@@ -13,6 +13,7 @@ VOID KiInitializeClock(void)
     if (KiClockHz < 10 || KiClockHz > 10000)
         KiClockHz = 1000;
     KiInitializeDpcWatchdog(KiClockHz);
+    KiInitializeDeadline();
     HalStartClock(KiClockHz);
 }
 
@@ -27,6 +28,7 @@ VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
         return;
     KiTickCount++;
     KiDpcWatchdogTick();
+    KiDeadlineTick();
     if (KiClockTickHook)
         KiClockTickHook(TrapFrame);
 }

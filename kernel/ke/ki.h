@@ -83,6 +83,8 @@ BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word
 VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
 VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
 VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
+VOID KiInitializeDeadline(void);
+VOID KiDeadlineTick(void);
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
@@ -191,12 +193,14 @@ VOID MmInitSystem(void);
 VOID KiRunBootDrivers(void);
 
 extern char __kernel_start[], __kernel_end[], __text_start[], __text_end[];
-extern char __pagetext_start[], __pagetext_end[], __rodata_start[], __rodata_end[];
+extern char __pagetext_start[], __pagetext_end[], __inittext_start[], __inittext_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];
 VOID KiSetBugCheckCulprit(PCSTR DriverName, PVOID Routine);
 
 /* Memory-manager services the kernel and the I/O manager use (kernel/mm). */
 PVOID MmCreateKernelStack(ULONG Pages);              /* returns the stack top; IRQL <= APC_LEVEL */
+ULONG MmFreeDriverInitialization(PVOID DriverEntry);    /* pages of INIT code discarded; PASSIVE_LEVEL */
+VOID MmLoadDriverInitialization(PVOID DriverEntry);     /* INIT code mapped again for a new load */
 VOID MmDeleteKernelStack(PVOID StackTop, ULONG Pages); /* IRQL <= APC_LEVEL */
 BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged pool; any IRQL */
 
