@@ -22,6 +22,8 @@ VOID KiIpiSend(KAFFINITY Targets, LONG Requests)
         if (!(Targets & 1))
             continue;
         __atomic_fetch_or(&KiProcessorBlock[n].IpiRequests, Requests, __ATOMIC_SEQ_CST);
+        if (Requests & KI_IPI_DPC)
+            __atomic_add_fetch(&KiProcessorBlock[n].DpcIpiRequests, 1, __ATOMIC_SEQ_CST);
         HalSendIpi(KiProcessorBlock[n].ApicId, IPI_VECTOR);
     }
 }

@@ -52,6 +52,7 @@ typedef struct _KPRCB {
     volatile LONG Started;      /* set by the processor itself once it runs kernel code */
     volatile LONG IpiRequests;  /* KI_IPI_* bits other processors have asked this one for */
     volatile ULONG64 IpiCount;  /* IPI interrupts taken */
+    volatile ULONG64 DpcIpiRequests; /* of those asked, the ones that asked for a DPC interrupt */
     volatile KIRQL LastIpiIrql; /* the IRQL the last IPI ran at */
     volatile KIRQL FrozenIrql;  /* the bug-check freeze: IRQL and frame when it stopped */
     volatile BOOLEAN Frozen;
