@@ -13,7 +13,7 @@
 #define POWER_LEVEL 14
 #define HIGH_LEVEL 15
 
-/* ---- IRQL ---- */
+/* ---- IRQL ---- (inline fast paths in wdm/keirql.h; these are the exported, checked routines) */
 KIRQL KeGetCurrentIrql(void);
 VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
 VOID KeLowerIrql(KIRQL NewIrql);
@@ -71,6 +71,7 @@ VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE Lo
 VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
 VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
 VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
+#include <wdm/keirql.h>
 
 /* ---- Interrupt objects ---- */
 struct _KINTERRUPT;

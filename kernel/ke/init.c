@@ -67,6 +67,10 @@ static VOID KipReadVerifierOptions(void)
             KiVerifierFlags |= words[i].Flag;
     if (KiBootOptionHasWord("verifier", "none"))
         KiVerifierFlags = 0;
+    /* irqltrim alone is Verifier's trim switch too: the inline raise (wdm/keirql.h) takes the
+     * checked routine, which runs the trim hook, only while a trim or IRQL switch is set. */
+    if (KiBootOptionPresent("irqltrim"))
+        KiVerifierFlags |= VERIFIER_FORCE_IRQL_TRIM;
 }
 
 /* Entered from boot/multiboot.S on the boot stack, interrupts off, CR8 undefined. */

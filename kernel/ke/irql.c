@@ -1,11 +1,16 @@
 /* ke/irql.c - IRQL is CR8, the local APIC's task priority: raising it makes the APIC hold
- * back every interrupt of that class and below; lowering it lets the hardware deliver them. */
+ * back every interrupt of that class and below; lowering it lets the hardware deliver them.
+ * These are the exported, always-checked routines; wdm/keirql.h inlines the unchecked fast
+ * path and calls here only while Verifier checks IRQL. Names in parentheses: not the macros. */
 #include "ki.h"
+
+_Static_assert(KI_VERIFIED_IRQL_FLAGS == (VERIFIER_IRQL_CHECKING | VERIFIER_FORCE_IRQL_TRIM),
+               "wdm/keirql.h names the Verifier switches the IRQL routines check");
 
 PKI_RAISE_HOOK KiDispatchRaiseHook;
 
 /* IRQL: any. */
-KIRQL KeGetCurrentIrql(void) { return (KIRQL)__readcr8(); }
+KIRQL (KeGetCurrentIrql)(void) { return (KIRQL)__readcr8(); }
 
 static VOID KipWrongWay(ULONG Code, ULONG VerifierCode, KIRQL Current, KIRQL New)
 {
@@ -17,7 +22,7 @@ static VOID KipWrongWay(ULONG Code, ULONG VerifierCode, KIRQL Current, KIRQL New
 }
 
 /* IRQL: NewIrql >= current IRQL, else IRQL_NOT_GREATER_OR_EQUAL (Verifier: 0xC4/0x30). */
-KIRQL KfRaiseIrql(KIRQL NewIrql)
+KIRQL (KfRaiseIrql)(KIRQL NewIrql)
 {
     KIRQL old = (KIRQL)__readcr8();
     if (NewIrql < old || NewIrql > HIGH_LEVEL)
@@ -31,15 +36,15 @@ KIRQL KfRaiseIrql(KIRQL NewIrql)
 }
 
 /* IRQL: NewIrql >= current IRQL. */
-VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql) { *OldIrql = KfRaiseIrql(NewIrql); }
+VOID (KeRaiseIrql)(KIRQL NewIrql, PKIRQL OldIrql) { *OldIrql = (KfRaiseIrql)(NewIrql); }
 
 /* IRQL: <= DISPATCH_LEVEL. */
-KIRQL KeRaiseIrqlToDpcLevel(void) { return KfRaiseIrql(DISPATCH_LEVEL); }
+KIRQL (KeRaiseIrqlToDpcLevel)(void) { return (KfRaiseIrql)(DISPATCH_LEVEL); }
 
 /* IRQL: NewIrql <= current IRQL, else IRQL_NOT_LESS_OR_EQUAL (Verifier: 0xC4/0x31).
  * Nothing here polls for pending work: a DPC or APC requested while IRQL was high sits in
  * the APIC's IRR and is delivered by the hardware the instant CR8 drops below its class. */
-VOID KeLowerIrql(KIRQL NewIrql)
+VOID (KeLowerIrql)(KIRQL NewIrql)
 {
     KIRQL old = (KIRQL)__readcr8();
     if (NewIrql > old)

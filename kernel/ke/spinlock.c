@@ -1,6 +1,13 @@
 /* ke/spinlock.c - executive spin locks: an atomic lock word holding its owner, so the same
- * code works on more processors later, and re-acquire or foreign release is caught. */
+ * code works on more processors later, and re-acquire or foreign release is caught.
+ * These are the exported, checked routines; wdm/keirql.h inlines the uncontended path with
+ * Verifier off and comes here for contention, a wrong owner, or while Verifier checks. */
 #include "ki.h"
+
+_Static_assert(KI_VERIFIED_SPINLOCK_FLAGS == (VERIFIER_IRQL_CHECKING | VERIFIER_IO_CHECKING |
+                                              VERIFIER_FORCE_IRQL_TRIM | VERIFIER_DDI_CHECKING |
+                                              VERIFIER_DEADLOCK_DETECTION),
+               "wdm/keirql.h names the Verifier switches the spin-lock routines check");
 
 /* The owner is the processor block: a spin lock is held by a processor, not a thread. */
 #define KIP_OWNER() ((KSPIN_LOCK)KeGetCurrentPrcb() | 1)
@@ -19,6 +26,12 @@ VOID KiAcquireSpinLockRaw(PKSPIN_LOCK Lock)
     }
 }
 
+/* The inline acquire's compare-exchange failed: the lock is held, maybe by this processor. */
+VOID KiAcquireSpinLockContended(PKSPIN_LOCK Lock) { KiAcquireSpinLockRaw(Lock); }
+
+/* The inline release found another owner word (or none) in the lock. */
+VOID KiReleaseSpinLockNotOwner(PKSPIN_LOCK Lock) { KiReleaseSpinLockRaw(Lock); }
+
 VOID KiReleaseSpinLockRaw(PKSPIN_LOCK Lock)
 {
     KSPIN_LOCK me = KIP_OWNER();
@@ -31,27 +44,27 @@ VOID KiReleaseSpinLockRaw(PKSPIN_LOCK Lock)
 VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { *SpinLock = 0; }
 
 /* IRQL: <= DISPATCH_LEVEL (Verifier: 0xC4/0x42 above it). Returns the old IRQL. */
-KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
+KIRQL (KeAcquireSpinLockRaiseToDpc)(PKSPIN_LOCK SpinLock)
 {
     VF_DDI_CHECK(KeAcquireSpinLockRaiseToDpc);
     KIRQL cur = KeGetCurrentIrql();
     if (cur > DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_ACQUIRE_SPINLOCK_ABOVE_DISPATCH(cur, SpinLock));
-    KIRQL old = KfRaiseIrql(DISPATCH_LEVEL);
+    KIRQL old = (KfRaiseIrql)(DISPATCH_LEVEL);
     if (KiDeadlockOn())
         VfDeadlockAcquire(SpinLock, VfDlSpinLock, FALSE);
     KiAcquireSpinLockRaw(SpinLock);
     return old;
 }
 
-VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
+VOID (KeAcquireSpinLock)(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
 {
-    *OldIrql = KeAcquireSpinLockRaiseToDpc(SpinLock);
+    *OldIrql = (KeAcquireSpinLockRaiseToDpc)(SpinLock);
 }
 
 /* IRQL: == DISPATCH_LEVEL, or SYNCH_LEVEL for a KeAcquireSpinLockRaiseToSynch lock
  * (Verifier: 0xC4/0x32 below DISPATCH_LEVEL). */
-VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
+VOID (KeReleaseSpinLock)(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     VF_DDI_CHECK(KeReleaseSpinLock);
     KIRQL cur = KeGetCurrentIrql();
@@ -60,11 +73,11 @@ VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
     if (KiDeadlockOn())
         VfDeadlockRelease(SpinLock, VfDlSpinLock);
     KiReleaseSpinLockRaw(SpinLock);
-    KeLowerIrql(NewIrql);
+    (KeLowerIrql)(NewIrql);
 }
 
 /* IRQL: >= DISPATCH_LEVEL (Verifier: 0xC4/0x40 below it). */
-VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
+VOID (KeAcquireSpinLockAtDpcLevel)(PKSPIN_LOCK SpinLock)
 {
     VF_DDI_CHECK(KeAcquireSpinLockAtDpcLevel);
     KIRQL cur = KeGetCurrentIrql();
@@ -76,7 +89,7 @@ VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 }
 
 /* IRQL: >= DISPATCH_LEVEL (Verifier: 0xC4/0x41 below it). */
-VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
+VOID (KeReleaseSpinLockFromDpcLevel)(PKSPIN_LOCK SpinLock)
 {
     VF_DDI_CHECK(KeReleaseSpinLockFromDpcLevel);
     KIRQL cur = KeGetCurrentIrql();

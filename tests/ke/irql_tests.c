@@ -180,20 +180,35 @@ KTEST(irql, ioapic_routed_pit_interrupt_respects_irql)
     KeDisconnectInterrupt(&pit);
 }
 
-KTEST_EX(irql, raise_to_lower_level_bugchecks, IRQL_NOT_GREATER_OR_EQUAL, "verifier=none")
+/* The exported routines check the direction even with Verifier off (the classic stops); the
+ * inline forms a driver gets from wdm/keirql.h do not, as on Windows x64 (next two tests). */
+KTEST_EX(irql, exported_raise_to_lower_level_bugchecks, IRQL_NOT_GREATER_OR_EQUAL, "verifier=none")
 {
     KIRQL old;
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     KtExpectBugCheck(DISPATCH_LEVEL, APC_LEVEL, 0, 0);
-    KeRaiseIrql(APC_LEVEL, &old);
+    (KeRaiseIrql)(APC_LEVEL, &old);
 }
 
-KTEST_EX(irql, lower_to_higher_level_bugchecks, IRQL_NOT_LESS_OR_EQUAL, "verifier=none")
+KTEST_EX(irql, exported_lower_to_higher_level_bugchecks, IRQL_NOT_LESS_OR_EQUAL, "verifier=none")
 {
     KIRQL old;
     KeRaiseIrql(APC_LEVEL, &old);
     KtExpectBugCheck(APC_LEVEL, DISPATCH_LEVEL, 0, 0);
-    KeLowerIrql(DISPATCH_LEVEL);
+    (KeLowerIrql)(DISPATCH_LEVEL);
+}
+
+KTEST_EX(irql, inline_raise_and_lower_with_verifier_off_are_bare_cr8_writes, 0, "verifier=none")
+{
+    KIRQL old, older;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeRaiseIrql(APC_LEVEL, &older); /* wrong way: no stop without Verifier, CR8 just takes it */
+    KT_EQ(older, DISPATCH_LEVEL);
+    KT_EQ(__readcr8(), APC_LEVEL);
+    KeLowerIrql(DISPATCH_LEVEL);    /* wrong way again */
+    KT_EQ(__readcr8(), DISPATCH_LEVEL);
+    KeLowerIrql(old);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 
 KTEST_BUGCHECK(irql, verifier_raise_to_lower_level, DRIVER_VERIFIER_DETECTED_VIOLATION)

@@ -69,6 +69,39 @@ KTEST_BUGCHECK(spinlock, release_of_free_lock_bugchecks_not_owned, SPIN_LOCK_NOT
     KeReleaseSpinLock(&KtpLock, old);
 }
 
+/* With Verifier off the acquire and release are inline (wdm/keirql.h): their failed
+ * compare-exchange still reaches the owner check. */
+KTEST_EX(spinlock, inline_reacquire_with_verifier_off_bugchecks_already_owned, SPIN_LOCK_ALREADY_OWNED, "verifier=none")
+{
+    KIRQL old, old2;
+    KeInitializeSpinLock(&KtpLock);
+    KeAcquireSpinLock(&KtpLock, &old);
+    KtExpectBugCheck((ULONG_PTR)&KtpLock, 0, 0, 0);
+    KeAcquireSpinLock(&KtpLock, &old2);
+}
+
+KTEST_EX(spinlock, inline_release_of_free_lock_with_verifier_off_bugchecks_not_owned, SPIN_LOCK_NOT_OWNED, "verifier=none")
+{
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KtExpectBugCheck((ULONG_PTR)&KtpLock, 0, 0, 0);
+    KeReleaseSpinLock(&KtpLock, old);
+}
+
+KTEST_EX(spinlock, inline_pair_with_verifier_off_holds_the_lock_at_dispatch_level, 0, "verifier=none")
+{
+    KIRQL old;
+    KeInitializeSpinLock(&KtpLock);
+    KeAcquireSpinLock(&KtpLock, &old);
+    KT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    KT_ASSERT(!KeTestSpinLock(&KtpLock));
+    KT_EQ(KtpLock, (KSPIN_LOCK)KeGetCurrentPrcb() | 1); /* the owner word: this processor */
+    KeReleaseSpinLock(&KtpLock, old);
+    KT_EQ(KeGetCurrentIrql(), old);
+    KT_ASSERT(KeTestSpinLock(&KtpLock));
+}
+
 KTEST_BUGCHECK(spinlock, queued_reacquire_bugchecks_already_owned, SPIN_LOCK_ALREADY_OWNED)
 {
     KLOCK_QUEUE_HANDLE h1, h2;
