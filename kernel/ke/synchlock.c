@@ -10,6 +10,8 @@ KIRQL KeRaiseIrqlToSynchLevel(void) { return KfRaiseIrql(SYNCH_LEVEL); }
 KIRQL KeAcquireSpinLockRaiseToSynch(PKSPIN_LOCK SpinLock)
 {
     KIRQL old = KfRaiseIrql(SYNCH_LEVEL);
+    if (KiDeadlockOn()) /* released by KeReleaseSpinLock, which tells deadlock detection */
+        VfDeadlockAcquire(SpinLock, VfDlSpinLock, FALSE);
     KiAcquireSpinLockRaw(SpinLock);
     return old;
 }

@@ -68,6 +68,19 @@ KTEST_EX(deadlock, one_order_kept_by_every_lock_type_never_stops, 0, KT_DL)
     KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 
+KTEST_EX(deadlock, a_synch_level_spin_lock_is_tracked_from_acquire_to_ke_release_spin_lock, 0, KT_DL)
+{
+    KeInitializeSpinLock(&KtpA);
+    KeInitializeSpinLock(&KtpB);
+    ULONG before = KtpEdges();
+    KIRQL old = KeAcquireSpinLockRaiseToSynch(&KtpA);
+    KeAcquireSpinLockAtDpcLevel(&KtpB);
+    KeReleaseSpinLockFromDpcLevel(&KtpB);
+    KeReleaseSpinLock(&KtpA, old); /* the documented pair: no 0x1007 */
+    KT_EQ(KtpEdges(), before + 1);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+}
+
 static VOID KtpStackLockPair(BOOLEAN Reverse)
 {
     KSPIN_LOCK l1, l2; /* the same stack addresses on both calls, different locks */
