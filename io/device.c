@@ -128,6 +128,7 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     if (__atomic_fetch_or(&doe->ExtensionFlags, DOE_DELETE_PENDING, __ATOMIC_SEQ_CST) & DOE_DELETE_PENDING)
         return;
     ObMakeTemporaryObject(DeviceObject);
+    IopDeleteDeviceTimer(DeviceObject);
     if (__atomic_load_n(&DeviceObject->ReferenceCount, __ATOMIC_SEQ_CST) == 0)
         IopCompleteDeleteDevice(DeviceObject);
 }

@@ -67,12 +67,19 @@ NTSTATUS IoCreateDriver(PUNICODE_STRING DriverName, PDRIVER_INITIALIZE Initializ
         return st;
     }
     RtlInitUnicodeString(&reg, regPrefix);
+    MmLoadDriverInitialization((PVOID)InitializationFunction);
     st = InitializationFunction(d, &reg);
     if (!NT_SUCCESS(st)) {
         DbgPrint("IO: DriverEntry of %s failed 0x%08x\n", IopDriverNameA(d), (ULONG)st);
         ObMakeTemporaryObject(d);
         ObDereferenceObject(d);
+        return st;
     }
+    /* As the loader does on Windows: #pragma alloc_text(INIT, ...) code, DriverEntry itself
+     * usually, is discarded now; a driver that calls it later faults. */
+    ULONG discarded = MmFreeDriverInitialization((PVOID)InitializationFunction);
+    if (discarded)
+        DbgPrint("IO: %s: %u page(s) of INIT code discarded after DriverEntry\n", IopDriverNameA(d), discarded);
     return st;
 }
 

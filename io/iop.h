@@ -104,6 +104,7 @@ PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
  * passes it to IopTrace when the routine has returned. */
 typedef struct _IOP_TRACE_BEGIN { ULONG Sequence; PIRP Master; } IOP_TRACE_BEGIN;
 IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp);
+VOID IopDeleteDeviceTimer(PDEVICE_OBJECT DeviceObject); /* io/iotimer.c, from IoDeleteDevice */
 VOID IopInitializeTrace(void); /* connects the kernel's ISR and DPC spans */
 VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
               PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin);

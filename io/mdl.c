@@ -42,12 +42,17 @@ static VOID IopInitializeMdl(PMDL Mdl, PVOID Va, SIZE_T Length)
     Mdl->ByteCount = (ULONG)Length;
 }
 
+/* The largest buffer one MDL describes, as Windows 7 and later document it: 4 GB - PAGE_SIZE.
+ * (Mdl->Size, a CSHORT as in the WDK's MmInitializeMdl, is truncated above about 16 MiB there
+ * too; nothing here reads it: page counts come from StartVa, ByteOffset and ByteCount.) */
+#define IOP_MAX_MDL_LENGTH (0xFFFFFFFFUL - PAGE_SIZE + 1)
+
 /* IRQL <= DISPATCH_LEVEL. With an Irp, the MDL becomes its MdlAddress or, if SecondaryBuffer,
- * joins the end of its chain. */
+ * joins the end of its chain. NULL for a zero or too long Length, or when pool runs out. */
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(ChargeQuota);
-    if (!Length || VfShouldFail(VfSiteMdl, 0, __builtin_return_address(0)))
+    if (!Length || Length > IOP_MAX_MDL_LENGTH || VfShouldFail(VfSiteMdl, 0, __builtin_return_address(0)))
         return NULL;
     PMDL mdl = ExAllocatePoolWithTag(NonPagedPool, MmSizeOfMdl(VirtualAddress, Length), IOP_MDL_TAG);
     if (!mdl)

@@ -64,15 +64,18 @@ VOID IopLeaveRoutine(PIOP_ROUTINE_FRAME Frame, NTSTATUS Returned)
                         Frame->Device, (PVOID)Frame->Routine);
 }
 
-/* IRQL: any. IoMarkIrpPending's note to Verifier (include/wdm/io.h). */
+/* IRQL: any. IoMarkIrpPending's note to Verifier (include/wdm/io.h). Only the frames of this
+ * processor's running thread: on another processor a routine that just signalled its event
+ * may not have returned yet while the woken thread here resumes the same IRP's completion. */
 VOID IoNoteIrpMarkedPending(PIRP Irp)
 {
     if (IsListEmpty(&IopRoutineFrames))
         return;
+    PKTHREAD me = KeGetCurrentThread();
     ULONG64 f = IopLockRoutines();
     for (PLIST_ENTRY e = IopRoutineFrames.Flink; e != &IopRoutineFrames; e = e->Flink) {
         PIOP_ROUTINE_FRAME fr = CONTAINING_RECORD(e, IOP_ROUTINE_FRAME, Link);
-        if (fr->Irp == Irp)
+        if (fr->Irp == Irp && fr->Thread == me)
             fr->Marked = TRUE;
     }
     IopUnlockRoutines(f);
@@ -83,10 +86,11 @@ VOID IoNoteIrpMarkedPending(PIRP Irp)
 VOID IopCheckPostedIrp(PVOID Context)
 {
     PIOP_ROUTINE_FRAME bad = NULL;
+    PKTHREAD me = KeGetCurrentThread();
     ULONG64 f = IopLockRoutines();
     for (PLIST_ENTRY e = IopRoutineFrames.Flink; e != &IopRoutineFrames; e = e->Flink) {
         PIOP_ROUTINE_FRAME fr = CONTAINING_RECORD(e, IOP_ROUTINE_FRAME, Link);
-        if (fr->Irp == Context && !fr->Marked)
+        if (fr->Irp == Context && !fr->Marked && fr->Thread == me)
             bad = fr;
     }
     IopUnlockRoutines(f);

@@ -193,7 +193,8 @@ VOID KtMain(void)
     for (const KTEST *t = __ktests_start; t < __ktests_end; t++)
         if (KtpSelected(t, sel, &single))
             KtpRun(t, ++n);
-    DbgPrint("# KTEST-DONE %u tests, %u failed\n", n, KtpFailures);
+    DbgPrint("# KTEST-DONE %u tests, %u failed, %llu ms of guest time since boot\n", n, KtpFailures,
+             KeQueryInterruptTime() / 10000);
     HalExitEmulator(KtpFailures ? HAL_EXIT_FAILURE : HAL_EXIT_SUCCESS);
 }
 

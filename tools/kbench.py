@@ -52,6 +52,8 @@ def main():
     ap.add_argument("--csv", default="", help="write the file-system table here as CSV")
     ap.add_argument("--peer", default="", help="directory of the Linux peer (build.sh, run.sh)")
     ap.add_argument("--peer-runs", type=int, default=3)
+    ap.add_argument("--smp", default=os.environ.get("KBENCH_SMP", "2,4"),
+                    help="processor counts the multiprocessor benchmark (kbench=smp) is booted with")
     a = ap.parse_args()
     append = ("kbench=%s %s" % (a.select, a.extra_append)).strip()
     disk = ["-initrd", a.disk] if a.disk else []
@@ -70,6 +72,27 @@ def main():
     for l in extra:
         print(l[len("BENCH-INFO "):])
     print("(instr/op: -icount shift=0, TSC ticks = guest instructions; wall: TCG, TSC at %d Hz)" % hz)
+    if a.select in ("all", "smp"):
+        print_smp_table(a, disk)
+
+def print_smp_table(a, disk):
+    """The multiprocessor rows: one boot per processor count, wall time only (-icount with
+    several processors crawls, see smp_argv in tools/ktest.py), so they vary with host load."""
+    rows = []
+    for n in [n for n in a.smp.split(",") if n]:
+        hz, r, out, _ = boot(a.qemu, a.kernel, ("kbench=smp " + a.extra_append).strip(),
+                             ["-accel", "tcg", "-smp", n] + disk, a.timeout)
+        rows += [(name, ops, t, hz) for name, ops, t in r]
+        rows += [(l[len("BENCH-INFO "):], None, None, hz) for l in out.splitlines() if l.startswith("BENCH-INFO ")]
+    if not rows:
+        return
+    print()
+    print("%-40s %12s %12s" % ("multiprocessor (wall, TCG -smp N)", "operations", "wall ns/op"))
+    for name, ops, t, hz in rows:
+        if ops is None:
+            print(name)
+        else:
+            print("%-40s %12d %12.1f" % (name, ops, t / ops / hz * 1e9 if ops else 0))
 
 def print_fs_table(a, wall, hz, sizes):
     """One row per workload: MB/s, requests/s and last the ratio to memcpy of the same boot;

@@ -218,6 +218,7 @@ typedef struct _DEVICE_OBJECT {
     struct _DEVICE_OBJECT *NextDevice;
     struct _DEVICE_OBJECT *AttachedDevice;
     struct _IRP *CurrentIrp;
+    struct _IO_TIMER *Timer;   /* IoInitializeTimer's, or NULL */
     ULONG Flags;
     ULONG Characteristics;
     PVPB Vpb;
@@ -231,6 +232,14 @@ typedef struct _DEVICE_OBJECT {
     KDEVICE_QUEUE DeviceQueue; /* IoStartPacket's queue */
     KDPC Dpc;                  /* for the driver's DpcForIsr */
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
+
+/* IoTimer routines (io/iotimer.c): called once a second at DISPATCH_LEVEL while started. */
+typedef struct _IO_TIMER *PIO_TIMER;
+typedef VOID IO_TIMER_ROUTINE(PDEVICE_OBJECT DeviceObject, PVOID Context);
+typedef IO_TIMER_ROUTINE *PIO_TIMER_ROUTINE;
+NTSTATUS IoInitializeTimer(PDEVICE_OBJECT DeviceObject, PIO_TIMER_ROUTINE TimerRoutine, PVOID Context);
+VOID IoStartTimer(PDEVICE_OBJECT DeviceObject);
+VOID IoStopTimer(PDEVICE_OBJECT DeviceObject);
 
 /* The I/O manager's per-device bookkeeping (WDM's DEVOBJ_EXTENSION). */
 typedef struct _DEVOBJ_EXTENSION {

@@ -9,13 +9,19 @@
 
 static ERESOURCE_THREAD ExpMe(void) { return (ERESOURCE_THREAD)KeGetCurrentThread(); }
 
+/* The resource's own spin lock is its implementation, not a lock a driver takes: it goes
+ * past the Verifier hooks of KeAcquireSpinLock (deadlock detection sees the resource). */
 static KIRQL ExpLock(PERESOURCE R)
 {
-    KIRQL irql;
-    KeAcquireSpinLock(&R->SpinLock, &irql);
+    KIRQL irql = KfRaiseIrql(DISPATCH_LEVEL);
+    KiAcquireSpinLockRaw(&R->SpinLock);
     return irql;
 }
-static VOID ExpUnlock(PERESOURCE R, KIRQL Irql) { KeReleaseSpinLock(&R->SpinLock, Irql); }
+static VOID ExpUnlock(PERESOURCE R, KIRQL Irql)
+{
+    KiReleaseSpinLockRaw(&R->SpinLock);
+    KeLowerIrql(Irql);
+}
 
 /* IRQL <= DISPATCH_LEVEL. Re-initializing a live resource: Verifier 0xC4/0xD0. */
 NTSTATUS ExInitializeResourceLite(PERESOURCE Resource)
@@ -65,6 +71,8 @@ NTSTATUS ExDeleteResourceLite(PERESOURCE Resource)
     ExpCheckApcLevelRule(Resource, __builtin_return_address(0));
     if (!ExpUnlistResource(Resource))
         return STATUS_SUCCESS;
+    if (KiDeadlockOn())
+        VfDeadlockDeleteRange(Resource, sizeof(ERESOURCE));
     if (Resource->OwnerTable)
         ExFreePoolWithTag(Resource->OwnerTable, EXP_TAG);
     ExFreePoolWithTag(Resource->SharedWaiters, EXP_TAG);
@@ -148,9 +156,9 @@ static VOID ExpGrantWaiters(PERESOURCE R, BOOLEAN PreferShared)
  * when owned exclusively (recursion counts); Wait = FALSE returns FALSE instead of
  * waiting. A shared owner asking for exclusive access would wait for itself: Verifier
  * reports that self-deadlock as 0xC4/0x1000 (resource). */
-BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait)
+static BOOLEAN ExpAcquireExclusive(PERESOURCE Resource, BOOLEAN Wait, PVOID Caller)
 {
-    ExpCheckApcLevelRule(Resource, __builtin_return_address(0));
+    ExpCheckApcLevelRule(Resource, Caller);
     ExpCheckApcsDisabled(Resource, 0x37);
     ERESOURCE_THREAD me = ExpMe();
     KIRQL irql = ExpLock(Resource);
@@ -186,9 +194,20 @@ BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait)
     return TRUE;
 }
 
+BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait)
+{
+    if (!KiDeadlockOn())
+        return ExpAcquireExclusive(Resource, Wait, __builtin_return_address(0));
+    VfDeadlockAcquire(Resource, VfDlResource, !Wait); /* Verifier's deadlock detection */
+    BOOLEAN got = ExpAcquireExclusive(Resource, Wait, __builtin_return_address(0));
+    if (!got)
+        VfDeadlockAcquireFailed(Resource);
+    return got;
+}
+
 typedef enum { ExpShared, ExpStarveExclusive, ExpWaitForExclusive } EXP_SHARED_KIND;
 
-static BOOLEAN ExpAcquireShared(PERESOURCE R, BOOLEAN Wait, EXP_SHARED_KIND Kind, PVOID Caller)
+static BOOLEAN ExpAcquireSharedCore(PERESOURCE R, BOOLEAN Wait, EXP_SHARED_KIND Kind, PVOID Caller)
 {
     ExpCheckApcLevelRule(R, Caller);
     ExpCheckApcsDisabled(R, 0x37);
@@ -251,6 +270,17 @@ static BOOLEAN ExpAcquireShared(PERESOURCE R, BOOLEAN Wait, EXP_SHARED_KIND Kind
     return TRUE;
 }
 
+static BOOLEAN ExpAcquireShared(PERESOURCE R, BOOLEAN Wait, EXP_SHARED_KIND Kind, PVOID Caller)
+{
+    if (!KiDeadlockOn())
+        return ExpAcquireSharedCore(R, Wait, Kind, Caller);
+    VfDeadlockAcquire(R, VfDlResource, !Wait); /* Verifier's deadlock detection */
+    BOOLEAN got = ExpAcquireSharedCore(R, Wait, Kind, Caller);
+    if (!got)
+        VfDeadlockAcquireFailed(R);
+    return got;
+}
+
 /* IRQL <= APC_LEVEL inside a critical region. Granted now if the resource is free, owned
  * shared with no exclusive waiter, or already owned by the caller (either way); else waits
  * (or FALSE when Wait is FALSE). */
@@ -279,6 +309,8 @@ BOOLEAN ExAcquireSharedWaitForExclusive(PERESOURCE Resource, BOOLEAN Wait)
  * owner table, 0). */
 VOID ExReleaseResourceForThreadLite(PERESOURCE Resource, ERESOURCE_THREAD ResourceThreadId)
 {
+    if (KiDeadlockOn() && ResourceThreadId == ExpMe())
+        VfDeadlockRelease(Resource, VfDlResource);
     KIRQL irql = ExpLock(Resource);
     if (Resource->Flag & ResourceOwnedExclusive) {
         if (Resource->OwnerEntry.OwnerThread != ResourceThreadId || !ResourceThreadId)

@@ -17,6 +17,8 @@ VOID HalSerialPutChar(CHAR c);
 VOID HalTraceChannelWrite(PCSTR Text, SIZE_T Length); /* debugcon port 0x402, to the host */
 VOID HalVgaInitialize(void);
 VOID HalVgaPutChar(CHAR c);
+VOID HalVgaReadRow(ULONG Row, PCHAR Buffer, ULONG Length);
+ULONG HalVgaCurrentRow(void);
 VOID HalDisplayString(PCSTR s, SIZE_T n);
 
 /* Descriptor tables. */
@@ -79,3 +81,4 @@ DECLSPEC_NORETURN VOID HalExitEmulator(ULONG Code);
 #define HAL_EXIT_SUCCESS 0x10 /* QEMU exit status 33 */
 #define HAL_EXIT_FAILURE 0x11 /* 35 */
 #define HAL_EXIT_BUGCHECK 0x12 /* 37 */
+#define HAL_EXIT_DEADLINE 0x13 /* 39: deadline=S passed (ke/deadline.c) */

@@ -1,5 +1,5 @@
-/* hal/vga.c - a mirror of the console on the VGA text screen, for people watching the QEMU
- * window rather than the serial port. Scrolls; no cursor, no colours beyond one. */
+/* hal/vga.c - a mirror of the console on the VGA text screen for people watching the QEMU
+ * window: it scrolls and wraps long lines at a word under their indent; one colour, no cursor. */
 #include "hal.h"
 #include <arch/x86.h>
 
@@ -26,25 +26,82 @@ static VOID HalpScroll(void)
     HalpRow = VGA_ROWS - 1;
 }
 
+static VOID HalpNewRow(void)
+{
+    HalpCol = 0;
+    if (++HalpRow == VGA_ROWS)
+        HalpScroll();
+}
+
+/* A line longer than the screen breaks at its last space, not inside a word, and goes on
+ * below under its own indent plus two, so a 100-column serial line (the demo's IRP trace)
+ * still reads as one indented step in an 80-column window. HalpIndent is the current line's
+ * leading spaces; HalpWrapped says this row continues the line above. */
+static ULONG HalpIndent;
+static BOOLEAN HalpInIndent = TRUE;
+
+static VOID HalpWrap(void)
+{
+    volatile USHORT *row = &HalpVga[HalpRow * VGA_COLS];
+    ULONG cont = HalpIndent + 2 < VGA_COLS / 2 ? HalpIndent + 2 : VGA_COLS / 2, cut = VGA_COLS;
+    while (cut > cont && (row[cut - 1] & 0xFF) != ' ')
+        cut--;
+    if (cut <= cont) /* one word fills the row: break it where it is */
+        cut = VGA_COLS;
+    ULONG tail = VGA_COLS - cut;
+    USHORT moved[VGA_COLS];
+    for (ULONG i = 0; i < tail; i++) {
+        moved[i] = row[cut + i];
+        row[cut + i] = 0x0700 | ' ';
+    }
+    HalpNewRow();
+    row = &HalpVga[HalpRow * VGA_COLS];
+    for (HalpCol = 0; HalpCol < cont; HalpCol++)
+        row[HalpCol] = 0x0700 | ' ';
+    for (ULONG i = 0; i < tail; i++)
+        row[HalpCol++] = moved[i];
+}
+
 /* IRQL: any. */
 VOID HalVgaPutChar(CHAR c)
 {
     if (!HalpVga)
         return;
     if (c == '\n') {
-        HalpCol = 0;
-        if (++HalpRow == VGA_ROWS)
-            HalpScroll();
+        HalpNewRow();
+        HalpIndent = 0;
+        HalpInIndent = TRUE;
         return;
     }
     if (c == '\r')
         return;
-    HalpVga[HalpRow * VGA_COLS + HalpCol] = 0x0700 | (UCHAR)c;
-    if (++HalpCol == VGA_COLS) {
-        HalpCol = 0;
-        if (++HalpRow == VGA_ROWS)
-            HalpScroll();
+    if (HalpInIndent && c == ' ')
+        HalpIndent++;
+    else
+        HalpInIndent = FALSE;
+    if (HalpCol == VGA_COLS) {
+        if (c == ' ') { /* a space at the edge is the break itself */
+            HalpNewRow();
+            for (; HalpCol < HalpIndent + 2 && HalpCol < VGA_COLS / 2; HalpCol++)
+                HalpVga[HalpRow * VGA_COLS + HalpCol] = 0x0700 | ' ';
+            return;
+        }
+        HalpWrap();
     }
+    HalpVga[HalpRow * VGA_COLS + HalpCol++] = 0x0700 | (UCHAR)c;
+}
+
+/* IRQL: any. What the screen shows at Row (0 = top), for tests: Length characters, no NUL. */
+VOID HalVgaReadRow(ULONG Row, PCHAR Buffer, ULONG Length)
+{
+    for (ULONG i = 0; i < Length && i < VGA_COLS; i++)
+        Buffer[i] = HalpVga ? (CHAR)(HalpVga[Row * VGA_COLS + i] & 0xFF) : ' ';
+}
+
+/* IRQL: any. The row the next character goes to. */
+ULONG HalVgaCurrentRow(void)
+{
+    return HalpRow;
 }
 
 /* IRQL: any. Both devices get every character. */

@@ -13,6 +13,7 @@ VOID KiInitializeClock(void)
     if (KiClockHz < 10 || KiClockHz > 10000)
         KiClockHz = 1000;
     KiInitializeDpcWatchdog(KiClockHz);
+    KiInitializeDeadline();
     HalStartClock(KiClockHz);
 }
 
@@ -23,10 +24,11 @@ VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
     PKPRCB prcb = KeGetCurrentPrcb();
     if (prcb->DpcQueueDepth) /* deferred DPCs another processor queued here */
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+    KiDpcWatchdogTick(); /* each processor's running DPC, on that processor's own clock */
     if (prcb->Number != 0)
         return;
     KiTickCount++;
-    KiDpcWatchdogTick();
+    KiDeadlineTick();
     if (KiClockTickHook)
         KiClockTickHook(TrapFrame);
 }

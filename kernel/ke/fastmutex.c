@@ -29,6 +29,8 @@ VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
     VF_DDI_CHECK(ExAcquireFastMutex);
     KipCheckAcquireIrql(FastMutex, __builtin_return_address(0));
     KIRQL old = KfRaiseIrql(APC_LEVEL);
+    if (KiDeadlockOn())
+        VfDeadlockAcquire(FastMutex, VfDlFastMutex, FALSE);
     if (__atomic_sub_fetch(&FastMutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
         FastMutex->Contention++;
         KeWaitForSingleObject(&FastMutex->Event, WrExecutive, KernelMode, FALSE, NULL);
@@ -48,6 +50,8 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
         KeLowerIrql(old);
         return FALSE;
     }
+    if (KiDeadlockOn())
+        VfDeadlockAcquire(FastMutex, VfDlFastMutex, TRUE);
     FastMutex->Owner = KeGetCurrentThread();
     FastMutex->OldIrql = old;
     return TRUE;
@@ -60,6 +64,8 @@ VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
     KIRQL irql = KeGetCurrentIrql();
     if (irql != APC_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_FAST_MUTEX_RELEASE_NOT_APC(irql, FastMutex));
+    if (KiDeadlockOn())
+        VfDeadlockRelease(FastMutex, VfDlFastMutex);
     KIRQL old = (KIRQL)FastMutex->OldIrql;
     FastMutex->Owner = NULL;
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) != 1)
@@ -85,6 +91,8 @@ static VOID KipCheckUnsafe(PFAST_MUTEX FastMutex, ULONG Subcode)
 VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
     KipCheckUnsafe(FastMutex, 0x39);
+    if (KiDeadlockOn())
+        VfDeadlockAcquire(FastMutex, VfDlFastMutex, FALSE);
     if (__atomic_sub_fetch(&FastMutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
         FastMutex->Contention++;
         KeWaitForSingleObject(&FastMutex->Event, WrExecutive, KernelMode, FALSE, NULL);
@@ -96,6 +104,8 @@ VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
     KipCheckUnsafe(FastMutex, 0x3A);
+    if (KiDeadlockOn())
+        VfDeadlockRelease(FastMutex, VfDlFastMutex);
     FastMutex->Owner = NULL;
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) != 1)
         KeSetEvent(&FastMutex->Event, 0, FALSE);

@@ -57,9 +57,11 @@ static VOID KipReadVerifierOptions(void)
         { "irql", VERIFIER_IRQL_CHECKING }, { "io", VERIFIER_IO_CHECKING },
         { "trim", VERIFIER_FORCE_IRQL_TRIM }, { "special", VERIFIER_SPECIAL_POOL },
         { "pool", VERIFIER_POOL_TRACKING }, { "ddi", VERIFIER_DDI_CHECKING },
+        { "deadlock", VERIFIER_DEADLOCK_DETECTION },
     };
+    /* Deadlock detection is not part of "all": it is its own word (docs/verifier-deadlock.md) */
     if (KiBootOptionHasWord("verifier", "all"))
-        KiVerifierFlags = ~0u;
+        KiVerifierFlags = ~(ULONG)VERIFIER_DEADLOCK_DETECTION;
     for (ULONG i = 0; i < ARRAYSIZE(words); i++)
         if (KiBootOptionHasWord("verifier", words[i].Word))
             KiVerifierFlags |= words[i].Flag;

@@ -21,6 +21,16 @@ typedef struct _KTRAP_FRAME {
 
 /* One per processor, reached through the GS base: gs:[0] is the block's own address, so
  * KeGetCurrentPrcb is one instruction and needs no processor number first. */
+/* Driver Verifier's deadlock detection (kernel/vf/vfdeadlock.c): the locks one context (a
+ * thread, or a processor's DPCs) holds, oldest first, each with its recursion depth. */
+#define KI_DEADLOCK_MAX_HELD 16
+typedef struct _KI_DEADLOCK_HELD {
+    PVOID Lock[KI_DEADLOCK_MAX_HELD];
+    UCHAR Type[KI_DEADLOCK_MAX_HELD];
+    USHORT Depth[KI_DEADLOCK_MAX_HELD];
+    ULONG Count;
+} KI_DEADLOCK_HELD;
+
 typedef struct _KPRCB {
     struct _KPRCB *Self;        /* must stay first */
     struct _KTHREAD *CurrentThread;
@@ -46,6 +56,7 @@ typedef struct _KPRCB {
     volatile KIRQL FrozenIrql;  /* the bug-check freeze: IRQL and frame when it stopped */
     volatile BOOLEAN Frozen;
     ULONG64 FrozenRip, FrozenRbp;
+    KI_DEADLOCK_HELD DpcDeadlockHeld; /* locks DPCs on this processor hold (deadlock detection) */
 } KPRCB, *PKPRCB;
 
 extern KPRCB KiProcessorBlock[KI_MAX_PROCESSORS];
@@ -83,6 +94,8 @@ BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word
 VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
 VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
 VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
+VOID KiInitializeDeadline(void);
+VOID KiDeadlineTick(void);
 
 /* Driver Verifier switches; the test runner boots with them on. */
 #define VERIFIER_IRQL_CHECKING 0x01  /* bug-check rule violations with 0xC4 subcodes */
@@ -90,7 +103,8 @@ VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interru
 #define VERIFIER_FORCE_IRQL_TRIM 0x04 /* trim pageable memory on raise to DISPATCH */
 #define VERIFIER_SPECIAL_POOL 0x08
 #define VERIFIER_POOL_TRACKING 0x10
-#define VERIFIER_DDI_CHECKING 0x20 /* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
+#define VERIFIER_DDI_CHECKING 0x20
+#define VERIFIER_DEADLOCK_DETECTION 0x40 /* lock-order graph, 0xC4/0x1000-0x100B (kernel/vf/vfdeadlock.c) */ /* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
 BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
 VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
 
@@ -98,6 +112,17 @@ VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
 extern ULONG KiVerifierFlags;
 extern VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) != 0; }
+
+/* Deadlock detection hooks (kernel/vf/vfdeadlock.c), called by the lock routines when
+ * VERIFIER_DEADLOCK_DETECTION is on: before an acquire that may wait (Try: after one that
+ * succeeded without waiting), before a release, and when memory holding locks goes away. */
+typedef enum _VF_DL_TYPE { VfDlSpinLock = 1, VfDlQueuedSpinLock, VfDlFastMutex, VfDlMutex, VfDlResource } VF_DL_TYPE;
+VOID VfDeadlockAcquire(PVOID Lock, VF_DL_TYPE Type, BOOLEAN Try);
+VOID VfDeadlockAcquireFailed(PVOID Lock); /* a timed-out or refused acquire: forget the attempt */
+VOID VfDeadlockRelease(PVOID Lock, VF_DL_TYPE Type);
+VOID VfDeadlockDeleteRange(PVOID Start, SIZE_T Size);
+VOID VfDeadlockQuery(PULONG Nodes, PULONG Edges); /* locks and orders in the graph now */
+#define KiDeadlockOn() ((KiVerifierFlags & VERIFIER_DEADLOCK_DETECTION) != 0)
 
 /* Hooks other components fill in: who to tell when IRQL rises to DISPATCH (Mm trims
  * pageable pages there), what to do each clock tick, and what to print in a stop report. */
@@ -191,12 +216,14 @@ VOID MmInitSystem(void);
 VOID KiRunBootDrivers(void);
 
 extern char __kernel_start[], __kernel_end[], __text_start[], __text_end[];
-extern char __pagetext_start[], __pagetext_end[], __rodata_start[], __rodata_end[];
+extern char __pagetext_start[], __pagetext_end[], __inittext_start[], __inittext_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];
 VOID KiSetBugCheckCulprit(PCSTR DriverName, PVOID Routine);
 
 /* Memory-manager services the kernel and the I/O manager use (kernel/mm). */
 PVOID MmCreateKernelStack(ULONG Pages);              /* returns the stack top; IRQL <= APC_LEVEL */
+ULONG MmFreeDriverInitialization(PVOID DriverEntry);    /* pages of INIT code discarded; PASSIVE_LEVEL */
+VOID MmLoadDriverInitialization(PVOID DriverEntry);     /* INIT code mapped again for a new load */
 VOID MmDeleteKernelStack(PVOID StackTop, ULONG Pages); /* IRQL <= APC_LEVEL */
 BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged pool; any IRQL */
 

@@ -77,6 +77,7 @@ typedef struct _KTHREAD {
     PVOID ExceptionList; /* structured exception handling frames (rtl/seh.c), innermost first */
     /* Multiprocessor state (sched.c). */
     volatile ULONG Processor;   /* where it runs or last ran */
+    KI_DEADLOCK_HELD DeadlockHeld; /* locks it holds, for Verifier's deadlock detection */
 } KTHREAD;
 
 extern PKTHREAD KiIdleThread;

@@ -31,6 +31,8 @@ VOID KeInitializeMutant(PRKMUTANT Mutant, BOOLEAN InitialOwner)
         KIRQL irql = KiAcquireDispatcherDatabase();
         KiSatisfyWait(&Mutant->Header, KeGetCurrentThread());
         KiReleaseDispatcherDatabase(irql);
+        if (KiDeadlockOn()) /* owned without a wait: no order, but the release must match */
+            VfDeadlockAcquire(Mutant, VfDlMutex, TRUE);
     }
 }
 
@@ -53,6 +55,8 @@ static VOID KipDisown(PRKMUTANT Mutant, PKTHREAD Owner)
 LONG KeReleaseMutant(PRKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandoned, BOOLEAN Wait)
 {
     VF_DDI_CHECK(KeReleaseMutex);
+    if (!Abandoned && KiDeadlockOn())
+        VfDeadlockRelease(Mutant, VfDlMutex);
     PKTHREAD t = KeGetCurrentThread();
     KIRQL irql = KiAcquireDispatcherDatabase();
     LONG old = Mutant->Header.SignalState;

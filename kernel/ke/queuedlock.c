@@ -22,6 +22,8 @@ VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE
     PKPRCB prcb = KeGetCurrentPrcb();
     PKSPIN_LOCK_QUEUE me = &LockHandle->LockQueue;
 
+    if (KiDeadlockOn())
+        VfDeadlockAcquire(SpinLock, VfDlQueuedSpinLock, FALSE);
     if (KipHeldRemove(prcb, SpinLock, FALSE))
         KeBugCheckEx(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)SpinLock, 0, 0, 0);
     if (prcb->HeldQueuedLockCount == KI_MAX_HELD_QUEUED_LOCKS)
@@ -46,6 +48,8 @@ VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
     PKSPIN_LOCK_QUEUE me = &LockHandle->LockQueue;
     PKSPIN_LOCK lock = (PKSPIN_LOCK)((ULONG_PTR)me->Lock & ~(ULONG_PTR)3);
 
+    if (KiDeadlockOn())
+        VfDeadlockRelease(lock, VfDlQueuedSpinLock);
     if (!KipHeldRemove(KeGetCurrentPrcb(), lock, TRUE))
         KeBugCheckEx(SPIN_LOCK_NOT_OWNED, (ULONG_PTR)lock, 0, 0, 0);
     if (!__atomic_load_n(&me->Next, __ATOMIC_ACQUIRE)) {

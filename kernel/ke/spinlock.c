@@ -5,7 +5,8 @@
 #include "ki.h"
 
 _Static_assert(KI_VERIFIED_SPINLOCK_FLAGS == (VERIFIER_IRQL_CHECKING | VERIFIER_IO_CHECKING |
-                                              VERIFIER_FORCE_IRQL_TRIM | VERIFIER_DDI_CHECKING),
+                                              VERIFIER_FORCE_IRQL_TRIM | VERIFIER_DDI_CHECKING |
+                                              VERIFIER_DEADLOCK_DETECTION),
                "wdm/keirql.h names the Verifier switches the spin-lock routines check");
 
 /* The owner is the processor block: a spin lock is held by a processor, not a thread. */
@@ -50,6 +51,8 @@ KIRQL (KeAcquireSpinLockRaiseToDpc)(PKSPIN_LOCK SpinLock)
     if (cur > DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_ACQUIRE_SPINLOCK_ABOVE_DISPATCH(cur, SpinLock));
     KIRQL old = (KfRaiseIrql)(DISPATCH_LEVEL);
+    if (KiDeadlockOn())
+        VfDeadlockAcquire(SpinLock, VfDlSpinLock, FALSE);
     KiAcquireSpinLockRaw(SpinLock);
     return old;
 }
@@ -67,6 +70,8 @@ VOID (KeReleaseSpinLock)(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
     KIRQL cur = KeGetCurrentIrql();
     if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_RELEASE_SPINLOCK_NOT_DISPATCH(cur, SpinLock));
+    if (KiDeadlockOn())
+        VfDeadlockRelease(SpinLock, VfDlSpinLock);
     KiReleaseSpinLockRaw(SpinLock);
     (KeLowerIrql)(NewIrql);
 }
@@ -78,6 +83,8 @@ VOID (KeAcquireSpinLockAtDpcLevel)(PKSPIN_LOCK SpinLock)
     KIRQL cur = KeGetCurrentIrql();
     if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_ACQUIRE_AT_DPC_BELOW_DISPATCH(cur, SpinLock));
+    if (KiDeadlockOn())
+        VfDeadlockAcquire(SpinLock, VfDlSpinLock, FALSE);
     KiAcquireSpinLockRaw(SpinLock);
 }
 
@@ -88,6 +95,8 @@ VOID (KeReleaseSpinLockFromDpcLevel)(PKSPIN_LOCK SpinLock)
     KIRQL cur = KeGetCurrentIrql();
     if (cur < DISPATCH_LEVEL && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_RELEASE_FROM_DPC_BELOW_DISPATCH(cur, SpinLock));
+    if (KiDeadlockOn())
+        VfDeadlockRelease(SpinLock, VfDlSpinLock);
     KiReleaseSpinLockRaw(SpinLock);
 }
 
@@ -97,8 +106,11 @@ BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
     KSPIN_LOCK expected = 0;
     if (*SpinLock == KIP_OWNER())
         KeBugCheckEx(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)SpinLock, 0, 0, 0);
-    return __atomic_compare_exchange_n(SpinLock, &expected, KIP_OWNER(), FALSE, __ATOMIC_ACQUIRE,
-                                       __ATOMIC_RELAXED);
+    BOOLEAN got = __atomic_compare_exchange_n(SpinLock, &expected, KIP_OWNER(), FALSE, __ATOMIC_ACQUIRE,
+                                              __ATOMIC_RELAXED);
+    if (got && KiDeadlockOn())
+        VfDeadlockAcquire(SpinLock, VfDlSpinLock, TRUE);
+    return got;
 }
 
 /* IRQL: any. TRUE if the lock is free right now. */

@@ -255,7 +255,14 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
     UNREFERENCED_PARAMETER(Alertable);
     KiCheckWaitIrql(Object, Timeout, __builtin_return_address(0));
     PKTHREAD t = KeGetCurrentThread();
-    return KipWait(1, &Object, WaitAny, WaitReason, Timeout, t->WaitBlock);
+    if (!KiDeadlockOn() || ((DISPATCHER_HEADER *)Object)->Type != MutantObject)
+        return KipWait(1, &Object, WaitAny, WaitReason, Timeout, t->WaitBlock);
+    /* Verifier's deadlock detection sees a KMUTEX wait as an acquire */
+    VfDeadlockAcquire(Object, VfDlMutex, FALSE);
+    NTSTATUS st = KipWait(1, &Object, WaitAny, WaitReason, Timeout, t->WaitBlock);
+    if (st != STATUS_SUCCESS && st != STATUS_ABANDONED)
+        VfDeadlockAcquireFailed(Object);
+    return st;
 }
 
 /* IRQL: as KeWaitForSingleObject. More than THREAD_WAIT_OBJECTS objects need a

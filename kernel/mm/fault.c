@@ -28,7 +28,7 @@ BOOLEAN KiPageFault(PKTRAP_FRAME TrapFrame, ULONG64 Address)
              * from the call that jumped there (its return address is on top of the stack). */
             KTRAP_FRAME caller = *TrapFrame;
             ULONG64 ret = *(PULONG64)TrapFrame->Rsp;
-            if (ret >= (ULONG64)__text_start && ret < (ULONG64)__pagetext_end) {
+            if (ret >= (ULONG64)__text_start && ret < (ULONG64)__inittext_end) {
                 caller.Rip = ret;
                 caller.Rsp += 8;
             }
@@ -59,7 +59,7 @@ BOOLEAN KiPageFault(PKTRAP_FRAME TrapFrame, ULONG64 Address)
         return TRUE;
     if (Address < 0x10000)
         KiBugCheckWithFrame(TrapFrame, KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005, TrapFrame->Rip, access ? 1 : 0, Address);
-    KiBugCheckWithFrame(TrapFrame, PAGE_FAULT_IN_NONPAGED_AREA, Address, access ? 1 : 0, TrapFrame->Rip, 0);
+    KiBugCheckWithFrame(TrapFrame, PAGE_FAULT_IN_NONPAGED_AREA, Address, access, TrapFrame->Rip, 0);
 }
 
 /* IRQL: <= APC_LEVEL; see PAGED_CODE in wdm/mm.h. */

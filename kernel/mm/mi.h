@@ -12,7 +12,7 @@
 #define MI_PTE_PS 0x80ULL
 #define MI_PTE_GUARD (1ULL << 9)     /* no-access guard page (stack or special pool) */
 #define MI_PTE_PAGED_OUT (1ULL << 10) /* pageable page whose contents are in the backing store */
-#define MI_PTE_FREED (1ULL << 11)     /* freed special-pool page: any touch is use after free */
+#define MI_PTE_FREED (1ULL << 11)     /* freed page (special pool, discarded INIT code): any touch is use after free */
 #define MI_PTE_NX (1ULL << 63)
 #define MI_PFN_MASK 0x000FFFFFFFFFF000ULL
 #define MI_PAGE_MASK (PAGE_SIZE - 1)

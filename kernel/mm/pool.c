@@ -218,6 +218,7 @@ VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
     if (Tag && Tag != h->Tag)
         KeBugCheckEx(BAD_POOL_CALLER, 0x0A, (ULONG_PTR)P, h->Tag, Tag);
     MipCheckNeighbour(h);
+    SIZE_T size = h->Size;
     MiTagFree(h->Tag, type, h->Owner, h->Size);
     if (h->Class == MI_LARGE) {
         ULONG pages = (ULONG)BYTES_TO_PAGES(h->Size + sizeof(POOL_HEADER));
@@ -236,6 +237,8 @@ VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
         MipFreeList[type][h->Class] = h;
     }
     MiUnlock(old);
+    if (KiDeadlockOn()) /* Verifier's deadlock detection forgets the locks that lived here */
+        VfDeadlockDeleteRange(P, size);
 }
 
 VOID ExFreePool(PVOID P) { ExFreePoolWithTag(P, 0); }

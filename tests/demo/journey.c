@@ -37,12 +37,34 @@ static LONG64 DemopKey(const IO_TRACE_RECORD *R, BOOLEAN Return)
     return (LONG64)R->CalledAt * 4096 + 1024 - (LONG64)(R->Sequence - R->CalledAt);
 }
 
+/* console=80 (make run DISPLAY=1, for the VGA window) lays the trace out for 80 columns: IRPs
+ * go by the last four hex digits of their address (unique among a handful in flight), and
+ * the indent gives way sooner. */
+static BOOLEAN DemopNarrow(void)
+{
+    PCSTR c = KiGetBootOption("console");
+    return c && c[0] == '8';
+}
+
+static PCSTR DemopIrp(PVOID Irp)
+{
+    static CHAR buf[2][24];
+    static ULONG next;
+    PCHAR b = buf[next++ & 1];
+    if (DemopNarrow())
+        RtlStringCbPrintfA(b, sizeof(buf[0]), "..%04x", (ULONG)((ULONG_PTR)Irp & 0xFFFF));
+    else
+        RtlStringCbPrintfA(b, sizeof(buf[0]), "%p", Irp);
+    return b;
+}
+
 /* One step: "IRQL  <indent>text". The indent shows the nesting, two columns a level, but gives
- * way to the text so that no line reaches 100 columns. */
+ * way to the text so that no line reaches the console's width (100 columns, or 80). */
 static VOID DemopLine(KIRQL Irql, ULONG Depth, PCSTR Text)
 {
     static CHAR pad[40];
-    ULONG len = (ULONG)strlen(Text), room = len < 92 ? 92 - len : 0, n = 2 * Depth, i;
+    ULONG width = DemopNarrow() ? 80 : 100;
+    ULONG len = (ULONG)strlen(Text), room = len < width - 8 ? width - 8 - len : 0, n = 2 * Depth, i;
     if (n > room)
         n = room;
     if (n > sizeof(pad) - 1)
@@ -65,21 +87,22 @@ static VOID DemopPrintEvent(const DEMOP_EVENT *E, ULONG Depth)
     }
     switch (r->Kind) {
     case IO_TRACE_DISPATCH:
-        RtlStringCbPrintfA(t, sizeof(t), "-> %s %s %s irp %p loc %d", DemopDriver(r), DemopSym(r->Routine),
-                           IoGetMajorFunctionName(r->MajorFunction), r->Irp, r->Location);
+        RtlStringCbPrintfA(t, sizeof(t), "-> %s %s %s irp %s loc %d", DemopDriver(r), DemopSym(r->Routine),
+                           IoGetMajorFunctionName(r->MajorFunction), DemopIrp(r->Irp), r->Location);
         DemopLine(r->Irql, Depth, t);
         if (r->MasterIrp) {
-            RtlStringCbPrintfA(t, sizeof(t), "   (an associated IRP of %p)", r->MasterIrp);
+            RtlStringCbPrintfA(t, sizeof(t), "   (an associated IRP of %s)", DemopIrp(r->MasterIrp));
             DemopLine(r->Irql, Depth, t);
         }
         return;
     case IO_TRACE_COMPLETION:
-        RtlStringCbPrintfA(t, sizeof(t), "-> %s completion %s irp %p%s", DemopDriver(r), DemopSym(r->Routine),
-                           r->Irp, r->PendingReturned ? " PendingReturned" : "");
+        RtlStringCbPrintfA(t, sizeof(t), "-> %s completion %s irp %s%s", DemopDriver(r), DemopSym(r->Routine),
+                           DemopIrp(r->Irp), r->PendingReturned ? " PendingReturned" : "");
         break;
     case IO_TRACE_COMPLETE_REQUEST:
-        RtlStringCbPrintfA(t, sizeof(t), "IoCompleteRequest(irp %p) at location %d, status %s", r->Irp,
-                           r->Location, st ? st : "?");
+        RtlStringCbPrintfA(t, sizeof(t), DemopNarrow() ? "IoCompleteRequest(irp %s) loc %d: %s"
+                                                       : "IoCompleteRequest(irp %s) at location %d, status %s",
+                           DemopIrp(r->Irp), r->Location, st ? st : "?");
         break;
     case IO_TRACE_ISR:
         RtlStringCbPrintfA(t, sizeof(t), "-> interrupt: ISR %s at IRQL %u (the disk's DIRQL)", DemopSym(r->Routine),

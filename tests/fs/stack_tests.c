@@ -86,7 +86,11 @@ KTEST_EX(fsstack, pit_latency_disk_completes_through_the_io_apic, 0, "ramdisk.la
     FsStackWorkload();
     KT_STATUS(FsStackDiskStats(&d), STATUS_SUCCESS);
     KT_ASSERT(d.Interrupts > d0.Interrupts);
-    KT_EQ(KiVectorDeliveries[RD_VECTOR] - delivered, d.Interrupts - d0.Interrupts); /* from the PIT */
+    /* Every interrupt the ISR claimed was delivered by the I/O APIC (counted at the IDT). An
+     * edge the PIT made while its pin was masked is latched and arrives when the disk first
+     * unmasks it, with nothing in flight: the ISR says "not mine" and counts it spurious. */
+    KT_EQ(KiVectorDeliveries[RD_VECTOR] - delivered, (d.Interrupts - d0.Interrupts) + (d.Spurious - d0.Spurious));
+    KT_ASSERT(d.Spurious - d0.Spurious <= 1); /* at most that one stale edge */
     KT_EQ(d.LastCompletionIrql, DISPATCH_LEVEL);
     KT_ASSERT(FatFsdDiskCompletionIrql[2] > before);
 }

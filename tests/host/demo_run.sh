@@ -13,7 +13,7 @@ QEMU=${QEMU/-m 512M/}
 fail() { echo "FAIL: $*"; exit 1; }
 demo() { # name [DISK]: runs tools/run.sh with its own build folder; output in $work/$1.out
     mkdir -p "$work/$1"
-    B=$work/$1 DISK=${2:-} QEMU="$QEMU" KERNEL=$KERNEL timeout 300 "$here/../../tools/run.sh" \
+    B=$work/$1 DISK=${2:-} RUN_APPEND=${RUN_APPEND:-} QEMU="$QEMU" KERNEL=$KERNEL timeout 300 "$here/../../tools/run.sh" \
         >"$work/$1.out" 2>&1 </dev/null || { tail -20 "$work/$1.out"; fail "$1: run.sh exit status $?"; }
 }
 
@@ -37,6 +37,16 @@ b=$(grep -n -- "-> interrupt: ISR" "$out" | tail -1 | cut -d: -f1)
 c=$(grep -n -- "<- RdDispatchReadWrite returns STATUS_PENDING" "$out" | tail -1 | cut -d: -f1)
 [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ "$a" -lt "$b" ] && [ "$b" -lt "$c" ] || fail "journey out of order ($a $b $c)"
 grep -q "fsck.fat" "$out" || fail "no fsck on the disk the kernel wrote"
+
+# 1b. console=80, what `make run DISPLAY=1` passes for the VGA window: the journey's steps fit
+# 80 columns and name IRPs by their last four hex digits.
+RUN_APPEND=console=80 demo narrow
+steps=$(sed -n '/In the order it happened/,/The trace logs/p' "$work/narrow.out" | grep -E '^  [0-9]+  ')
+[ "$(grep -c . <<<"$steps")" -ge 10 ] || fail "console=80: the journey has too few steps"
+wide=$(awk 'length($0) > 80' <<<"$steps")
+[ -z "$wide" ] || fail "console=80: journey steps wider than 80 columns:"$'\n'"$wide"
+grep -q "IRP_MJ_READ irp \.\.[0-9a-f]\{4\} loc" <<<"$steps" || fail "console=80: IRPs not shortened"
+grep -q "IRP_MJ_READ irp ffff" "$out" || fail "console=100: IRPs not printed in full"
 svg=$work/builtin/irp-journey.svg
 [ -s "$svg" ] || fail "no $svg"
 grep -q "The IRP journey picture: $svg" "$out" || fail "run.sh does not say where the picture is"

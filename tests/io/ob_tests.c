@@ -316,6 +316,24 @@ KTEST(ob, open_path_mounts_registered_file_system)
 }
 
 /* ---- MDLs ---- */
+/* IoAllocateMdl's documented maximum (Windows 7 and later) is 4 GB - PAGE_SIZE: one byte more
+ * fails; a 40 MiB MDL (its CSHORT Size truncated, as on Windows) still describes every page. */
+KTEST(ob, mdl_longer_than_the_documented_maximum_is_refused)
+{
+    PVOID va = (PVOID)0xFFFFA80000000000ULL;
+    PIRP irp = IoAllocateIrp(1, FALSE);
+    KT_ASSERT(irp);
+    KT_ASSERT(IoAllocateMdl(va, 0xFFFFFFFFUL - PAGE_SIZE + 2, FALSE, FALSE, irp) == NULL);
+    KT_ASSERT(IoAllocateMdl(va, 0xFFFFFFFFUL, FALSE, FALSE, irp) == NULL);
+    KT_ASSERT(irp->MdlAddress == NULL); /* a refused MDL is not linked to the IRP */
+    IoFreeIrp(irp);
+    PMDL m = IoAllocateMdl(va, 40 << 20, FALSE, FALSE, NULL);
+    KT_ASSERT(m);
+    KT_EQ(MmGetMdlByteCount(m), 40u << 20);
+    KT_EQ(ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(m), MmGetMdlByteCount(m)), (40u << 20) / PAGE_SIZE);
+    IoFreeMdl(m);
+}
+
 KTEST(ob, mdl_describes_nonpaged_buffer)
 {
     PUCHAR p = ExAllocatePoolWithTag(NonPagedPool, 2 * PAGE_SIZE, 'tseT');

@@ -185,3 +185,27 @@ KTEST_EX(smpdpc, synchronize_execution_excludes_the_isr_on_another_processor, 0,
     KT_EQ(KtpIsrProcessor, 1);
     KT_EQ(KtpIsrSawShared, 2);
 }
+
+/* The DPC watchdog runs on every processor's own clock: a DPC spinning on processor 1 is
+ * charged processor 1's ticks and stops the system from there (0x133, P1 0, its time count,
+ * the allotment: dpcwatchdog=50 at 1000 Hz is 50 ticks, the stop comes on the 51st). */
+static VOID KtpSpinForever(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
+{
+    UNREFERENCED_PARAMETER(Dpc), UNREFERENCED_PARAMETER(Context), UNREFERENCED_PARAMETER(A1);
+    UNREFERENCED_PARAMETER(A2);
+    for (;;)
+        _mm_pause(); /* its clock interrupt still arrives: CLOCK_LEVEL > DISPATCH_LEVEL */
+}
+
+KTEST_EX(smpdpc, a_dpc_running_too_long_on_processor_1_stops_with_0x133, DPC_WATCHDOG_VIOLATION,
+         "smp=2 dpcwatchdog=50")
+{
+    static KDPC d;
+    KeInitializeDpc(&d, KtpSpinForever, NULL);
+    KeSetTargetProcessorDpc(&d, 1);
+    KeSetImportanceDpc(&d, HighImportance);
+    KtExpectBugCheck(0, 51, 50, 0);
+    KeInsertQueueDpc(&d, NULL, NULL);
+    KT_SPIN_UNTIL(FALSE, 5000); /* processor 0 stays below DISPATCH_LEVEL, its watchdog idle */
+    KT_ASSERT(!"processor 1's DPC ran past its allotment unnoticed");
+}
