@@ -36,8 +36,11 @@ static NTSTATUS IopSendAndWait(PDEVICE_OBJECT Target, PIRP Irp, PFILE_OBJECT Fil
     Irp->IopState |= IOP_IRP_OWNED_BY_IO | IOP_IRP_TOP_LEVEL;
     IoGetNextIrpStackLocation(Irp)->FileObject = File;
     IopCount(TopLevelSent[IoGetNextIrpStackLocation(Irp)->MajorFunction]);
+    UCHAR major = IoGetNextIrpStackLocation(Irp)->MajorFunction;
     NTSTATUS st = IoCallDriver(Target, Irp);
     if (st == STATUS_PENDING) {
+        if (VfSiteArmed(VfSiteCancel)) /* fault=cancel (kernel/vf): IoCancelIrp on it meanwhile */
+            VfCancelInFlight(Irp, major, &event, __builtin_return_address(0));
         KeWaitForSingleObject(&event, Executive, KernelMode, FALSE, NULL);
         st = Iosb->Status;
     }

@@ -70,11 +70,17 @@ VOID IopFrameLowerPended(PIRP Irp)
 }
 
 /* Unlinks Frame; passes "lower driver pended" and "free deferred" to the enclosing frame of
- * the same IRP. Returns TRUE if the IRP should be freed now. */
-static BOOLEAN IopPopFrame(PIOP_CALL_FRAME Frame, NTSTATUS Status)
+ * the same IRP. Returns TRUE if the IRP should be freed now; *Marked: whether the routine
+ * marked its location pending. That is read here, under the lock with interrupts off: the
+ * IRP may complete from an interrupt's DPC at any instruction after the dispatch routine
+ * returned, and the walk records Passed/Marked and then zeroes the location, so reading
+ * Passed and the location outside the lock could see "not passed" and then a zeroed location
+ * (a false 0x23D; found by the campaign, fault=disk:jitter=400,reorder,spurious=20 seed 5006). */
+static BOOLEAN IopPopFrame(PIOP_CALL_FRAME Frame, NTSTATUS Status, PBOOLEAN Marked)
 {
     BOOLEAN freeNow = FALSE;
     ULONG64 f = IopLockFrames();
+    *Marked = Frame->Passed ? Frame->Marked : (Frame->Location->Control & SL_PENDING_RETURNED) != 0;
     PIOP_CALL_FRAME outer = NULL;
     for (PLIST_ENTRY e = Frame->Link.Flink; e != &IopFrames; e = e->Flink) {
         PIOP_CALL_FRAME fr = CONTAINING_RECORD(e, IOP_CALL_FRAME, Link);
@@ -112,8 +118,8 @@ static NTSTATUS IopCallVerified(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK
     NTSTATUS status = Dispatch(DeviceObject, Irp);
 
     KIRQL after = KeGetCurrentIrql();
-    BOOLEAN marked = frame.Passed ? frame.Marked : (Sp->Control & SL_PENDING_RETURNED) != 0;
-    BOOLEAN freeNow = IopPopFrame(&frame, status);
+    BOOLEAN marked;
+    BOOLEAN freeNow = IopPopFrame(&frame, status, &marked);
     IopTrace(IO_TRACE_DISPATCH, Irp, DeviceObject, driver, major, location, marked, (PVOID)Dispatch, status, begin);
     if (after != Irql)
         IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x05, (ULONG_PTR)DeviceObject, Irql, after,

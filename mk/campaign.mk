@@ -1,6 +1,7 @@
 # mk/campaign.mk - fault-injection campaigns (tools/campaign.py, docs/fault-injection.md):
 #   make campaign RUNS=N [FAULT=spec] [JOBS=J] [MODE=nth] [OPS=n] [SSHLOGIN=..|SSHLOGINFILE=..]
 #   make replay SEED=S OPTS=spec [OPS=n]      one boot again, keeping build/replay/{serial.log,disk.img}
+#   make bench-campaign [RUNS=n]              the campaign-throughput row of make bench (every class)
 #   make fuzz [FUZZTIME=60]                   libFuzzer + ASan/UBSan over the FAT engine (tests/fuzz)
 CAMPAIGN_QEMU = $(QEMU) $(QEMU_FLAGS) -accel tcg $(ICOUNT)
 RUNS ?=
@@ -24,3 +25,11 @@ campaign: tools $(B)/kernel.bin
 replay: tools $(B)/kernel.bin
 	$(PYTHON) tools/campaign.py replay --kernel $(B)/kernel.bin --qemu "$(CAMPAIGN_QEMU)" --seed $(SEED) \
 	  --fault "$(OPTS)" --ops $(OPS)
+
+# make bench ends with the campaign's throughput: every class twice (RUNS to change), JOBS at once.
+.PHONY: bench-campaign
+bench: bench-campaign
+bench-campaign: tools $(B)/kernel.bin
+	@tools/need.sh gnuplot gnuplot-nox
+	@$(PYTHON) tools/campaign.py bench --kernel $(B)/kernel.bin --qemu "$(CAMPAIGN_QEMU)" --runs "$(or $(RUNS),0)" \
+	  --jobs $(JOBS) --ops $(OPS) --seed $(SEED) --out $(B)/campaign-bench 2>/dev/null | tail -1

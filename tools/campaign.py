@@ -23,6 +23,9 @@ CLASSES = [
     ("disk-torn", "disk:op=write,prob=6,torn=1,status=data"),
     ("disk-timing", "disk:jitter=400,reorder,spurious=20"),
     ("powercut", "powercut:prob=3"),
+    # FAT serves Zw requests in the caller's thread: forced pending puts them in flight to cancel
+    ("cancel", "pending:prob=50/cancel:prob=50"),
+    ("delay", "delay:site=worker,prob=50,max=3000/delay:site=dpc,prob=20,max=300/pending:prob=20"),
 ]
 FIELDS = ["seed", "class", "fault", "outcome", "code", "p1", "p2", "p3", "p4", "culprit", "check", "faults",
           "duration_s", "replay"]
@@ -314,7 +317,7 @@ plot for [i=2:%d] '%s' using i:xtic(1) title columnheader(i)
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["run", "one", "replay"])
+    ap.add_argument("command", choices=["run", "one", "replay", "bench"])
     ap.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel.bin"))
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "0") or 0))
@@ -340,6 +343,8 @@ def main():
         print("replay: %s (faults %s, %s s); serial log %s/serial.log, disk %s/disk.img" % (
             row["outcome"], row["faults"], row["duration_s"], keep, keep))
         return
+    if args.command == "bench" and not args.runs:
+        args.runs = 2 * len(CLASSES)  # every class twice: `make bench`'s campaign-throughput row
     if not args.runs and args.mode != "nth":
         sys.exit("campaign: give RUNS=N")
     jobs = plan(args)
@@ -353,7 +358,11 @@ def main():
             for f in cf.as_completed([ex.submit(run_one, args, s, c, fl) for s, c, fl in jobs]):
                 rows.append(f.result())
                 progress.add(rows[-1])
-    total = write_outputs(args, rows, time.time() - t0)
+    wall = time.time() - t0
+    total = write_outputs(args, rows, wall)
+    if args.command == "bench":
+        print("%-40s %12d %14s %12s" % ("campaign throughput (boots/min, jobs=%d)" % args.jobs, len(rows),
+                                        "%.1f" % (len(rows) / wall * 60 if wall else 0), "-"))
     sys.exit(1 if len(rows) != len(jobs) else 0)
 
 

@@ -24,6 +24,9 @@ typedef enum _VF_SITE {
     VfSiteDiskWrite,   /* RAM disk write: an error status, or a torn write */
     VfSiteDiskTiming,  /* RAM disk controller: latency jitter, reordering, spurious interrupts */
     VfSitePowerCut,    /* RAM disk write landed: the machine stops, the disk is exported */
+    VfSiteCancel,      /* the I/O manager waits on a pended request: IoCancelIrp on it */
+    VfSiteDelayWorker, /* a system worker thread, before each work item: a seeded sleep or a yield */
+    VfSiteDelayDpc,    /* before each DPC routine: a seeded busy delay at DISPATCH_LEVEL */
     VfSiteCount
 } VF_SITE;
 
@@ -52,6 +55,19 @@ static inline __attribute__((always_inline)) BOOLEAN VfShouldFail(VF_SITE Site, 
  * completion routine was wrapped so completion reaches the caller later, from a timer DPC;
  * IoCallDriver then returns STATUS_PENDING whatever the driver returned. */
 BOOLEAN VfForcePending(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Caller);
+
+/* The I/O manager's hook where a Zw caller's thread waits for a request IoCallDriver returned
+ * STATUS_PENDING for (io/file.c); Major: the request's, read before it was sent. IRQL: PASSIVE_LEVEL. A cancel rule may wait up to its delay=
+ * for Done, then, if the request is still in flight, calls IoCancelIrp on it at APC_LEVEL (the
+ * request's final completion is an APC to this thread, so the IRP cannot be freed meanwhile). */
+VOID VfCancelInFlight(PIRP Irp, UCHAR Major, PKEVENT Done, PVOID Caller);
+
+/* Delay and schedule fuzzing. IRQL: PASSIVE_LEVEL for VfSiteDelayWorker (sleeps, or yields
+ * when the draw is 0), DISPATCH_LEVEL for VfSiteDelayDpc (stalls). Caller: the routine about
+ * to run (the work item's or the DPC's), for driver= and the FAULT line. */
+VOID VfDelay(VF_SITE Site, PVOID Caller);
+/* IRQL: any. The delay the last VfDelay injected, in microseconds (0: a yield or none). */
+ULONG VfLastDelayUs(void);
 
 /* ---- what the RAM disk's controller asks (drivers/ramdisk) ---- */
 typedef struct _VF_DISK_FAULT {

@@ -16,8 +16,8 @@ extern ULONG KiVerifierFlags;
 /* Verifier switches that need the checked IRQL routines: irql (0x01), trim (0x04). The kernel
  * asserts these equal its VERIFIER_* values (ke/irql.c). */
 #define KI_VERIFIED_IRQL_FLAGS 0x05u
-/* ... and the spin-lock routines: also io (0x02) and ddi (0x20), whose DDI table they check,
- * and deadlock detection (0x40), which records every acquire and release. */
+/* ... and the spin-lock routines: also io (0x02), ddi (0x20), whose DDI table they check, and
+ * deadlock (0x40), whose lock-order graph they feed. */
 #define KI_VERIFIED_SPINLOCK_FLAGS 0x67u
 
 #ifdef KE_INLINE_IRQL_UNCHECKED

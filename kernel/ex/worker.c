@@ -1,6 +1,7 @@
 /* ex/worker.c - system worker threads: ExQueueWorkItem hands a routine to a small pool of
  * threads per queue, which run it at PASSIVE_LEVEL outside the caller's context. */
 #include "../ke/ki.h"
+#include <irqlab/vf.h>
 
 typedef struct _EXP_WORK_QUEUE {
     LIST_ENTRY ItemList;
@@ -43,6 +44,8 @@ VOID ExpWorkerThread(PVOID Context)
         KiReleaseDispatcherDatabase(irql);
         PWORKER_THREAD_ROUTINE routine = item->WorkerRoutine;
         PVOID parameter = item->Parameter;
+        if (VfSiteArmed(VfSiteDelayWorker)) /* fault=delay (kernel/vf): shake the item's timing */
+            VfDelay(VfSiteDelayWorker, (PVOID)routine);
         routine(parameter); /* the item may be freed from here on */
         KIRQL after = KeGetCurrentIrql();
         if (after != PASSIVE_LEVEL)

@@ -35,10 +35,10 @@ ULONG RamCtlConnectTimer(ULONG Vector)
 {
     ULONG flags;
     ULONG gsi = HalIsaIrqToGsi(0, &flags);
-    /* The firmware leaves the PIT counting in its periodic mode (18.2 Hz): stopped first, so
-     * the first edge the disk's vector sees is its own one-shot, not a stale tick that would
-     * "complete" a request early and leave its real interrupt to find nothing in flight. */
-    HalPitStop();
+    /* The firmware leaves channel 0 in its periodic mode, and a bare mode write leaves an
+     * expired count whose edge still comes: park it on the longest one-shot before unmasking,
+     * so no edge arrives before the controller arms its first request (a spurious one). */
+    HalPitStartOneShot(54000); /* 54 ms: just under the 16-bit count */
     HalEnableSystemInterrupt(gsi, Vector, FALSE, FALSE);
     if (RamCtlpTargetApic >= 0)
         HalSetInterruptDestination(gsi, (ULONG)RamCtlpTargetApic);

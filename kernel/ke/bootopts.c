@@ -62,7 +62,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_NUMBER("mmwslimit", 0, 4096, "working-set limit in pages for pageable memory (0: none)"),
     KI_FLAG("irqltrim", "trim pageable memory on every raise to DISPATCH_LEVEL (on with verifier=all)"),
     KI_CHECK("fault", VfIsValidSpec,
-             "rules class:key=value,... joined by / (classes lowres, pending, disk, powercut; docs/fault-injection.md)",
+             "rules class:key=value,... joined by / (classes lowres, pending, disk, powercut, cancel, delay; docs/fault-injection.md)",
              "fault injection (kernel/vf), armed once the drivers are loaded, or by the experiment after its setup"),
     KI_CHECK("experiment", ExpIsValidOptions, "fsstress,ops=N,seed=S[,plant=corrupt|hang|bugcheck]",
              "run the fsstress workload with its oracle and print EXPERIMENT-RESULT (tools/campaign.py boots it)"),

@@ -2,6 +2,7 @@
  * DISPATCH_LEVEL software interrupt; a DPC targeted at another processor reaches it by IPI. */
 #include "ki.h"
 #include "../hal/hal.h"
+#include <irqlab/vf.h>
 
 /* IRQL: any. */
 VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
@@ -132,6 +133,8 @@ VOID KiRetireDpcList(PKPRCB Prcb)
         Prcb->DpcTimeCount = 0;
         Prcb->DpcRoutineActive = TRUE;
         ULONG begin = KiTraceBeginHook ? KiTraceBeginHook() : 0;
+        if (VfSiteArmed(VfSiteDelayDpc)) /* fault=delay (kernel/vf): a seeded stall first */
+            VfDelay(VfSiteDelayDpc, (PVOID)routine);
         routine(dpc, ctx, a1, a2);
         if (KiTraceEndHook)
             KiTraceEndHook(5 /* IO_TRACE_DPC */, (PVOID)routine, begin);

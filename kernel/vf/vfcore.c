@@ -9,12 +9,13 @@ static KSPIN_LOCK VfpSpin;
 static ULONG64 VfpSeq, VfpArmTime;
 static ULONG64 VfpCalls[VfSiteCount], VfpFaults[VfSiteCount];
 
-const PCSTR VfClassNames[VfClassCount] = { "lowres", "pending", "disk", "powercut" };
+const PCSTR VfClassNames[VfClassCount] = { "lowres", "pending", "disk", "powercut", "cancel", "delay" };
 const PCSTR VfSiteNames[VfSiteCount] = { "pool", "irp", "mdl", "workitem", "fsdreq", "completionex",
-                                         "device", "call", "read", "write", "timing", "write" };
+                                         "device", "call", "read", "write", "timing", "write", "irp", "worker", "dpc" };
 const UCHAR VfSiteClass[VfSiteCount] = { VfClassLowRes, VfClassLowRes, VfClassLowRes, VfClassLowRes,
                                          VfClassLowRes, VfClassLowRes, VfClassLowRes, VfClassPending,
-                                         VfClassDisk,   VfClassDisk,   VfClassDisk,   VfClassPowerCut };
+                                         VfClassDisk,   VfClassDisk,   VfClassDisk,   VfClassPowerCut,
+                                         VfClassCancel, VfClassDelay,  VfClassDelay };
 
 /* Sites run in DPCs and with spin locks held, so the table is guarded with interrupts off. */
 ULONG64 VfpLock(void)
@@ -67,7 +68,7 @@ static BOOLEAN VfpFilters(VF_RULE *Rule, VF_SITE Site, ULONG64 Key, PVOID Caller
         if (Rule->PoolType && ((Key >> 32) ? 2 : 1) != Rule->PoolType)
             return FALSE;
     }
-    if (Site == VfSitePending && Rule->Major != 0xFF && Key != Rule->Major)
+    if ((Site == VfSitePending || Site == VfSiteCancel) && Rule->Major != 0xFF && Key != Rule->Major)
         return FALSE;
     if (Site == VfSiteDiskRead || Site == VfSiteDiskWrite) {
         ULONG64 lo = VF_DISK_SECTOR(Key), n = VF_DISK_COUNT(Key), hi = lo + (n ? n - 1 : 0);

@@ -7,7 +7,7 @@
 
 #define VF_MAX_RULES 8
 
-typedef enum _VF_CLASS { VfClassLowRes, VfClassPending, VfClassDisk, VfClassPowerCut, VfClassCount } VF_CLASS;
+typedef enum _VF_CLASS { VfClassLowRes, VfClassPending, VfClassDisk, VfClassPowerCut, VfClassCancel, VfClassDelay, VfClassCount } VF_CLASS;
 
 typedef struct _VF_RULE {
     VF_CLASS Class;
@@ -25,6 +25,8 @@ typedef struct _VF_RULE {
     ULONG Torn;             /* torn write: sectors that land before the error */
     ULONG JitterUs, SpuriousPpm;
     BOOLEAN Reorder;
+    ULONG DelayMs;          /* cancel: how long the request runs before IoCancelIrp */
+    ULONG MaxUs;            /* delay: the longest delay drawn, microseconds */
     ULONG64 Matched, Faults;
 } VF_RULE;
 

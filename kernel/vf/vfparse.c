@@ -9,6 +9,8 @@ static const ULONG VfpClassSites[VfClassCount] = {
     1u << VfSitePending,
     (1u << VfSiteDiskRead) | (1u << VfSiteDiskWrite),
     1u << VfSitePowerCut,
+    1u << VfSiteCancel,
+    (1u << VfSiteDelayWorker) | (1u << VfSiteDelayDpc),
 };
 
 static BOOLEAN VfpIn(CHAR C, PCSTR Set)
@@ -82,7 +84,7 @@ static VOID VfpBad(PCSTR What, PCSTR Word)
 {
     if (VfpQuiet)
         return;
-    DbgPrint("fault: %s '%s' (grammar: class:key=value,... with class lowres, pending, disk or powercut; see "
+    DbgPrint("fault: %s '%s' (grammar: class:key=value,... with class lowres, pending, disk, powercut, cancel or delay; see "
              "docs/fault-injection.md)\n", What, Word);
 }
 
@@ -164,6 +166,10 @@ static BOOLEAN VfpKey(VF_RULE *R, PCSTR Key, PCSTR Val)
     } else if (strcmp(Key, "spurious") == 0 && R->Class == VfClassDisk) {
         if (!VfpPercent(Val, &R->SpuriousPpm))
             goto bad;
+    } else if (strcmp(Key, "delay") == 0 && num && n <= 1000 && R->Class == VfClassCancel) {
+        R->DelayMs = (ULONG)n;
+    } else if (strcmp(Key, "max") == 0 && num && n <= 100000 && R->Class == VfClassDelay) {
+        R->MaxUs = (ULONG)n;
     } else if (strcmp(Key, "reorder") == 0 && R->Class == VfClassDisk && (!*Val || strcmp(Val, "1") == 0)) {
         R->Reorder = TRUE;
     } else {
@@ -200,6 +206,7 @@ NTSTATUS VfpParse(PCSTR Spec)
         r->Major = 0xFF;
         r->SectorHi = ~0ULL;
         r->Status = STATUS_IO_DEVICE_ERROR;
+        r->MaxUs = 100;
         if (*p == ':') {
             do {
                 p++;

@@ -16,7 +16,7 @@ classes = {r["class"] for r in rows}
 bad = [r for r in rows if r["outcome"].split(":")[0] in ("hang", "reset", "corrupt", "bugcheck")]
 for r in bad:
     print("FAIL:", r["outcome"], r["check"], r["replay"])
-if len(classes) < 8:
+if len(classes) < 10:
     print("FAIL: only classes", sorted(classes)); sys.exit(1)
 print("mini campaign: %d boots, %s" % (len(rows), dict(c)))
 sys.exit(1 if bad else 0)

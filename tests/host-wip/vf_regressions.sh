@@ -21,5 +21,7 @@ done <<EOF2
 60 110 ${io//S/110}
 60 118 ${io//S/118}
 60 137 disk:op=write,prob=6,torn=1,status=data,seed=137
+40 5006 disk:jitter=400,reorder,spurious=20,seed=5006
+40 5054 disk:jitter=400,reorder,spurious=20,seed=5054
 EOF2
 [ $fails = 0 ]
