@@ -36,7 +36,8 @@ typedef struct _FSD_VCB {
     PDEVICE_OBJECT TargetDevice; /* top of the storage stack we were mounted on */
     PVPB Vpb;
     PFAT_VOLUME Volume;
-    KEVENT Lock;                 /* synchronization event: the engine is not reentrant */
+    KEVENT Lock;                 /* the engine is not reentrant: waiters sleep here (a FAST_MUTEX's shape) */
+    volatile LONG LockCount;     /* 1 free, 0 held, below 0 held with waiters: no wait when uncontended */
     LIST_ENTRY Fcbs;
     ULONG SectorSize;            /* the volume's, learned on the first asynchronous read */
     ULONG AsyncReads, AsyncWrites; /* user requests completed from the disk's completion */
@@ -69,6 +70,7 @@ BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, U
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
 VOID FatFsdLock(PFSD_VCB Vcb);
 VOID FatFsdUnlock(PFSD_VCB Vcb);
+VOID FatFsdReleaseLockAnyThread(PFSD_VCB Vcb); /* IRQL <= DISPATCH_LEVEL: ends a transfer's hold */
 NTSTATUS FatFsdComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 PVOID FatFsdUserBuffer(PIRP Irp);
 LONGLONG FatFsdDosTimeToNt(USHORT Date, USHORT Time);

@@ -45,7 +45,7 @@ static NTSTATUS FatFsdpPieceDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
     if (Irp->PendingReturned) /* our own location above the disk's: the usual rule applies */
         IoMarkIrpPending(Irp);
     if (__atomic_sub_fetch(&xfer->Pending, 1, __ATOMIC_ACQ_REL) == 0) {
-        KeSetEvent(&xfer->Vcb->Lock, IO_NO_INCREMENT, FALSE);
+        FatFsdReleaseLockAnyThread(xfer->Vcb);
         ExFreePoolWithTag(xfer, FSD_TAG);
     }
     return STATUS_SUCCESS;

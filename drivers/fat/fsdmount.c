@@ -36,7 +36,8 @@ static NTSTATUS FatFsdpMount(PIRP Irp)
     vcb->VolumeDevice = vdo;
     vcb->TargetDevice = target;
     vcb->Vpb = vpb;
-    KeInitializeEvent(&vcb->Lock, SynchronizationEvent, TRUE);
+    KeInitializeEvent(&vcb->Lock, SynchronizationEvent, FALSE); /* set only to hand the lock on */
+    vcb->LockCount = 1;
     InitializeListHead(&vcb->Fcbs);
     vdo->StackSize = (CCHAR)(target->StackSize + 1);
     /* Allocated now so that dismount cannot fail for want of memory (fastfat's SwapVpb). The
