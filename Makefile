@@ -71,7 +71,12 @@ $(B)/drivers/ramdisk/default_image.S.o: $(B)/default-disk.img
 
 # Two links: the first gives the addresses, the second embeds them as the symbol table in
 # .ksyms, which sits after all code and data so filling it in moves nothing.
-$(B)/kernel.elf: $(OBJS) boot/linker.ld tools/mksyms.sh
+# The list of sources is a prerequisite too: a source removed (a checkout, a deleted test)
+# relinks the kernel without its stale object, which would otherwise stay in the image.
+$(B)/srcs.list: FORCE
+	@mkdir -p $(B); echo '$(SRCS)' | cmp -s - $@ || echo '$(SRCS)' > $@
+FORCE:
+$(B)/kernel.elf: $(OBJS) boot/linker.ld tools/mksyms.sh $(B)/srcs.list
 	tools/mksyms.sh "" $(B)/ksyms0.S && $(CC) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
 	$(LD) $(LDFLAGS) -o $(B)/kernel.pass1 $(OBJS) $(B)/ksyms0.o
 	tools/mksyms.sh $(B)/kernel.pass1 $(B)/ksyms.S && $(CC) -c $(B)/ksyms.S -o $(B)/ksyms.o
