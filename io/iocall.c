@@ -10,16 +10,11 @@ static KSPIN_LOCK IopFrameLock;
  * so the list is guarded with interrupts off as well as by the lock. */
 static ULONG64 IopLockFrames(void)
 {
-    ULONG64 f = __readeflags();
-    _disable();
-    KiAcquireSpinLockRaw(&IopFrameLock);
-    return f;
+    return KiAcquireSpinLockInterruptsOff(&IopFrameLock);
 }
 static VOID IopUnlockFrames(ULONG64 f)
 {
-    KiReleaseSpinLockRaw(&IopFrameLock);
-    if (f & 0x200)
-        _enable();
+    KiReleaseSpinLockInterruptsOff(&IopFrameLock, f);
 }
 
 /* The completion walk is leaving Location: remember whether it was marked pending. */

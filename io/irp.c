@@ -46,35 +46,27 @@ static KSPIN_LOCK IopIrpLookasideLock;
 
 static PIRP IopPopLookaside(void)
 {
-    ULONG64 f = __readeflags();
-    _disable();
-    KiAcquireSpinLockRaw(&IopIrpLookasideLock);
+    ULONG64 f = KiAcquireSpinLockInterruptsOff(&IopIrpLookasideLock);
     PSINGLE_LIST_ENTRY e = IopIrpLookaside.Next;
     if (e) {
         IopIrpLookaside.Next = e->Next;
         IopIrpLookasideDepth--;
     }
-    KiReleaseSpinLockRaw(&IopIrpLookasideLock);
-    if (f & 0x200)
-        _enable();
+    KiReleaseSpinLockInterruptsOff(&IopIrpLookasideLock, f);
     return (PIRP)e;
 }
 
 static BOOLEAN IopPushLookaside(PIRP Irp)
 {
     BOOLEAN kept = FALSE;
-    ULONG64 f = __readeflags();
-    _disable();
-    KiAcquireSpinLockRaw(&IopIrpLookasideLock);
+    ULONG64 f = KiAcquireSpinLockInterruptsOff(&IopIrpLookasideLock);
     if (IopIrpLookasideDepth < IOP_LOOKASIDE_DEPTH) {
         ((PSINGLE_LIST_ENTRY)Irp)->Next = IopIrpLookaside.Next;
         IopIrpLookaside.Next = (PSINGLE_LIST_ENTRY)Irp;
         IopIrpLookasideDepth++;
         kept = TRUE;
     }
-    KiReleaseSpinLockRaw(&IopIrpLookasideLock);
-    if (f & 0x200)
-        _enable();
+    KiReleaseSpinLockInterruptsOff(&IopIrpLookasideLock, f);
     return kept;
 }
 

@@ -9,16 +9,11 @@ static KSPIN_LOCK IopRoutineLock;
 /* The list is touched from routines at DISPATCH_LEVEL and at PASSIVE_LEVEL in any thread. */
 static ULONG64 IopLockRoutines(void)
 {
-    ULONG64 f = __readeflags();
-    _disable();
-    KiAcquireSpinLockRaw(&IopRoutineLock);
-    return f;
+    return KiAcquireSpinLockInterruptsOff(&IopRoutineLock);
 }
 static VOID IopUnlockRoutines(ULONG64 f)
 {
-    KiReleaseSpinLockRaw(&IopRoutineLock);
-    if (f & 0x200)
-        _enable();
+    KiReleaseSpinLockInterruptsOff(&IopRoutineLock, f);
 }
 
 /* KeSetEvent's hook: the running routine of this thread signalled Event. */

@@ -165,6 +165,21 @@ extern VOID (*KiTraceEndHook)(UCHAR Kind, PVOID Routine, ULONG Begin);
 /* Raw spin lock word operations (no IRQL change, no checks) used by ISR dispatch. */
 VOID KiAcquireSpinLockRaw(PKSPIN_LOCK Lock);
 VOID KiReleaseSpinLockRaw(PKSPIN_LOCK Lock);
+/* The same with interrupts off, for state touched at any IRQL up to HIGH_LEVEL on any
+ * processor (Verifier's tables, the I/O manager's frames): returns the flags to give back. */
+FORCEINLINE ULONG64 KiAcquireSpinLockInterruptsOff(PKSPIN_LOCK Lock)
+{
+    ULONG64 flags = __readeflags();
+    _disable();
+    KiAcquireSpinLockRaw(Lock);
+    return flags;
+}
+FORCEINLINE VOID KiReleaseSpinLockInterruptsOff(PKSPIN_LOCK Lock, ULONG64 Flags)
+{
+    KiReleaseSpinLockRaw(Lock);
+    if (Flags & 0x200)
+        _enable();
+}
 
 /* Bug-check support. */
 VOID KiPrintBacktrace(ULONG64 Rbp, ULONG64 Rip);

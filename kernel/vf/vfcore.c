@@ -20,16 +20,11 @@ const UCHAR VfSiteClass[VfSiteCount] = { VfClassLowRes, VfClassLowRes, VfClassLo
 /* Sites run in DPCs and with spin locks held, so the table is guarded with interrupts off. */
 ULONG64 VfpLock(void)
 {
-    ULONG64 f = __readeflags();
-    _disable();
-    KiAcquireSpinLockRaw(&VfpSpin);
-    return f;
+    return KiAcquireSpinLockInterruptsOff(&VfpSpin);
 }
 VOID VfpUnlock(ULONG64 Flags)
 {
-    KiReleaseSpinLockRaw(&VfpSpin);
-    if (Flags & 0x200)
-        _enable();
+    KiReleaseSpinLockInterruptsOff(&VfpSpin, Flags);
 }
 
 /* splitmix64: one stream per rule, advanced only by calls the rule matches, so the same

@@ -10,16 +10,11 @@ static KSPIN_LOCK VfDlSpin;
 /* Lock routines call in at any IRQL up to HIGH_LEVEL on any processor: interrupts off. */
 ULONG64 VfDlLockGraph(void)
 {
-    ULONG64 f = __readeflags();
-    _disable();
-    KiAcquireSpinLockRaw(&VfDlSpin);
-    return f;
+    return KiAcquireSpinLockInterruptsOff(&VfDlSpin);
 }
 VOID VfDlUnlockGraph(ULONG64 Flags)
 {
-    KiReleaseSpinLockRaw(&VfDlSpin);
-    if (Flags & 0x200)
-        _enable();
+    KiReleaseSpinLockInterruptsOff(&VfDlSpin, Flags);
 }
 
 static ULONG VfpDlHash(PVOID Lock)
