@@ -32,3 +32,31 @@ KTEST(fsfault, paging_write_whose_transfer_allocation_fails_is_written_synchrono
     KT_EQ(done, sizeof(KtpBack));
     KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, sizeof(KtpData)) == sizeof(KtpData)); /* from the disk */
 }
+
+/* make replay SEED=16 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=16: a rename wrote its new
+ * entry, then the write removing the old one failed; both entries named one cluster chain
+ * (fsck: the two files share clusters). Both entries of an 8.3 rename in one directory are one
+ * write each and nothing else writes meanwhile, so the second write of the rename is the old
+ * entry's removal: it fails, the new entry goes again, and only the old name is left. */
+KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_reports_the_error)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, 4096, 16);
+    KT_STATUS(FsOpen(L"\\RNFAIL.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS); /* nothing left for a later write to carry */
+    KT_STATUS(VfConfigure("disk:op=write,nth=2,status=data"), STATUS_SUCCESS);
+    NTSTATUS renamed = FsRename(h, L"RNNEW.BIN", FALSE);
+    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
+    VfReset();
+    ZwClose(h);
+    KT_STATUS(renamed, STATUS_DEVICE_DATA_ERROR); /* reported, never silent */
+    KT_EQ(faults, 1);
+    KT_EQ(calls, 3); /* new entry, failed removal, the new entry's removal */
+    KT_STATUS(FsOpen(L"\\RNNEW.BIN", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_STATUS(FsReadFile(L"\\RNFAIL.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+}
