@@ -29,10 +29,12 @@ for m in "${muts[@]}"; do
     cp "$scratch/tree/$file" "$scratch/orig"
     sed -i -f "$m" "$scratch/tree/$file"
     if cmp -s "$scratch/orig" "$scratch/tree/$file"; then
-        rows+=("$(printf '%-34s %-12s %s' "$name" NOT-APPLIED "$rule")"); survived=1; continue
+        rows+=("$(printf '%-34s %-12s %s' "$name" NOT-APPLIED "$rule")"); survived=1
+        echo "mutate: ${rows[-1]}" >&2; continue
     fi
     if ! make -s -C "$scratch/tree" -j2 build/kernel.bin >"$scratch/build.log" 2>&1; then
-        rows+=("$(printf '%-34s %-12s %s' "$name" NO-BUILD "$(grep -m1 error "$scratch/build.log")")"); survived=1; continue
+        rows+=("$(printf '%-34s %-12s %s' "$name" NO-BUILD "$(grep -m1 error "$scratch/build.log")")"); survived=1
+        echo "mutate: ${rows[-1]}" >&2; continue
     fi
     (cd "$scratch/tree" && python3 tools/ktest.py --kernel build/kernel.bin --qemu "$QEMU_CMD" \
         --only "$suites" --logs "$scratch/logs" >"$scratch/out" 2>&1)
@@ -42,7 +44,7 @@ for m in "${muts[@]}"; do
     else
         rows+=("$(printf '%-34s %-12s %s' "$name" SURVIVED "$rule ($(tail -1 "$scratch/out"))")"); survived=1
     fi
-    echo "mutate: $name done" >&2
+    echo "mutate: ${rows[-1]}" >&2 # the row at once, so an interrupted run still reports
 done
 printf '%-34s %-12s %s\n' MUTATION RESULT "CAUGHT BY (or what survived)"
 printf '%s\n' "${rows[@]}"
