@@ -24,8 +24,8 @@ for spec in "12 2" "16 8 -s 1" "32 34 -s 1"; do
     echo "$log" | grep -E '^(ok|not ok|#)' || true
     [ $rc = 33 ] || fail "FAT$1: kernel run failed (status $rc):
 $(kernel_failures "$log")"
-    echo "$log" | grep -q "FAT: mounted FAT$1 volume" || fail "FAT$1: not mounted as FAT$1"
-    echo "$log" | grep -q "FAT: volume device .* deleted" || fail "FAT$1: volume not deleted at dismount"
+    grep -q "FAT: mounted FAT$1 volume" <<<"$log" || fail "FAT$1: not mounted as FAT$1"
+    grep -q "FAT: volume device .* deleted" <<<"$log" || fail "FAT$1: volume not deleted at dismount"
     streamed=$(echo "$log" | sed -n "s/^RAMDISK-EXPORT-BEGIN \([0-9]*\) of $(stat -c %s "$img")\r*$/\1/p")
     [ -n "$streamed" ] && [ "$(stat -c %s "$out")" = "$streamed" ] || fail "FAT$1: export incomplete"
     truncate -s "$(stat -c %s "$img")" "$out"

@@ -19,7 +19,7 @@ start() { # append: QEMU stopped at the first instruction, its stub on a free po
     $QEMU -serial "file:$work/serial.log" -kernel "$KERNEL" -append "$1" -gdb "tcp:127.0.0.1:$port" -S \
         </dev/null >"$work/qemu.log" 2>&1 &
     qemu_pid=$!
-    for _ in $(seq 50); do ss -ltn 2>/dev/null | grep -q ":$port " && break; sleep 0.1; done
+    for _ in $(seq 50); do grep -q ":$port " <<<"$(ss -ltn 2>/dev/null)" && break; sleep 0.1; done
 }
 finish() { # waits for QEMU; its exit status in rc
     set +e; wait $qemu_pid; rc=$?; set -e; qemu_pid=

@@ -18,5 +18,5 @@ out=$(timeout 120 $QEMU -serial stdio -cdrom "$work/irqlab.iso" </dev/null 2>&1)
 echo "$out" | tr -d '\r' | grep -E '^# KTEST-DONE' || true
 [ $rc = 33 ] || fail "the IRQL suite booted by GRUB ended with status $rc:
 $(kernel_failures "$out")"
-echo "$out" | tr -d '\r' | grep -Eq '^# KTEST-DONE [1-9][0-9]* tests, 0 failed' || fail "no passing KTEST-DONE line:
+grep -Eq '^# KTEST-DONE [1-9][0-9]* tests, 0 failed' <<<"${out//$'\r'/}" || fail "no passing KTEST-DONE line:
 $(kernel_failures "$out")"

@@ -21,5 +21,5 @@ grep -q '^    # bug check 0x20 (0x0, 0xffff, 0x0, 0x0) as declared$' "$work/out"
 grep -q '^not ok [0-9] apc$' "$work/out" || fail "suite apc not reported 'not ok'"
 grep -q '^ok [0-9] dpc$' "$work/out" || fail "suite dpc not reported 'ok'"
 prv=$(prove -e cat "$work/logs/ktap.txt" 2>&1 || true)
-echo "$prv" | grep -q "Failed 1/2 subtests" || fail "prove did not read 1 of 2 suites failed: $prv"
+grep -q "Failed 1/2 subtests" <<<"$prv" || fail "prove did not read 1 of 2 suites failed: $prv"
 echo "ktap document: $summary; prove: $(echo "$prv" | grep -o 'Failed 1/2 subtests')"

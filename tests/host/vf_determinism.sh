@@ -16,7 +16,7 @@ n=$(echo "$a" | grep -c "^FAULT" || true)
 echo "$a" | grep "^EXPERIMENT-RESULT"
 [ "$n" -ge 20 ] || { echo "FAIL: only $n faults injected"; exit 1; }
 for cls in lowres pending disk cancel delay; do
-    echo "$a" | grep -q "^FAULT [0-9]* $cls " || { echo "FAIL: no $cls fault"; exit 1; }
+    grep -q "^FAULT [0-9]* $cls " <<<"$a" || { echo "FAIL: no $cls fault"; exit 1; }
 done
 [ "$a" = "$b" ] || { echo "FAIL: same seed, different runs"; diff <(echo "$a") <(echo "$b") | head; exit 1; }
 [ "$a" != "$c" ] || { echo "FAIL: another seed gave the very same faults"; exit 1; }

@@ -22,9 +22,9 @@ for n in "${names[@]}"; do
         echo "mutation $n: sed changed nothing in $file (stale?)"; rc=1; continue
     fi
     out=$(cd "$scratch/tree" && KTEST_ONLY="$catches" make -j2 test 2>&1)
-    if echo "$out" | grep -q "^not ok"; then
+    if grep -q "^not ok" <<<"$out"; then
         echo "mutation $n: caught by $(echo "$out" | sed -n 's/^not ok //p' | tr '\n' ' ')"
-    elif echo "$out" | grep -q " error"; then
+    elif grep -q " error" <<<"$out"; then
         echo "mutation $n: does not build"; rc=1
     else
         echo "mutation $n: NOT caught by $catches"; rc=1
