@@ -10,7 +10,7 @@ static VOID IopZeroStackLocation(PIO_STACK_LOCATION Sp)
     Sp->MinorFunction = 0;
     Sp->Flags = 0;
     Sp->Control = 0;
-    RtlZeroMemory(&Sp->Parameters, sizeof(Sp->Parameters));
+    __builtin_memset(&Sp->Parameters, 0, sizeof(Sp->Parameters)); /* a few stores, no call */
     Sp->FileObject = NULL;
     Sp->CompletionRoutine = NULL;
     Sp->Context = NULL;
@@ -71,7 +71,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         PIO_COMPLETION_ROUTINE routine = sp->CompletionRoutine;
         PVOID context = sp->Context;
         UCHAR major = sp->MajorFunction;
-        BOOLEAN oplock = IopIsOplockRequest(sp);
+        BOOLEAN oplock = verify && IopIsOplockRequest(sp); /* only Verifier asks */
         IopZeroStackLocation(sp);
         /* The routine's device is its own driver's, from its own (now current) location;
          * a driver that allocated no location for itself gets NULL. */
@@ -87,10 +87,13 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         }
         CHAR location = Irp->CurrentLocation;
         BOOLEAN pending = Irp->PendingReturned;
-        PDRIVER_OBJECT driver = device ? device->DriverObject : NULL;
-        IOP_ROUTINE_FRAME rf = { .Irp = Irp, .Routine = routine, .Device = device, .Context = context };
-        if (verify)
+        /* the routine may delete its device: what the trace names is read now, if it is on */
+        PDRIVER_OBJECT driver = IopIrpTracing && device ? device->DriverObject : NULL;
+        IOP_ROUTINE_FRAME rf; /* Verifier's record of the call: built only when it watches */
+        if (verify) {
+            rf = (IOP_ROUTINE_FRAME){ .Irp = Irp, .Routine = routine, .Device = device, .Context = context };
             IopEnterRoutine(&rf);
+        }
         IOP_TRACE_BEGIN begin = IopTraceBegin(Irp);
         NTSTATUS rs = routine(device, Irp, context);
         if (verify)

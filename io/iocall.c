@@ -35,6 +35,10 @@ VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location)
 BOOLEAN IopFrameDeferFree(PIRP Irp)
 {
     BOOLEAN deferred = FALSE;
+    /* No frame at all (Verifier off): none can watch this IRP. A frame for it is pushed only
+     * by an IoCallDriver of this IRP, which cannot race with its own free. */
+    if (IsListEmpty(&IopFrames))
+        return FALSE;
     ULONG64 f = IopLockFrames();
     for (PLIST_ENTRY e = IopFrames.Flink; e != &IopFrames; e = e->Flink) {
         PIOP_CALL_FRAME fr = CONTAINING_RECORD(e, IOP_CALL_FRAME, Link);
@@ -133,8 +137,14 @@ static NTSTATUS IopCallVerified(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_STACK
     return status;
 }
 
-/* IRQL <= DISPATCH_LEVEL. Returns what the dispatch routine returned. */
-NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+_Static_assert(VfSitePending == 7 && IOP_CALL_SLOW_VERIFIER == VERIFIER_IO_CHECKING &&
+                   IOP_IRP_DISPATCHED_FLAG == IOP_IRP_DISPATCHED,
+               "wdm/io.h's inline IoCallDriver tests the words this routine checks");
+
+/* IRQL <= DISPATCH_LEVEL. Returns what the dispatch routine returned. The checked routine:
+ * the inline IoCallDriver (wdm/io.h) calls here whenever a check, a fault rule or the trace is
+ * on, and for the call with no stack location left. */
+NTSTATUS (IofCallDriver)(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     KIRQL irql = KeGetCurrentIrql();
     BOOLEAN verify = IopVerifying();
@@ -150,7 +160,7 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
                             __builtin_return_address(0));
     }
     if (VfSiteArmed(VfSitePending) && VfForcePending(DeviceObject, Irp, __builtin_return_address(0))) {
-        IofCallDriver(DeviceObject, Irp); /* Force Pending I/O (kernel/vf): completion comes later */
+        (IofCallDriver)(DeviceObject, Irp); /* Force Pending I/O (kernel/vf): completion comes later */
         IopFrameLowerPended(Irp);
         return STATUS_PENDING;
     }
@@ -175,4 +185,4 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return status;
 }
 
-NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) { return IofCallDriver(DeviceObject, Irp); }
+NTSTATUS (IoCallDriver)(PDEVICE_OBJECT DeviceObject, PIRP Irp) { return (IofCallDriver)(DeviceObject, Irp); }

@@ -103,11 +103,25 @@ PCSTR IopDriverNameA(PDRIVER_OBJECT Driver);
  * number then, and the master of an associated IRP, read while the IRP surely exists) and
  * passes it to IopTrace when the routine has returned. */
 typedef struct _IOP_TRACE_BEGIN { ULONG Sequence; PIRP Master; } IOP_TRACE_BEGIN;
-IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp);
+IOP_TRACE_BEGIN IopTraceBeginSlow(PIRP Irp);
+VOID IopTraceSlow(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location,
+                  BOOLEAN Pending, PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin);
+/* Inline so that with the trace off (IoSetIrpTracing) a call site costs one test, and the
+ * record's arguments are not even computed. */
+FORCEINLINE IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp)
+{
+    if (__builtin_expect(!IopIrpTracing, 0))
+        return (IOP_TRACE_BEGIN){ 0, NULL };
+    return IopTraceBeginSlow(Irp);
+}
+FORCEINLINE VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major,
+                          CHAR Location, BOOLEAN Pending, PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin)
+{
+    if (__builtin_expect(IopIrpTracing, 1))
+        IopTraceSlow(Kind, Irp, Device, Driver, Major, Location, Pending, Routine, Status, Begin);
+}
 VOID IopDeleteDeviceTimer(PDEVICE_OBJECT DeviceObject); /* io/iotimer.c, from IoDeleteDevice */
 VOID IopInitializeTrace(void); /* connects the kernel's ISR and DPC spans */
-VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
-              PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin);
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);

@@ -5,9 +5,20 @@
 #define IOP_TRACE_SIZE 1024
 static IO_TRACE_RECORD IopTraceRing[IOP_TRACE_SIZE];
 static volatile ULONG IopTraceNext;
+/* On unless the boot said iotrace=off: the demo, the labs' graders and gdb read the ring. The
+ * inline IoCallDriver (wdm/io.h) reads it too: while it is set, calls take the checked path. */
+volatile BOOLEAN IopIrpTracing = TRUE;
+
+/* IRQL: any. */
+BOOLEAN IoSetIrpTracing(BOOLEAN On)
+{
+    BOOLEAN was = IopIrpTracing;
+    IopIrpTracing = On;
+    return was;
+}
 
 /* IRQL: any. Read before the routine is called, while the IRP surely exists. */
-IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp)
+IOP_TRACE_BEGIN IopTraceBeginSlow(PIRP Irp)
 {
     IOP_TRACE_BEGIN b = { IopTraceNext, NULL };
     if (Irp && (Irp->Flags & IRP_ASSOCIATED_IRP))
@@ -18,8 +29,8 @@ IOP_TRACE_BEGIN IopTraceBegin(PIRP Irp)
 /* IRQL: any. Interrupts are held off only while the slot is claimed and filled. Neither the
  * IRP nor the device is read: by the time a routine returns either may be gone (a close can
  * delete the volume device it was sent to), so the caller passes the driver it saw before. */
-VOID IopTrace(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location, BOOLEAN Pending,
-              PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin)
+VOID IopTraceSlow(UCHAR Kind, PIRP Irp, PDEVICE_OBJECT Device, PDRIVER_OBJECT Driver, UCHAR Major, CHAR Location,
+                  BOOLEAN Pending, PVOID Routine, NTSTATUS Status, IOP_TRACE_BEGIN Begin)
 {
     ULONG64 flags = __readeflags();
     _disable();
@@ -54,6 +65,8 @@ static VOID IopTraceKernelEnd(UCHAR Kind, PVOID Routine, ULONG Begin)
 /* PASSIVE_LEVEL, once from IoInitSystem. */
 VOID IopInitializeTrace(void)
 {
+    if (KiBootOptionHasWord("iotrace", "off"))
+        IopIrpTracing = FALSE;
     KiTraceBeginHook = IopTraceKernelBegin;
     KiTraceEndHook = IopTraceKernelEnd;
 }

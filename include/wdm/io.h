@@ -522,7 +522,7 @@ FORCEINLINE VOID IoSetNextIrpStackLocation(PIRP Irp)
 FORCEINLINE VOID IoCopyCurrentIrpStackLocationToNext(PIRP Irp)
 {
     PIO_STACK_LOCATION cur = IoGetCurrentIrpStackLocation(Irp), next = IoGetNextIrpStackLocation(Irp);
-    RtlCopyMemory(next, cur, FIELD_OFFSET(IO_STACK_LOCATION, CompletionRoutine));
+    __builtin_memcpy(next, cur, FIELD_OFFSET(IO_STACK_LOCATION, CompletionRoutine)); /* inline moves */
     next->Control = 0;
 }
 VOID IoNoteIrpMarkedPending(PIRP Irp); /* IRQLab: lets Verifier see the call (io/vfroutine.c) */
@@ -838,6 +838,31 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
 PIRP IoMakeAssociatedIrp(PIRP Irp, CCHAR StackSize);
 NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);            /* <= DISPATCH_LEVEL */
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+
+/* IoCallDriver's fast path, inline as wdm.h's IoCallDriver macro reaches IofCallDriver: while
+ * no I/O verification (KiVerifierFlags 0x02), no Force Pending rule (VfArmedSites bit 7) and no
+ * IRP trace (IopIrpTracing) is on, a call is the stack-location step and the dispatch call.
+ * Anything else, and a call with no location left (the 0x35 stop), goes to the checked
+ * routine, so its checks stay in one place (io/iocall.c; docs/io-fastpath.md).
+ * (IoCallDriver)(d, i) always reaches the checked routine. IRQL <= DISPATCH_LEVEL. */
+extern volatile ULONG VfArmedSites;
+extern volatile BOOLEAN IopIrpTracing;
+#define IOP_CALL_SLOW_VERIFIER 0x02u /* VERIFIER_IO_CHECKING */
+#define IOP_CALL_SLOW_VF_SITES (1u << 7) /* VfSitePending */
+#define IOP_IRP_DISPATCHED_FLAG 0x0002u /* IOP_IRP_DISPATCHED (io/iop.h) */
+FORCEINLINE NTSTATUS IopInlineCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    if (__builtin_expect(((KiVerifierFlags & IOP_CALL_SLOW_VERIFIER) | (VfArmedSites & IOP_CALL_SLOW_VF_SITES) |
+                          IopIrpTracing) != 0 || Irp->CurrentLocation <= 1, 0))
+        return (IofCallDriver)(DeviceObject, Irp);
+    Irp->CurrentLocation--;
+    PIO_STACK_LOCATION sp = --Irp->Tail.Overlay.CurrentStackLocation;
+    sp->DeviceObject = DeviceObject;
+    Irp->IopState |= IOP_IRP_DISPATCHED_FLAG;
+    return DeviceObject->DriverObject->MajorFunction[sp->MajorFunction](DeviceObject, Irp);
+}
+#define IoCallDriver(DeviceObject, Irp) IopInlineCallDriver(DeviceObject, Irp)
+#define IofCallDriver(DeviceObject, Irp) IopInlineCallDriver(DeviceObject, Irp)
 VOID IoCompleteRequest(PIRP Irp, CCHAR PriorityBoost);                    /* <= DISPATCH_LEVEL */
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);
 NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine,
@@ -940,6 +965,9 @@ typedef struct _IO_TRACE_RECORD {
 } IO_TRACE_RECORD, *PIO_TRACE_RECORD;
 ULONG IoQueryIrpTrace(PIRP Irp, ULONG FromSequence, PIO_TRACE_RECORD Records, ULONG Max);
 ULONG IoGetIrpTraceSequence(void);
+/* IRQL: any. Turns the trace on or off (boot option iotrace=off starts it off); returns what it
+ * was. While it is off nothing is recorded and IoCallDriver takes its inline fast path. */
+BOOLEAN IoSetIrpTracing(BOOLEAN On);
 VOID IoDumpIrpTrace(ULONG Last);
 /* Writes the records from FromSequence on as JSON lines to the host's trace channel (debugcon port 0x402). */
 VOID IoExportIrpTrace(ULONG FromSequence);

@@ -33,11 +33,16 @@ extern ULONG KiVerifierFlags;
 /* IRQL: NewIrql >= current IRQL (not checked unless Verifier is on, as on Windows x64). */
 FORCEINLINE KIRQL KiInlineRaiseIrql(KIRQL NewIrql)
 {
-    if (KiIrqlVerified())
-        return (KfRaiseIrql)(NewIrql);
-    KIRQL old = (KIRQL)__readcr8();
-    __writecr8(NewIrql);
-    return old;
+    ULONG64 old; /* 0-15 on both paths, so the later lower needs no zero-extension */
+    if (KiIrqlVerified()) {
+        old = (KfRaiseIrql)(NewIrql);
+    } else {
+        old = __readcr8();
+        __writecr8(NewIrql);
+    }
+    if (old > HIGH_LEVEL)
+        __builtin_unreachable();
+    return (KIRQL)old;
 }
 
 /* IRQL: NewIrql <= current IRQL (not checked unless Verifier is on). Lowering needs no poll:
@@ -89,10 +94,12 @@ FORCEINLINE KIRQL KiInlineAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
     if (KiSpinLockVerified())
         return (KeAcquireSpinLockRaiseToDpc)(SpinLock);
-    KIRQL old = (KIRQL)__readcr8();
+    ULONG64 old = __readcr8();
+    if (old > HIGH_LEVEL)
+        __builtin_unreachable(); /* as in KiInlineRaiseIrql */
     __writecr8(DISPATCH_LEVEL);
     KiInlineAcquireSpinLockRaw(SpinLock);
-    return old;
+    return (KIRQL)old;
 }
 
 /* IRQL: DISPATCH_LEVEL (or SYNCH_LEVEL for a KeAcquireSpinLockRaiseToSynch lock). */

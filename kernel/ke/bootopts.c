@@ -71,6 +71,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_CHOICE("console", "80,100", "columns the demo lays its IRP trace out for (default 100; make run DISPLAY=1 gives 80)"),
     KI_CHOICE("debug", "break", "break: a bug check stops in the debugger (KdBugCheckBreak) after the stop report"),
     KI_WORDS("dbgprint", "all", "DbgPrintEx filter: all passes every level (default: errors only)"),
+    KI_CHOICE("iotrace", "on,off", "the IRP trace ring (default on); off: nothing recorded, IoCallDriver inline (make bench)"),
     KI_NUMBER("cclazydelay", 1, 600000, "lazy writer delay in ms before dirty cached data is written (default 1000)"),
     KI_NUMBER("ccwslimit", 16, 0x400000, "pages the cache manager may keep resident (default a quarter of memory)"),
     KI_NUMBER("numproc", 1, 8, "start at most N processors of those the MADT lists (default all)"),
