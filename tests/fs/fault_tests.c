@@ -88,3 +88,28 @@ KTEST(fsfault, cached_growth_whose_entry_write_fails_at_cleanup_is_written_at_cl
     KT_EQ(done, 2560);
     KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 2560) == 2560);
 }
+
+/* Disk-torn campaign seed 20045: cleanup's entry write failed and so did close's first try (two
+ * faulted disk writes in a row); the FCB then went and the file stayed 0 bytes. Close now tries
+ * the entry a few times: the first two requests of the close fail, the third writes it. */
+KTEST(fsfault, cached_growth_survives_two_failed_entry_writes_in_a_row_at_close)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults, size;
+    FsPattern(KtpData, 3072, 20045);
+    KT_STATUS(FsOpen(L"\\GROWTWO.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS); /* cached */
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 3072, &done), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("lowres:site=fsdreq,driver=FatFsdDiskIo,interval=1,times=2"), STATUS_SUCCESS);
+    ZwClose(h);
+    VfQuerySite(VfSiteFsdRequest, &calls, &faults);
+    VfReset();
+    KT_EQ(faults, 2);
+    KT_STATUS(FsOpen(L"\\GROWTWO.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsSize(h, &size), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, KtpBack, 3072, &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(size, 3072);
+    KT_EQ(done, 3072);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 3072) == 3072);
+}
