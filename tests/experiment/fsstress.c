@@ -184,7 +184,9 @@ static VOID ExpOpDelete(EXP_FILE *F)
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = ExpDelete(F->Path, 0);
     if (F->Unknown && (NT_SUCCESS(s) || s == STATUS_OBJECT_NAME_NOT_FOUND)) {
-        F->Unknown = F->Exists = FALSE; /* known again: gone */
+        /* known again: gone, unless a fault hit the cleanup that deletes it (seed 20172) */
+        F->Unknown = NT_SUCCESS(s) && VfFaultCount() != f0;
+        F->Exists = FALSE;
         return;
     }
     if (!NT_SUCCESS(s)) {
