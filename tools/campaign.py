@@ -354,9 +354,15 @@ def main():
         rows = run_parallel(args, jobs, progress)
     else:
         rows = []
-        with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        os.makedirs(args.out, exist_ok=True)
+        # Each row as soon as its boot ends (rows.jsonl): a long campaign can be read, or
+        # survive an interruption, before the CSV is written at the end.
+        with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex, \
+                open(os.path.join(args.out, "rows.jsonl"), "w") as live:
             for f in cf.as_completed([ex.submit(run_one, args, s, c, fl) for s, c, fl in jobs]):
                 rows.append(f.result())
+                live.write(json.dumps(rows[-1]) + "\n")
+                live.flush()
                 progress.add(rows[-1])
     wall = time.time() - t0
     total = write_outputs(args, rows, wall)

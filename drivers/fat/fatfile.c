@@ -17,8 +17,11 @@ NTSTATUS FatWriteFcbEntry(PFAT_FCB Fcb)
         return STATUS_SUCCESS;  /* the root has no entry of its own */
     Fcb->Entry.FileSize = Fcb->IsDirectory ? 0 : Fcb->FileSize;
     FatSetEntryCluster(&Fcb->Entry, Fcb->FirstCluster);
-    Fcb->EntryDirty = FALSE;
-    return FatWriteDirEntry(Fcb->Volume, Fcb->Parent, Fcb->EntryIndex, &Fcb->Entry);
+    /* A failed write leaves the entry dirty, so the next flush or close tries again (a
+     * campaign finding: a cleanup whose entry write failed lost a cached write's new size). */
+    NTSTATUS Status = FatWriteDirEntry(Fcb->Volume, Fcb->Parent, Fcb->EntryIndex, &Fcb->Entry);
+    Fcb->EntryDirty = !NT_SUCCESS(Status);
+    return Status;
 }
 
 /* Move bytes between Buffer and [Offset, Offset+Length) of the file; Source NULL on a write

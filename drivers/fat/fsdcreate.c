@@ -188,6 +188,20 @@ NTSTATUS FatFsdCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return FatFsdComplete(Irp, STATUS_SUCCESS, 0);
 }
 
+/* Volume lock held. The FCB is about to go, and with it the only record of a size or time a
+ * cached write left in memory: a transient disk error must not lose it (a campaign finding:
+ * cleanup's and close's entry writes both failed, the file stayed 0 bytes), so the write is
+ * tried a few times; if every try fails the loss is said where someone can read it. */
+static VOID FatFsdpLastEntryFlush(PFSD_FCB Fcb)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    for (ULONG tries = 0; tries < 3; tries++)
+        if (NT_SUCCESS(status = FatFlushFileEntry(Fcb->File)))
+            return;
+    DbgPrint("FAT: the entry of %wZ could not be written (0x%08x): its new size is lost\n", &Fcb->Path,
+             (ULONG)status);
+}
+
 /* IRQL == PASSIVE_LEVEL. The last close on a dismounted volume deletes it. */
 NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -209,7 +223,7 @@ NTSTATUS FatFsdClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ExFreePoolWithTag(ccb, FSD_TAG);
     if (--fcb->OpenCount == 0) {
         RemoveEntryList(&fcb->Link);
-        FatFlushFileEntry(fcb->File);
+        FatFsdpLastEntryFlush(fcb);
         FatCloseFile(fcb->File);
         ExFreePoolWithTag(fcb->Path.Buffer, FSD_TAG);
         ExFreePoolWithTag(fcb, FSD_TAG);

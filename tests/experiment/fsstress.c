@@ -184,7 +184,9 @@ static VOID ExpOpDelete(EXP_FILE *F)
     ULONG64 f0 = VfFaultCount();
     NTSTATUS s = ExpDelete(F->Path, 0);
     if (F->Unknown && (NT_SUCCESS(s) || s == STATUS_OBJECT_NAME_NOT_FOUND)) {
-        F->Unknown = F->Exists = FALSE; /* known again: gone */
+        /* known again: gone, unless a fault hit the cleanup that deletes it (seed 20172) */
+        F->Unknown = NT_SUCCESS(s) && VfFaultCount() != f0;
+        F->Exists = FALSE;
         return;
     }
     if (!NT_SUCCESS(s)) {
@@ -223,6 +225,9 @@ static VOID ExpOpMkdir(ULONG D)
         Exp.DirUnknown[D] = TRUE;
         return ExpRequestFailed("rmdir", path, s, f0);
     }
+    /* As for a file: the delete happens at cleanup, which cannot fail; a fault meanwhile may
+     * leave the directory (seed 10034: a read error, "a delete failed at cleanup"). */
+    Exp.DirUnknown[D] = VfFaultCount() != f0;
     Exp.DirExists[D] = FALSE;
 }
 

@@ -60,3 +60,56 @@ KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_rep
     KT_EQ(done, 4096);
     KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
 }
+
+/* A lowres-io campaign boot (seed 10012: fsdreq faults): a cached write grows the file in memory
+ * only; cleanup's write of the entry failed (cleanup cannot fail, so nobody heard), and the FCB
+ * forgot the entry was still to be written, so close did not try again and the file was 0
+ * bytes on disk. The first disk request FAT builds in the close fails: the entry write (or the
+ * FAT sectors written before it) at cleanup; close writes the entry again. */
+KTEST(fsfault, cached_growth_whose_entry_write_fails_at_cleanup_is_written_at_close)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults, size;
+    FsPattern(KtpData, 2560, 10012);
+    KT_STATUS(FsOpen(L"\\GROWFAIL.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS); /* cached */
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 2560, &done), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("lowres:site=fsdreq,driver=FatFsdDiskIo,nth=1"), STATUS_SUCCESS);
+    ZwClose(h); /* cleanup (its entry write fails), then close */
+    VfQuerySite(VfSiteFsdRequest, &calls, &faults);
+    VfReset();
+    KT_EQ(faults, 1);
+    KT_ASSERT(calls >= 2); /* the failed request and at least the close's retry */
+    KT_STATUS(FsOpen(L"\\GROWFAIL.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsSize(h, &size), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, KtpBack, 2560, &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(size, 2560);
+    KT_EQ(done, 2560);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 2560) == 2560);
+}
+
+/* Disk-torn campaign seed 20045: cleanup's entry write failed and so did close's first try (two
+ * faulted disk writes in a row); the FCB then went and the file stayed 0 bytes. Close now tries
+ * the entry a few times: the first two requests of the close fail, the third writes it. */
+KTEST(fsfault, cached_growth_survives_two_failed_entry_writes_in_a_row_at_close)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults, size;
+    FsPattern(KtpData, 3072, 20045);
+    KT_STATUS(FsOpen(L"\\GROWTWO.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS); /* cached */
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 3072, &done), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("lowres:site=fsdreq,driver=FatFsdDiskIo,interval=1,times=2"), STATUS_SUCCESS);
+    ZwClose(h);
+    VfQuerySite(VfSiteFsdRequest, &calls, &faults);
+    VfReset();
+    KT_EQ(faults, 2);
+    KT_STATUS(FsOpen(L"\\GROWTWO.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsSize(h, &size), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, KtpBack, 3072, &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(size, 3072);
+    KT_EQ(done, 3072);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 3072) == 3072);
+}
