@@ -147,6 +147,31 @@ VOID IoUnregisterFileSystem(PDEVICE_OBJECT DeviceObject)
     }
 }
 
+/* Mounts are serialised, as Windows' IopMountVolume does with the device's DeviceLock: two
+ * threads opening files on an unmounted volume at once must not both mount it (each file
+ * system instance would keep its own FAT and directory cache of one disk: cross-linked files).
+ * One system-wide event, made on first use (boot is single-threaded then). */
+static KEVENT IopMountLock;
+static volatile LONG IopMountLockReady;
+
+static VOID IopLockMounts(void)
+{
+    if (InterlockedCompareExchange(&IopMountLockReady, 1, 0) == 0) {
+        KeInitializeEvent(&IopMountLock, SynchronizationEvent, TRUE);
+        InterlockedExchange(&IopMountLockReady, 2);
+    }
+    while (IopMountLockReady != 2)
+        _mm_pause();
+    KeEnterCriticalRegion();
+    KeWaitForSingleObject(&IopMountLock, Executive, KernelMode, FALSE, NULL);
+}
+
+static VOID IopUnlockMounts(void)
+{
+    KeSetEvent(&IopMountLock, IO_NO_INCREMENT, FALSE);
+    KeLeaveCriticalRegion();
+}
+
 /* Offers the volume on Device to each registered file system (IRP_MN_MOUNT_VOLUME) until
  * one takes it and sets Vpb->DeviceObject to its volume device. */
 static NTSTATUS IopMountVolume(PDEVICE_OBJECT Device)
@@ -225,7 +250,10 @@ static NTSTATUS IopOpenResolved(PUNICODE_STRING Name, ACCESS_MASK Access, ULONG 
     USHORT rest = Name->Length - matched;
     BOOLEAN onVolume = dev->Vpb && (rest || (!DirectOnly && (Access & ~IOP_DIRECT_DEVICE_ACCESS)));
     if (onVolume && !(dev->Vpb->Flags & VPB_MOUNTED)) {
-        NTSTATUS st = IopMountVolume(dev);
+        IopLockMounts();
+        /* Another thread may have mounted it while this one waited. */
+        NTSTATUS st = dev->Vpb->Flags & VPB_MOUNTED ? STATUS_SUCCESS : IopMountVolume(dev);
+        IopUnlockMounts();
         if (!NT_SUCCESS(st)) {
             ObDereferenceObject(dev);
             return st;

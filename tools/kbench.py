@@ -18,12 +18,20 @@ def run_peer(src, runs, timeout):
     work = tempfile.mkdtemp(prefix="kbench-peer-")
     dst = os.path.join(work, "peer")
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("out"))
-    env = dict(os.environ, RUNS=str(runs))
+    # run.sh's own per-boot limit (300 s) is too short on a loaded machine: give each boot ours.
+    env = dict(os.environ, RUNS=str(runs), TIMEOUT=os.environ.get("TIMEOUT", str(int(timeout / 4))))
     for script in ("build.sh", "run.sh"):
-        p = subprocess.run(["bash", os.path.join(dst, script)], cwd=dst, env=env, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        try:
+            p = subprocess.run(["bash", os.path.join(dst, script)], cwd=dst, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print("kbench: peer %s took over %d s; no Linux figures this run" % (script, timeout))
+            return {}
         if p.returncode:
-            sys.exit("kbench: peer %s failed:\n%s" % (script, p.stdout.decode("utf-8", "replace")[-3000:]))
+            # Our own table is still printed: a failed peer costs its column, not the run.
+            print("kbench: peer %s failed (status %d); no Linux figures this run. Its output ends:\n%s" %
+                  (script, p.returncode, p.stdout.decode("utf-8", "replace")[-1500:]))
+            return {}
     med = open(os.path.join(dst, "out", "logs", "median.txt")).read()
     shutil.rmtree(work, ignore_errors=True)
     return {m.group(1): float(m.group(2)) for m in re.finditer(r"^RESULT (\S+) \d+ \S+ (\S+)$", med, re.M)}

@@ -84,17 +84,21 @@ static NTSTATUS FatpRenameTo(PFAT_FCB Fcb, PFAT_PATH_TAIL Tail, BOOLEAN Replace,
     if (!NT_SUCCESS(Status))
         return Status;
     Status = FatRemoveEntry(Vol, Fcb->Parent, Fcb->LfnIndex, Fcb->EntryIndex);
-    if (!NT_SUCCESS(Status))
+    if (!NT_SUCCESS(Status)) {
+        /* A campaign finding (a disk write error here): two entries then named one chain, and
+         * fsck saw the files share clusters. The new entry goes again; the caller sees the
+         * error and the file keeps its old name. */
+        FatRemoveEntry(Vol, Tail->Parent, LfnIndex, ShortIndex);
         return Status;
-    if (Fcb->IsDirectory && Tail->Parent != Fcb->Parent) {
-        Status = FatpFixDotDot(Vol, Fcb, Tail->Parent);
-        if (!NT_SUCCESS(Status))
-            return Status;
     }
+    FAT_DIR OldParent = Fcb->Parent;
+    /* From here the new entry is the only one: the FCB must follow it even if ".." fails. */
     Fcb->Parent = Tail->Parent;
     Fcb->LfnIndex = LfnIndex;
     Fcb->EntryIndex = ShortIndex;
     Fcb->Entry = Written;
+    if (Fcb->IsDirectory && Tail->Parent != OldParent)
+        return FatpFixDotDot(Vol, Fcb, Tail->Parent);
     return STATUS_SUCCESS;
 }
 

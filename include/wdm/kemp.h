@@ -31,3 +31,13 @@ ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction, ULONG_PTR C
 struct _KDPC;
 VOID KeSetTargetProcessorDpc(struct _KDPC *Dpc, CCHAR Number);
 NTSTATUS KeSetTargetProcessorDpcEx(struct _KDPC *Dpc, PPROCESSOR_NUMBER ProcNumber);
+
+/* Thread affinity: the processors the current thread may run on. Below DISPATCH_LEVEL the
+ * caller is on one of them when the call returns; at DISPATCH_LEVEL the move waits for the
+ * caller to lower IRQL. IRQL <= DISPATCH_LEVEL. */
+KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity);
+VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity);
+VOID KeSetSystemAffinityThread(KAFFINITY Affinity);
+VOID KeRevertToUserAffinityThread(VOID);
+struct _KTHREAD;
+UCHAR KeSetIdealProcessorThread(struct _KTHREAD *Thread, UCHAR Processor);

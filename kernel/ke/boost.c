@@ -8,7 +8,7 @@
  * Base + Increment keeps what it has. Real-time threads (base 16 and up) are not boosted. */
 VOID KiBoostPriority(PKTHREAD Thread, KPRIORITY Increment)
 {
-    if (Increment <= 0 || Thread == KiIdleThread || Thread->BasePriority >= LOW_REALTIME_PRIORITY)
+    if (Increment <= 0 || KiIsIdleThread(Thread) || Thread->BasePriority >= LOW_REALTIME_PRIORITY)
         return;
     LONG boosted = Thread->BasePriority + Increment;
     if (boosted > LOW_REALTIME_PRIORITY - 1)

@@ -18,18 +18,19 @@ VOID KiInitializeClock(void)
 }
 
 /* Runs at CLOCK_LEVEL. Every tick looks at its processor's DPC queue, where DPCs other
- * processors queued without interrupting it wait; the boot processor also keeps time. */
+ * processors queued without interrupting it wait, and charges the running thread's
+ * quantum; the boot processor also keeps time. */
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
     PKPRCB prcb = KeGetCurrentPrcb();
     if (prcb->DpcQueueDepth) /* deferred DPCs another processor queued here */
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
     KiDpcWatchdogTick(); /* each processor's running DPC, on that processor's own clock */
-    if (prcb->Number != 0)
-        return;
-    KiTickCount++;
-    KiDeadlineTick();
-    if (KiClockTickHook)
+    if (prcb->Number == 0) {
+        KiTickCount++;
+        KiDeadlineTick();
+    }
+    if (KiClockTickHook) /* every processor charges its own thread's quantum */
         KiClockTickHook(TrapFrame);
 }
 

@@ -48,6 +48,8 @@ typedef struct _KPRCB {
     ULONG LockDepth[KI_NUMBER_QUEUED_LOCKS];
     ULONG InterruptNesting;
     struct _KTHREAD *IdleThread;
+    struct _KTHREAD *PreviousThread; /* the switch's old thread, until the new stack runs */
+    LONG PendingPriority;       /* a thread sent here by KiReadyThread, not yet picked; -1 none */
     PVOID IdleStackTop;         /* application processors: the stack their start-up ran on */
     volatile LONG Started;      /* set by the processor itself once it runs kernel code */
     volatile LONG IpiRequests;  /* KI_IPI_* bits other processors have asked this one for */
@@ -142,7 +144,7 @@ VOID KiDispatchInterruptVector(ULONG Vector, PKTRAP_FRAME TrapFrame);
 VOID KiRetireDpcList(PKPRCB Prcb);
 VOID KiDeliverApcInterrupt(PKTRAP_FRAME TrapFrame);
 extern VOID (*KiApcInterruptHook)(PKTRAP_FRAME TrapFrame);
-extern VOID (*KiDispatchInterruptHook)(void); /* after DPCs drain: the scheduler's turn */
+extern VOID (*KiDispatchInterruptHook)(KIRQL InterruptedIrql); /* after DPCs drain: the scheduler's turn */
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame);
 extern VOID (*KiClockTickHook)(PKTRAP_FRAME TrapFrame);
 extern volatile ULONG64 KiTickCount;

@@ -15,6 +15,7 @@
 #define APC_INDEX_MISMATCH 0x01
 #define MAXIMUM_WAIT_OBJECTS_EXCEEDED 0x0C
 #define KERNEL_APC_PENDING_DURING_EXIT 0x20
+#define ATTEMPTED_SWITCH_FROM_DPC 0xB8
 #define WORKER_THREAD_RETURNED_AT_BAD_IRQL 0xE1
 
 /* DISPATCHER_HEADER.Type values, numbered as Windows numbers them. */
@@ -77,6 +78,11 @@ typedef struct _KTHREAD {
     PVOID ExceptionList; /* structured exception handling frames (rtl/seh.c), innermost first */
     /* Multiprocessor state (sched.c). */
     volatile ULONG Processor;   /* where it runs or last ran */
+    KAFFINITY Affinity;         /* the processors it may run on (KeSetSystemAffinityThreadEx) */
+    KAFFINITY UserAffinity;     /* what KeRevertToUserAffinityThreadEx(0) restores */
+    BOOLEAN SystemAffinityActive;
+    UCHAR IdealProcessor;       /* preferred on a tie (KeSetIdealProcessorThread) */
+    volatile BOOLEAN SwapBusy;  /* its stack is still in use by the switch that left it */
     KI_DEADLOCK_HELD DeadlockHeld; /* locks it holds, for Verifier's deadlock detection */
 } KTHREAD;
 
@@ -107,7 +113,10 @@ FORCEINLINE VOID KiReleaseDispatcherDatabase(KIRQL Old)
 
 /* Scheduler (sched.c), at DISPATCH_LEVEL. */
 VOID KiReadyThread(PKTHREAD Thread);
-VOID KiSwapThread(void); /* the current thread has left Running; run the best ready one */
+VOID KiSwapThread(KIRQL OwnerIrql); /* the current thread has left Running; run the best ready one */
+VOID KiFinishSwitch(void); /* on the new stack: the thread switched from may now run elsewhere */
+BOOLEAN KiIsIdleThread(PKTHREAD Thread);
+VOID KiWidenBootAffinity(void); /* mpinit.c: threads made before the APs started get them too */
 VOID KiYieldThread(void); /* IRQL < DISPATCH_LEVEL: let ready threads of equal priority run */
 VOID KiSwapContext(ULONG64 *OldRsp, ULONG64 NewRsp); /* switch.S */
 VOID KiThreadStartupThunk(void);
@@ -117,6 +126,8 @@ PCSTR KiThreadStateName(ULONG State);
 /* Threads (thread.c). */
 NTSTATUS KiCreateSystemThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
                               PCSTR Name, PKTHREAD *Thread); /* returns a referenced thread */
+NTSTATUS KiCreateSystemThreadEx(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
+                                PCSTR Name, KAFFINITY Affinity, PKTHREAD *Thread);
 VOID KiInitializeThreads(void);
 PKTHREAD KiCreateIdleThread(ULONG Processor); /* an application processor's, Running */
 DECLSPEC_NORETURN VOID KiIdleLoop(void);

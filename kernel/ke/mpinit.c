@@ -86,5 +86,6 @@ VOID KiStartApplicationProcessors(void)
         }
         next++;
     }
+    KiWidenBootAffinity();
     DbgPrint("KE: %u processors active (MADT lists %u)\n", KiActiveProcessorCount, HalProcessorCount);
 }

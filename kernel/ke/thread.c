@@ -40,6 +40,10 @@ static PKTHREAD KipAllocateThread(PCSTR Name, KPRIORITY Priority)
     t->Priority = Priority;
     t->BasePriority = Priority;
     t->Quantum = KiQuantumTicks;
+    /* Every processor running now (system threads get the system affinity); threads made
+     * before the application processors start are widened when they do. */
+    t->Affinity = t->UserAffinity = KiActiveProcessors ? KiActiveProcessors : 1;
+    t->Processor = t->IdealProcessor = (UCHAR)KeGetCurrentPrcb()->Number;
     t->Id = (ULONG)__atomic_fetch_add(&KipNextThreadId, 4, __ATOMIC_RELAXED);
     for (ULONG i = 0; Name && Name[i] && i + 1 < sizeof(t->Name); i++)
         t->Name[i] = Name[i];
@@ -53,6 +57,7 @@ static PKTHREAD KipAllocateThread(PCSTR Name, KPRIORITY Priority)
  * it); system threads run at PASSIVE_LEVEL. */
 DECLSPEC_NORETURN VOID KiThreadStartup(PKTHREAD Thread)
 {
+    KiFinishSwitch(); /* the thread switched from may run elsewhere once the lock goes */
     KiReleaseQueuedLock(KI_DISPATCHER_LOCK); /* taken by the thread that switched here */
     KiLowerIrqlRaw(PASSIVE_LEVEL);
     _enable();
@@ -63,7 +68,7 @@ DECLSPEC_NORETURN VOID KiThreadStartup(PKTHREAD Thread)
 /* IRQL: PASSIVE_LEVEL. The internal creator: named, with a priority set before the thread
  * can first run. Returns a referenced thread (KiDereferenceThread when done). */
 static NTSTATUS KipCreateThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
-                                PCSTR Name, BOOLEAN MakeReady, PKTHREAD *Thread)
+                                PCSTR Name, BOOLEAN MakeReady, KAFFINITY Affinity, PKTHREAD *Thread)
 {
     PUCHAR top = MmCreateKernelStack(KI_THREAD_STACK_PAGES);
     if (!top)
@@ -77,6 +82,8 @@ static NTSTATUS KipCreateThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext
     t->StackPages = KI_THREAD_STACK_PAGES;
     t->StartRoutine = StartRoutine;
     t->StartContext = StartContext;
+    if (Affinity & KiActiveProcessors)
+        t->Affinity = t->UserAffinity = Affinity & KiActiveProcessors;
 
     /* The frame KiSwapContext pops: r15 r14 r13 r12 rbx rbp rflags, then its return. */
     ULONG64 *sp = (ULONG64 *)(((ULONG64)top - 16) & ~15ULL);
@@ -101,7 +108,15 @@ static NTSTATUS KipCreateThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext
 NTSTATUS KiCreateSystemThread(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
                               PCSTR Name, PKTHREAD *Thread)
 {
-    return KipCreateThread(StartRoutine, StartContext, Priority, Name, TRUE, Thread);
+    return KipCreateThread(StartRoutine, StartContext, Priority, Name, TRUE, 0, Thread);
+}
+
+/* IRQL: PASSIVE_LEVEL. The same, confined from its first instruction to the processors in
+ * Affinity (those of them that are active; none: every one). */
+NTSTATUS KiCreateSystemThreadEx(PKSTART_ROUTINE StartRoutine, PVOID StartContext, KPRIORITY Priority,
+                                PCSTR Name, KAFFINITY Affinity, PKTHREAD *Thread)
+{
+    return KipCreateThread(StartRoutine, StartContext, Priority, Name, TRUE, Affinity, Thread);
 }
 
 /* IRQL: PASSIVE_LEVEL. The thread runs at priority 8 until KeSetPriorityThread. The
@@ -153,7 +168,6 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     KiRundownMutants(t);
     KiRundownApcs(t);
     KIRQL irql = KiAcquireDispatcherDatabase();
-    UNREFERENCED_PARAMETER(irql);
     t->ApcQueueable = FALSE;
     t->ExitStatus = ExitStatus;
     t->State = Terminated;
@@ -161,7 +175,7 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     KiWaitTest(&t->Header);
     ExInitializeWorkItem(&t->ReaperItem, KipReapThread, t);
     ExQueueWorkItem(&t->ReaperItem, DelayedWorkQueue);
-    KiSwapThread(); /* never readied again: this call does not return */
+    KiSwapThread(irql); /* never readied again: this call does not return */
     __builtin_unreachable();
 }
 
@@ -182,10 +196,25 @@ PKTHREAD KiCreateIdleThread(ULONG Processor)
     char name[8] = "idle";
     PKTHREAD t;
     name[4] = digits[Processor % 10];
-    if (!NT_SUCCESS(KipCreateThread(KipIdleLoop, NULL, 0, name, FALSE, &t)))
+    if (!NT_SUCCESS(KipCreateThread(KipIdleLoop, NULL, 0, name, FALSE, 0, &t)))
         return NULL;
     t->State = Running;
+    t->Processor = t->IdealProcessor = (UCHAR)Processor;
+    t->Affinity = t->UserAffinity = (KAFFINITY)1 << Processor;
     return t;
+}
+
+/* IRQL: PASSIVE_LEVEL, once the application processors run: the threads made before them
+ * (workers, the initial thread) had only the boot processor; they get every one. */
+VOID KiWidenBootAffinity(void)
+{
+    KIRQL irql = KiAcquireDispatcherDatabase();
+    for (PLIST_ENTRY e = KiThreadListHead.Flink; e != &KiThreadListHead; e = e->Flink) {
+        PKTHREAD t = CONTAINING_RECORD(e, KTHREAD, ThreadListEntry);
+        if (!KiIsIdleThread(t) && !t->SystemAffinityActive && t->Affinity == 1)
+            t->Affinity = t->UserAffinity = KiActiveProcessors;
+    }
+    KiReleaseDispatcherDatabase(irql);
 }
 
 /* The loop an application processor's start-up ends in. */
@@ -214,7 +243,7 @@ VOID KiInitializeThreads(void)
     KiReleaseDispatcherDatabase(irql);
 
     /* The idle thread lives outside the ready queues: it runs when nothing else can. */
-    NTSTATUS st = KipCreateThread(KipIdleLoop, NULL, 0, "idle", FALSE, &idle);
+    NTSTATUS st = KipCreateThread(KipIdleLoop, NULL, 0, "idle", FALSE, 0, &idle);
     if (!NT_SUCCESS(st))
         KeBugCheckEx(0x32 /* PHASE1_INITIALIZATION_FAILED */, (ULONG_PTR)st, 0, 0, 0);
     idle->State = Ready;

@@ -4,7 +4,7 @@
 #include "../hal/hal.h"
 
 VOID (*KiApcInterruptHook)(PKTRAP_FRAME TrapFrame);
-VOID (*KiDispatchInterruptHook)(void);
+VOID (*KiDispatchInterruptHook)(KIRQL InterruptedIrql);
 /* Interrupts the CPU actually delivered, per vector, counted where the IDT lands: tests
  * tell a real interrupt from an ISR called by hand with it. */
 volatile ULONG64 KiVectorDeliveries[256];
@@ -28,7 +28,7 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
     } else if (v == DISPATCH_VECTOR) {
         KiRetireDpcList(prcb);
         if (KiDispatchInterruptHook)
-            KiDispatchInterruptHook();
+            KiDispatchInterruptHook(old); /* may switch: this thread may resume on another processor */
     } else if (v == IPI_VECTOR) {
         KiIpiInterrupt(tf);
     } else if (v == CLOCK_VECTOR) {
@@ -37,7 +37,7 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
         KiDispatchInterruptVector(v, tf);
     }
     _disable();
-    prcb->InterruptNesting--;
+    KeGetCurrentPrcb()->InterruptNesting--; /* not prcb: a switch above may have moved the thread */
     KiLowerIrqlRaw(old);
 }
 

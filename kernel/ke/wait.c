@@ -237,7 +237,7 @@ static NTSTATUS KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_R
             KiInsertTimer(&t->Timer, due, 0, NULL);
         }
         t->State = Waiting;
-        KiSwapThread();
+        KiSwapThread(irql);
         NTSTATUS st = t->WaitStatus;
         KiReleaseDispatcherDatabase(irql);
         if (st != STATUS_KERNEL_APC)

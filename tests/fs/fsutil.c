@@ -5,7 +5,7 @@
 
 NTSTATUS FsOpen(PCWSTR Path, ULONG Disposition, ULONG Options, PHANDLE Handle, PULONG_PTR Information)
 {
-    static WCHAR full[300];
+    WCHAR full[300]; /* per call: two threads open at once (fslock) */
     UNICODE_STRING name;
     OBJECT_ATTRIBUTES oa;
     IO_STATUS_BLOCK iosb;

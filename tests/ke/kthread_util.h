@@ -4,10 +4,12 @@
 #include "../ktest.h"
 #include "../../kernel/ke/ki.h"
 
+/* The thread gets the caller's affinity: the tests of one processor's interleavings (every
+ * suite but smp*, see KtpExecute) keep their threads on processor 0 with them. */
 FORCEINLINE PKTHREAD KtStartThread(PKSTART_ROUTINE Routine, PVOID Context, KPRIORITY Priority)
 {
     PKTHREAD t = NULL;
-    if (!NT_SUCCESS(KiCreateSystemThread(Routine, Context, Priority, "test", &t)))
+    if (!NT_SUCCESS(KiCreateSystemThreadEx(Routine, Context, Priority, "test", KeGetCurrentThread()->Affinity, &t)))
         return NULL;
     return t;
 }

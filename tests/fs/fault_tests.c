@@ -1,0 +1,62 @@
+/* tests/fs/fault_tests.c - regressions of the fault-injection campaign's FAT findings, each
+ * driven through the real path (Zw call, cache manager, FAT, RAM disk) with the fault that found it. */
+#include "fsutil.h"
+#include <irqlab/vf.h>
+
+static UCHAR KtpData[8192], KtpBack[8192];
+
+/* make replay SEED=12 OPTS=lowres:prob=8,seed=12: the cache manager's paging write arrives at
+ * APC_LEVEL (it holds its FAST_MUTEX); FAT's transfer block cannot be allocated, so the write
+ * takes the synchronous path, whose own disk writes were case-1 IRPs: pended, their final
+ * completion is an APC to this thread that writes the IOSB and signals the event in
+ * FatFsdDiskIo's frame, and at APC_LEVEL it could only run after that frame was gone (it then
+ * signalled garbage: 0xA in KiWaitTestEx). Reverted, this boot stops with that bug check. */
+KTEST(fsfault, paging_write_whose_transfer_allocation_fails_is_written_synchronously_at_apc_level)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, sizeof(KtpData), 12);
+    KT_STATUS(FsOpen(L"\\PGFAIL.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS); /* cached */
+    KT_STATUS(FsWriteAt(h, 0, KtpData, sizeof(KtpData), &done), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("lowres:site=pool,tag=FFsd,driver=FatFsdpTransfer,interval=1"), STATUS_SUCCESS);
+    NTSTATUS flushed = FsFlush(h); /* CcFlushCache: the paging write, at APC_LEVEL */
+    VfQuerySite(VfSitePool, &calls, &faults);
+    VfReset();
+    ZwClose(h);
+    KT_STATUS(flushed, STATUS_SUCCESS);
+    KT_ASSERT(faults >= 1); /* the transfer block really was refused */
+    KT_STATUS(FsOpen(L"\\PGFAIL.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, KtpBack, sizeof(KtpBack), &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(done, sizeof(KtpBack));
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, sizeof(KtpData)) == sizeof(KtpData)); /* from the disk */
+}
+
+/* make replay SEED=16 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=16: a rename wrote its new
+ * entry, then the write removing the old one failed; both entries named one cluster chain
+ * (fsck: the two files share clusters). Both entries of an 8.3 rename in one directory are one
+ * write each and nothing else writes meanwhile, so the second write of the rename is the old
+ * entry's removal: it fails, the new entry goes again, and only the old name is left. */
+KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_reports_the_error)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, 4096, 16);
+    KT_STATUS(FsOpen(L"\\RNFAIL.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS); /* nothing left for a later write to carry */
+    KT_STATUS(VfConfigure("disk:op=write,nth=2,status=data"), STATUS_SUCCESS);
+    NTSTATUS renamed = FsRename(h, L"RNNEW.BIN", FALSE);
+    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
+    VfReset();
+    ZwClose(h);
+    KT_STATUS(renamed, STATUS_DEVICE_DATA_ERROR); /* reported, never silent */
+    KT_EQ(faults, 1);
+    KT_EQ(calls, 3); /* new entry, failed removal, the new entry's removal */
+    KT_STATUS(FsOpen(L"\\RNNEW.BIN", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_STATUS(FsReadFile(L"\\RNFAIL.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+}
