@@ -1,7 +1,7 @@
 #!/bin/bash
 # tools/mutate.sh [MUTATION...] - breaks one rule at a time on purpose in a scratch copy of the
 # tree and reports which tests caught it. Each tools/mutations/NAME.sed is a sed script with a
-# header: `# file: PATH` (the file it edits), `# suites: a,b` (what KTEST_ONLY runs), `# rule:`
+# header: `# file: PATH` (the file it edits), `# suites: a,b` or `# catches: a,b` (what KTEST_ONLY runs), `# rule:`
 # (what it breaks). A mutation that nothing catches is SURVIVED; one whose sed changed nothing
 # is NOT-APPLIED (the tree moved: fix the script). Exit status 1 if any survived.
 set -uo pipefail
@@ -23,7 +23,9 @@ for m in "${muts[@]}"; do
     [ -f "$m" ] || m=tools/mutations/$m.sed
     name=$(basename "$m" .sed)
     file=$(sed -n 's/^# file: *//p' "$m" | head -1)
-    suites=$(sed -n 's/^# suites: *//p' "$m" | head -1)
+    # `# suites:` names what to run; `# catches:` (the same syntax) names the test said to
+    # catch it; with neither the whole suite runs.
+    suites=$(sed -n 's/^# \(suites\|catches\): *//p' "$m" | head -1)
     rule=$(sed -n 's/^# rule: *//p' "$m" | head -1)
     rm -rf "$scratch/tree" && cp -a "$scratch/base" "$scratch/tree"
     cp "$scratch/tree/$file" "$scratch/orig"
