@@ -85,20 +85,28 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
                 IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_PAGEABLE_COMPLETION_CONTEXT,
                                 (ULONG_PTR)routine, (ULONG_PTR)Irp, (ULONG_PTR)context, device, (PVOID)routine);
         }
-        CHAR location = Irp->CurrentLocation;
         BOOLEAN pending = Irp->PendingReturned;
-        /* the routine may delete its device: what the trace names is read now, if it is on */
-        PDRIVER_OBJECT driver = IopIrpTracing && device ? device->DriverObject : NULL;
         IOP_ROUTINE_FRAME rf; /* Verifier's record of the call: built only when it watches */
         if (verify) {
             rf = (IOP_ROUTINE_FRAME){ .Irp = Irp, .Routine = routine, .Device = device, .Context = context };
             IopEnterRoutine(&rf);
         }
-        IOP_TRACE_BEGIN begin = IopTraceBegin(Irp);
+        /* The record's fields are read before the call (the routine may free the IRP and
+         * delete its device), and only while the trace is on. */
+        BOOLEAN tracing = IopIrpTracing;
+        IOP_TRACE_BEGIN begin = { 0, NULL };
+        CHAR location = 0;
+        PDRIVER_OBJECT driver = NULL;
+        if (__builtin_expect(tracing, 1)) {
+            location = Irp->CurrentLocation;
+            driver = device ? device->DriverObject : NULL;
+            begin = IopTraceBeginSlow(Irp);
+        }
         NTSTATUS rs = routine(device, Irp, context);
         if (verify)
             IopLeaveRoutine(&rf, rs);
-        IopTrace(IO_TRACE_COMPLETION, Irp, device, driver, major, location, pending, (PVOID)routine, rs, begin);
+        if (__builtin_expect(tracing, 1))
+            IopTraceSlow(IO_TRACE_COMPLETION, Irp, device, driver, major, location, pending, (PVOID)routine, rs, begin);
         if (rs == STATUS_MORE_PROCESSING_REQUIRED) {
             if (verify && oplock)
                 IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_OPLOCK_MORE_PROCESSING, (ULONG_PTR)routine,

@@ -542,13 +542,8 @@ FORCEINLINE VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE Routine
     PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(Irp);
     next->CompletionRoutine = Routine;
     next->Context = Context;
-    next->Control = 0;
-    if (InvokeOnSuccess)
-        next->Control |= SL_INVOKE_ON_SUCCESS;
-    if (InvokeOnError)
-        next->Control |= SL_INVOKE_ON_ERROR;
-    if (InvokeOnCancel)
-        next->Control |= SL_INVOKE_ON_CANCEL;
+    next->Control = (UCHAR)((InvokeOnSuccess ? SL_INVOKE_ON_SUCCESS : 0) | (InvokeOnError ? SL_INVOKE_ON_ERROR : 0) |
+                            (InvokeOnCancel ? SL_INVOKE_ON_CANCEL : 0)); /* one store */
 }
 FORCEINLINE PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp, PDRIVER_CANCEL CancelRoutine)
 {

@@ -159,3 +159,33 @@ KTEST_EX(iolean, call_with_no_location_left_stops_with_0x35, NO_MORE_IRP_STACK_L
     KtExpectBugCheck((ULONG_PTR)irp, 0, 0, 0);
     IoCallDriver(d[2], irp);
 }
+
+/* The other side of the inline path's shortcut (IopFrameDeferFree looks for frames only when
+ * there are any): under I/O verification a frame does watch the call, and an IRP its own
+ * completion routine frees inside the call is freed only when the frame unwinds. */
+static IO_IRP_STATISTICS KtlInside[2];
+static NTSTATUS KtlFreeingCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    UNREFERENCED_PARAMETER(Context);
+    IoQueryIrpStatistics(&KtlInside[0]);
+    IoFreeIrp(Irp);
+    IoQueryIrpStatistics(&KtlInside[1]);
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+KTEST(iolean, irp_freed_by_its_routine_inside_a_verified_call_is_freed_when_the_call_unwinds)
+{
+    PDEVICE_OBJECT d[2];
+    IO_IRP_STATISTICS after;
+    KT_ASSERT(KiVerifierFlags & VERIFIER_IO_CHECKING); /* test boots verify I/O */
+    KtIoBuildStack(2, d);
+    PIRP irp = IoAllocateIrp(d[1]->StackSize, FALSE);
+    IoGetNextIrpStackLocation(irp)->MajorFunction = IRP_MJ_READ;
+    IoSetCompletionRoutine(irp, KtlFreeingCompletion, NULL, TRUE, TRUE, TRUE);
+    KT_STATUS(IoCallDriver(d[1], irp), STATUS_SUCCESS);
+    IoQueryIrpStatistics(&after);
+    KT_EQ(KtlInside[1].Freed, KtlInside[0].Freed); /* inside the call: deferred */
+    KT_EQ(after.Freed, KtlInside[0].Freed + 1);     /* freed as the frame unwound */
+    KtIoDestroyStack(2, d);
+}

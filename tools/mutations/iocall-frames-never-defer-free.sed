@@ -1,4 +1,4 @@
 # file: io/iocall.c
-# suites: iocomp,iov,irp,iorule
+# suites: iolean
 # rule: IoFreeIrp of an IRP a verifier frame still watches is deferred until the frame unwinds
 s/^    if (IsListEmpty(&IopFrames))$/    if (1)/
