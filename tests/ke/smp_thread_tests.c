@@ -226,6 +226,7 @@ KTEST_EX(smpthread, no_processor_switches_threads_at_dispatch_level_4, 0, "smp=4
 static volatile ULONG KtpCounter;
 static KSPIN_LOCK KtpCounterLock;
 static volatile LONG KtpArrived;
+static ULONG KtpMigrated; /* increments made off the processor the thread was bound to */
 typedef struct _KTP_INC { ULONG Processor; BOOLEAN Locked; ULONG SeenElsewhere; } KTP_INC;
 static __attribute__((noinline)) VOID KtpWindow(void) { _mm_pause(); }
 
@@ -262,15 +263,19 @@ static ULONG KtpRace(BOOLEAN Locked)
     for (ULONG i = 0; i < 2; i++)
         if (!t[i] || KtJoinThread(t[i], 60000) != STATUS_SUCCESS)
             return 0;
-    return c[0].SeenElsewhere + c[1].SeenElsewhere ? 1 : KtpCounter;
+    KtpMigrated += c[0].SeenElsewhere + c[1].SeenElsewhere;
+    return KtpCounter;
 }
 
 KTEST_EX(smpthread, thread_increments_on_two_processors_race_unlocked_exact_locked, 0,
          "smp=2")
 {
+    KtpMigrated = 0;
     ULONG unlocked = KtpRace(FALSE);
     DbgPrint("# unlocked: %u of %u increments survived\n", unlocked, 2 * KTP_INCREMENTS);
-    KT_ASSERT(unlocked >= KTP_INCREMENTS);       /* each thread's own run at least */
+    /* a stale store can undo many of the other thread's increments, so no lower bound but 1 */
+    KT_ASSERT(unlocked > 0);
     KT_ASSERT(unlocked < 2 * KTP_INCREMENTS);    /* updates were lost */
     KT_EQ(KtpRace(TRUE), 2 * KTP_INCREMENTS);    /* the lock excludes the other processor */
+    KT_EQ(KtpMigrated, 0);                       /* and each thread stayed on its processor */
 }
