@@ -31,7 +31,7 @@ static NTSTATUS IopSendAndWait(PDEVICE_OBJECT Target, PIRP Irp, PFILE_OBJECT Fil
     Irp->UserEvent = &event;
     Irp->UserIosb = Iosb;
     Irp->Tail.Overlay.OriginalFileObject = File;
-    Irp->Tail.Overlay.Thread = KeGetCurrentPrcb()->CurrentThread;
+    Irp->Tail.Overlay.Thread = KeGetCurrentThread();
     Irp->Flags |= IRP_SYNCHRONOUS_API;
     Irp->IopState |= IOP_IRP_OWNED_BY_IO | IOP_IRP_TOP_LEVEL;
     IoGetNextIrpStackLocation(Irp)->FileObject = File;

@@ -145,7 +145,7 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Status)
     Irp->IoStatus.Status = Status;
 }
 
-static PVOID IopCurrentThread(void) { return KeGetCurrentPrcb()->CurrentThread; }
+static PVOID IopCurrentThread(void) { return KeGetCurrentThread(); } /* one gs load: no migration between two */
 
 /* Buffered or direct I/O for a read or write, as the target device asks. */
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length)

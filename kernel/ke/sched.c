@@ -249,6 +249,8 @@ KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
         Thread->Priority = Priority;
         if (Thread == KeGetCurrentThread() && KipReadyAtOrAbove(Priority + 1))
             HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
+        else if (Thread->State == Running && KipReadyAtOrAbove(Priority + 1))
+            KiIpiSend((KAFFINITY)1 << Thread->Processor, KI_IPI_RESCHEDULE); /* lowered where it runs */
     }
     KiReleaseDispatcherDatabase(irql);
     return old;

@@ -1,6 +1,7 @@
 /* tests/bench/smp_bench.c - multiprocessor costs (make bench boots these with -smp 2 and 4):
- * a spin lock every processor fights for, an IPI round trip, a DPC queued here run there. */
-#include "../ktest.h"
+ * a spin lock every processor fights for, an IPI round trip, a DPC queued here run there, and
+ * the file-system read workload with 1 versus 2 threads. */
+#include "../fs/fsutil.h"
 #include "../../kernel/ke/ki.h"
 #include "../../kernel/hal/hal.h"
 
@@ -39,6 +40,78 @@ static VOID KbpReport(PCSTR What, ULONG Processors, ULONG64 Ops, ULONG64 Ticks)
     PCHAR n = names[next++ % ARRAYSIZE(names)];
     RtlStringCbPrintfA(n, sizeof(names[0]), "%s_%ucpu", What, Processors);
     KtBenchReport(n, Ops, Ticks);
+}
+
+/* The file-system read workload, 1 thread versus 2 on two processors: a 4 MiB file read
+ * warm through the cache in 64 KiB requests, KBP_FS_PASSES passes in all, by one thread or
+ * split between two threads bound to processors 0 and 1. The ratio is the scaling. */
+#define KBP_FS_BYTES (4u << 20)
+#define KBP_FS_CHUNK 65536u
+#define KBP_FS_PASSES 8
+typedef struct _KBP_READER { ULONG Passes; UCHAR Buffer[KBP_FS_CHUNK]; volatile NTSTATUS Status; } KBP_READER;
+static KBP_READER KbpReaders[2];
+
+static VOID KbpReader(PVOID Context)
+{
+    KBP_READER *r = Context;
+    HANDLE h;
+    ULONG done;
+    r->Status = FsOpen(L"\\SMPREAD.BIN", FILE_OPEN, 0, &h, NULL);
+    if (!NT_SUCCESS(r->Status))
+        return;
+    for (ULONG p = 0; p < r->Passes && NT_SUCCESS(r->Status); p++)
+        for (ULONG off = 0; off < KBP_FS_BYTES && NT_SUCCESS(r->Status); off += KBP_FS_CHUNK)
+            r->Status = FsReadAt(h, off, r->Buffer, KBP_FS_CHUNK, &done);
+    ZwClose(h);
+}
+
+/* Runs Threads readers (on processors 0, 1), KBP_FS_PASSES passes between them; TSC ticks. */
+static ULONG64 KbpReadWith(ULONG Threads)
+{
+    PKTHREAD t[2];
+    ULONG64 t0 = __rdtsc();
+    for (ULONG i = 0; i < Threads; i++) {
+        KbpReaders[i].Passes = KBP_FS_PASSES / Threads;
+        if (!NT_SUCCESS(KiCreateSystemThreadEx(KbpReader, &KbpReaders[i], 8, "bench-reader", (KAFFINITY)1 << i, &t[i])))
+            return 0;
+    }
+    for (ULONG i = 0; i < Threads; i++) {
+        KeWaitForSingleObject(t[i], Executive, KernelMode, FALSE, NULL);
+        KiDereferenceThread(t[i]);
+    }
+    ULONG64 ticks = __rdtsc() - t0;
+    for (ULONG i = 0; i < Threads; i++)
+        if (!NT_SUCCESS(KbpReaders[i].Status))
+            return 0;
+    return ticks;
+}
+
+static VOID KbpFsReadScaling(ULONG Processors)
+{
+    HANDLE h;
+    ULONG done;
+    static UCHAR chunk[KBP_FS_CHUNK];
+    if (!NT_SUCCESS(FsOpen(L"\\SMPREAD.BIN", FILE_OVERWRITE_IF, 0, &h, NULL))) {
+        DbgPrint("BENCH-INFO smp: no file system for the read workload\n");
+        return;
+    }
+    FsPattern(chunk, sizeof(chunk), 9);
+    for (ULONG off = 0; off < KBP_FS_BYTES; off += KBP_FS_CHUNK)
+        FsWriteAt(h, off, chunk, sizeof(chunk), &done);
+    /* the handle stays open, so the cache keeps the file: every pass below reads it warm */
+    KbpReadWith(1);
+    ULONG64 one = KbpReadWith(1), two = KbpReadWith(2);
+    ULONG64 requests = (ULONG64)KBP_FS_PASSES * (KBP_FS_BYTES / KBP_FS_CHUNK);
+    if (one && two) {
+        KbpReport("smp_fs_read_1_thread", Processors, requests, one);
+        KbpReport("smp_fs_read_2_threads", Processors, requests, two);
+        DbgPrint("BENCH-INFO smp: file-system read scaling, 2 threads on 2 processors / 1 thread = %llu.%02llux (%ucpu)\n",
+                 one / two, one * 100 / two % 100, Processors);
+    } else {
+        DbgPrint("BENCH-INFO smp: file-system read workload failed\n");
+    }
+    FsMarkDelete(h);
+    ZwClose(h);
 }
 
 KBENCH_DEFINE(smp)
@@ -82,4 +155,5 @@ KBENCH_DEFINE(smp)
     if (done != 500 || KbpDpcProcessor != cpus - 1)
         DbgPrint("BENCH-INFO smp: remote DPC ran %u of 500 times, last on processor %u\n", done, KbpDpcProcessor);
     KbpReport("smp_dpc_insert_to_run_remote", cpus, done, t);
+    KbpFsReadScaling(cpus);
 }

@@ -104,10 +104,14 @@ KTEST(vfrace, pended_irp_completing_right_after_its_dispatch_returns_is_no_verif
     KT_EQ(pending, KT_RACE_SWEEP);
     KT_EQ(succeeded, KT_RACE_SWEEP);
     /* the sweep covered the whole window: interrupts landed inside the dispatch routine, in the
-     * I/O manager after it returned, and after IoCallDriver had returned */
-    KT_ASSERT(KtpRaceLanded[0] > 0);
-    KT_ASSERT(KtpRaceLanded[1] > 0);
-    KT_ASSERT(KtpRaceLanded[2] > 0);
+     * I/O manager after it returned, and after IoCallDriver had returned. The delay is counted
+     * in instructions only under -icount: multiprocessor boots run without it (the TSC follows
+     * the host), so there the sweep's coverage is not guaranteed, only its outcome above. */
+    if (KeQueryActiveProcessorCountEx(0) == 1) {
+        KT_ASSERT(KtpRaceLanded[0] > 0);
+        KT_ASSERT(KtpRaceLanded[1] > 0);
+        KT_ASSERT(KtpRaceLanded[2] > 0);
+    }
     DbgPrint("# landed: in dispatch %u, after its return %u, after IoCallDriver %u\n", KtpRaceLanded[0],
             KtpRaceLanded[1], KtpRaceLanded[2]);
 }
