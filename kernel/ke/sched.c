@@ -90,13 +90,15 @@ static LONG KipProcessorPriority(PKPRCB Prcb)
  * it outranks, preferring where it last ran, then its ideal processor, then this one. That
  * processor is asked to reschedule (its own DISPATCH software interrupt, or a reschedule
  * IPI), and the switch happens only when its IRQL is below DISPATCH_LEVEL. If no processor
- * qualifies it waits in the queue for the next one that looks. */
-VOID KiReadyThread(PKTHREAD Thread)
+ * qualifies it waits in the queue for the next one that looks. A thread preempted here goes
+ * through this too (AtHead: the front of its queue), or it would wait for this processor
+ * while another one idles. */
+static VOID KipReadyThread(PKTHREAD Thread, BOOLEAN AtHead)
 {
     PKPRCB me = KeGetCurrentPrcb(), best = NULL;
     LONG bestPriority = Thread->Priority;
     KAFFINITY allowed = Thread->Affinity & KiActiveProcessors;
-    KipInsertReady(Thread, FALSE);
+    KipInsertReady(Thread, AtHead);
     for (ULONG n = 0; allowed >> n; n++) {
         if (!(allowed & ((KAFFINITY)1 << n)))
             continue;
@@ -118,6 +120,9 @@ VOID KiReadyThread(PKTHREAD Thread)
     else
         KiIpiSend((KAFFINITY)1 << best->Number, KI_IPI_RESCHEDULE);
 }
+
+/* DISPATCH_LEVEL, dispatcher lock held. */
+VOID KiReadyThread(PKTHREAD Thread) { KipReadyThread(Thread, FALSE); }
 
 /* DISPATCH_LEVEL, dispatcher lock held; it stays held across the switch and the thread
  * switched to releases it (after KipSwitchTo returns in it, or in KiThreadStartup), so no
@@ -207,7 +212,7 @@ static VOID KipDispatchInterrupt(KIRQL InterruptedIrql)
         if (evicted)
             KiReadyThread(cur); /* to a processor it may run on */
         else if (!idle)
-            KipInsertReady(cur, !quantumEnd); /* preempted: front of its queue; quantum over: back */
+            KipReadyThread(cur, !quantumEnd); /* preempted: front of its queue; quantum over: back */
         else
             cur->State = Ready;
         KipSwitchTo(cur, next, InterruptedIrql);
@@ -279,7 +284,7 @@ VOID KiYieldThread(void)
     KIRQL irql = KiAcquireDispatcherDatabase();
     PKTHREAD cur = KeGetCurrentThread(), next;
     if (irql < DISPATCH_LEVEL && !KiIsIdleThread(cur) && (next = KipSelectReadyThread(cur->Priority))) {
-        KipInsertReady(cur, FALSE);
+        KiReadyThread(cur); /* the back of its queue, or an idle processor */
         KipSwitchTo(cur, next, irql);
     }
     KiReleaseDispatcherDatabase(irql);

@@ -347,3 +347,34 @@ KTEST_EX(smpthread, ping_pong_pairs_on_every_processor_switch_thousands_of_times
 {
     KtpPingPongEverywhere(4);
 }
+
+/* A thread preempted on one processor is offered to the others: it must not wait for its own
+ * processor while another one idles. The caller (priority 8) sits on processor 0; a priority 9
+ * thread bound to processor 0 preempts it and spins until the caller has run again, which it
+ * can only do on processor 1. */
+static volatile LONG KtpCallerRan;
+static VOID KtpPreempter(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetSystemAffinityThreadEx(1);
+    KtpCallerRan = KT_SPIN_UNTIL(KtpCallerRan == 1, 5000) ? 2 : 3;
+    KeRevertToUserAffinityThreadEx(0);
+}
+
+KTEST_EX(smpthread, a_thread_preempted_on_one_processor_moves_to_an_idle_one, 0, "smp=2")
+{
+    KPRIORITY old = KeSetPriorityThread(KeGetCurrentThread(), 8);
+    KeSetSystemAffinityThreadEx(1); /* on processor 0 ... */
+    KeRevertToUserAffinityThreadEx(0); /* ... and free to run anywhere again */
+    KT_EQ(KeGetCurrentProcessorNumber(), 0);
+    KtpCallerRan = 0;
+    PKTHREAD t = KtStartThread(KtpPreempter, NULL, 9);
+    KT_ASSERT(t);
+    KT_SPIN_UNTIL(t->Affinity == 1 && KeGetCurrentProcessorNumber() == 1, 5000);
+    ULONG where = KeGetCurrentProcessorNumber();
+    InterlockedCompareExchange(&KtpCallerRan, 1, 0);
+    KT_STATUS(KtJoinThread(t, 10000), STATUS_SUCCESS);
+    KeSetPriorityThread(KeGetCurrentThread(), old);
+    KT_EQ(where, 1);       /* the caller went on on the other processor */
+    KT_EQ(KtpCallerRan, 2); /* while the preempter still spun on processor 0 */
+}
