@@ -84,6 +84,7 @@ typedef struct _CC_STATISTICS {
     ULONG64 LazyWriterScans, LazyWriterViews;  /* views the lazy writer wrote back */
     ULONG64 FlushViews, PurgedViews;
     ULONG64 CleanEvictions, DirtyEvictions;    /* reclaimed under the working-set limit */
+    ULONG64 LostDelayedWrites; /* maps deleted with dirty data whose write failed: lost, and reported */
     ULONG ResidentViews, DirtyViews, SharedMaps, WorkingSetLimitPages;
     ULONG LazyWriteDelayMs;
 } CC_STATISTICS, *PCC_STATISTICS;

@@ -866,6 +866,8 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COM
 BOOLEAN IoCancelIrp(PIRP Irp);                                            /* <= DISPATCH_LEVEL */
 VOID IoAcquireCancelSpinLock(PKIRQL Irql);
 VOID IoReleaseCancelSpinLock(KIRQL Irql);
+BOOLEAN IoRaiseInformationalHardError(NTSTATUS ErrorStatus, PUNICODE_STRING String,
+                                      PKTHREAD Thread);                   /* <= APC_LEVEL */
 
 /* ---- Interrupts ---- */
 NTSTATUS IoConnectInterrupt(PKINTERRUPT *InterruptObject, PKSERVICE_ROUTINE ServiceRoutine, PVOID ServiceContext,

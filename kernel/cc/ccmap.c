@@ -96,7 +96,13 @@ static VOID CcpTruncate(PSHARED_CACHE_MAP Map, ULONG64 NewSize)
  * writer), then the views and the map go. */
 static VOID CcpDeleteMap(PSHARED_CACHE_MAP Map)
 {
-    CcpFlushMap(Map, 0, ~0ull >> 1);
+    /* Windows too drops the data of a write-behind that failed at the last close, but never
+     * silently: it raises the "Delayed Write Failed" hard error (STATUS_LOST_WRITEBEHIND_DATA,
+     * with the file's name), which a system thread's caller sees in the event log. */
+    if (!NT_SUCCESS(CcpFlushMap(Map, 0, ~0ull >> 1))) {
+        CcpStats.LostDelayedWrites++;
+        IoRaiseInformationalHardError(STATUS_LOST_WRITEBEHIND_DATA, &Map->FileObject->FileName, NULL);
+    }
     CcpFreeAllViews(Map);
     RemoveEntryList(&Map->Link);
     Map->Sop->SharedCacheMap = NULL;

@@ -1,6 +1,7 @@
 /* tests/experiment/fsstress.c - `experiment=fsstress,ops=N,seed=S`: create, write, read,
  * extend, truncate, rename, delete, mkdir, enumerate and flush, chosen by a seeded generator,
  * each checked against the model; then the oracle's final checks. */
+#include <ntifs.h>
 #include "exp.h"
 #include "../../kernel/ke/ki.h"
 
@@ -327,6 +328,24 @@ BOOLEAN ExpIsValidOptions(PCSTR Value)
     return TRUE;
 }
 
+static ULONG64 ExpLostDelayedWrites(void)
+{
+    CC_STATISTICS st;
+    CcQueryStatistics(&st);
+    return st.LostDelayedWrites;
+}
+
+/* The op's close was the file's last: its write-behind failed and the cache manager dropped
+ * the data, saying so (Delayed Write Failed). Reported, so no silent loss; but what is on disk
+ * of the file (or, after a rename, of any name in its directory) is no longer known. */
+static VOID ExpDelayedWriteLost(EXP_FILE *F, ULONG64 FaultsBefore)
+{
+    for (ULONG i = 0; i < EXP_SLOTS; i++)
+        if (&Exp.Files[i] == F || (Exp.Files[i].Dir == F->Dir && Exp.Files[i].Exists))
+            Exp.Files[i].Unknown = TRUE;
+    ExpRequestFailed("write-behind", F->Path, STATUS_LOST_WRITEBEHIND_DATA, FaultsBefore);
+}
+
 /* PASSIVE_LEVEL, from KtMain. Options: "fsstress,ops=N,seed=S[,plant=corrupt|hang|bugcheck]";
  * the plants are the runner's own tests: a byte changed on disk behind FAT's back, a workload
  * that never ends, a bug check. */
@@ -364,6 +383,7 @@ VOID ExpRun(PCSTR Options)
             static const PCSTR names[] = { "create", "write", "write", "read", "truncate", "rename", "delete",
                                            "mkdir", "enumerate", "flush", "create" };
             DbgPrint("EXP-OP %u %s %S\n", Exp.Done, names[op], f->Path);
+            ULONG64 f0 = VfFaultCount(), lost0 = ExpLostDelayedWrites();
             switch (op) {
             case 0: ExpOpCreate(f); break;
             case 1: case 2: ExpOpWrite(f); break;
@@ -376,6 +396,8 @@ VOID ExpRun(PCSTR Options)
             case 9: ExpOpFlush(f); break;
             default: ExpOpCreate(f); break;
             }
+            if (ExpLostDelayedWrites() != lost0)
+                ExpDelayedWriteLost(f, f0);
         }
         if (ExpOptionIs(Options, "plant=hang"))
             for (;;)

@@ -1,5 +1,6 @@
 /* tests/fs/fault_tests.c - regressions of the fault-injection campaign's FAT findings, each
  * driven through the real path (Zw call, cache manager, FAT, RAM disk) with the fault that found it. */
+#include <ntifs.h>
 #include "fsutil.h"
 #include <irqlab/vf.h>
 
@@ -112,4 +113,34 @@ KTEST(fsfault, cached_growth_survives_two_failed_entry_writes_in_a_row_at_close)
     KT_EQ(size, 3072);
     KT_EQ(done, 3072);
     KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 3072) == 3072);
+}
+
+/* make replay SEED=10015 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=10015: the paging
+ * write of a cached file's last close failed and the cache manager dropped the dirty pages
+ * without a word: data the caller was told was written vanished (the oracle's `corrupt`).
+ * Windows drops it too, but raises "Delayed Write Failed" (STATUS_LOST_WRITEBEHIND_DATA). The
+ * file keeps what the disk held, the loss is counted once and the hard-error line names it. */
+KTEST(fsfault, write_behind_that_fails_at_the_last_close_is_lost_but_reported)
+{
+    HANDLE h;
+    ULONG done;
+    CC_STATISTICS before, after;
+    FsPattern(KtpData, 4096, 10015);
+    FsPattern(KtpBack, 4096, 10016);
+    KT_STATUS(FsOpen(L"\\LOSTWB.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS); /* cached */
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS); /* the first version and the size are on disk */
+    KT_STATUS(FsWriteAt(h, 0, KtpBack, 4096, &done), STATUS_SUCCESS); /* only in the cache */
+    CcQueryStatistics(&before);
+    KT_STATUS(VfConfigure("disk:op=write,status=data"), STATUS_SUCCESS); /* every write fails */
+    ZwClose(h);
+    VfReset();
+    CcQueryStatistics(&after);
+    KT_EQ(after.LostDelayedWrites - before.LostDelayedWrites, 1);
+    RtlZeroMemory(KtpBack, 4096);
+    KT_STATUS(FsOpen(L"\\LOSTWB.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, KtpBack, 4096, &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096); /* what the disk held */
 }
