@@ -62,7 +62,10 @@ KTEST(irql, clock_masked_at_clock_level_and_above)
     KeLowerIrql(PROFILE_LEVEL);
     ULONG64 t1 = KiTickCount;
     KeLowerIrql(old);
-    KT_EQ(t1 - t0, 1);
+    /* The five masked periods left one tick held, and it arrived at once (not five, not none).
+     * A second may come only from a period that ends while that tick's ISR runs or just after
+     * the lower: where the periods fall depends on the kernel's layout, not on the rule. */
+    KT_ASSERT(t1 - t0 >= 1 && t1 - t0 <= 2);
 }
 
 KTEST(irql, clock_masked_only_by_clock_class)
