@@ -3,6 +3,8 @@
 #   make replay SEED=S OPTS=spec [OPS=n]      one boot again, keeping build/replay/{serial.log,disk.img}
 #   make bench-campaign [RUNS=n]              the campaign-throughput row of make bench (every class)
 #   make fuzz [FUZZTIME=60]                   libFuzzer + ASan/UBSan over the FAT engine (tests/fuzz)
+# Campaign boots are one processor under -icount, so a seed replays exactly (see Makefile's SMP).
+campaign replay bench-campaign: QSMP = 1
 CAMPAIGN_QEMU = $(QEMU) $(QEMU_FLAGS) -accel tcg $(ICOUNT)
 RUNS ?=
 FAULT ?=

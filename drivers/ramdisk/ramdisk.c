@@ -90,10 +90,12 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     dev->Flags |= DO_DIRECT_IO;
     dev->AlignmentRequirement = 0;
     dev->Flags &= ~DO_DEVICE_INITIALIZING;
-    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s%s\n",
+    DbgPrint("RAMDISK: \\Device\\RamDisk0 ready, %s, interrupt vector 0x%x at DIRQL %u via %s",
              ext->Synchronous ? "synchronous" : "asynchronous", RD_VECTOR, RD_DIRQL,
-             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : routed ? "IPI" : "self-IPI",
-             routed ? " to processor ramdisk.cpu" : "");
+             ext->LatencyUs ? "PIT one-shot through the I/O APIC" : routed ? "IPI" : "self-IPI");
+    if (routed)
+        DbgPrint(" to processor %u (ramdisk.cpu)", (ULONG)RamCtlOptionNumber("ramdisk.cpu", 0));
+    DbgPrint("\n");
     return STATUS_SUCCESS;
 }
 
