@@ -22,10 +22,16 @@ VOID DemoThreads(void)
     KIRQL old;
     DemoSection("Threads: no switch while IRQL >= DISPATCH_LEVEL");
     KeInitializeEvent(&DemopGo, NotificationEvent, FALSE);
-    if (!NT_SUCCESS(KiCreateSystemThread(DemopHighThread, NULL, 20, "demo", &t)))
+    /* Both threads on processor 0: with a second processor idle, the readied thread would
+     * simply run there, and the point (no switch on a processor at DISPATCH_LEVEL) is about
+     * the processor the spinning thread holds. */
+    KAFFINITY previous = KeSetSystemAffinityThreadEx(1);
+    if (!NT_SUCCESS(KiCreateSystemThreadEx(DemopHighThread, NULL, 20, "demo", 1, &t))) {
+        KeRevertToUserAffinityThreadEx(previous);
         return;
-    DbgPrint("  thread %u (priority 20) waits on an event; this thread has priority %d\n", t->Id,
-             KeGetCurrentThread()->Priority);
+    }
+    DbgPrint("  thread %u (priority 20) waits on an event; this thread has priority %d; both run on\n"
+             "  processor %u only\n", t->Id, KeGetCurrentThread()->Priority, KeGetCurrentProcessorNumberEx(NULL));
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     KeSetEvent(&DemopGo, 0, FALSE);
     ULONG64 t0 = KiTickCount;
@@ -41,6 +47,7 @@ VOID DemoThreads(void)
              DemopRanTick ? "ran inside KeLowerIrql" : "has NOT run yet");
     KeWaitForSingleObject(t, Executive, KernelMode, FALSE, NULL);
     KiDereferenceThread(t);
+    KeRevertToUserAffinityThreadEx(previous);
     DbgPrint("\n");
     KeDumpThreads();
     DemoNotice("the thread became Ready at once but ran only when IRQL fell below DISPATCH_LEVEL;\n"
