@@ -87,9 +87,14 @@ static NTSTATUS FatpRenameTo(PFAT_FCB Fcb, PFAT_PATH_TAIL Tail, BOOLEAN Replace,
     if (!NT_SUCCESS(Status)) {
         /* A campaign finding (a disk write error here): two entries then named one chain, and
          * fsck saw the files share clusters. The new entry goes again; the caller sees the
-         * error and the file keeps its old name. */
-        FatRemoveEntry(Vol, Tail->Parent, LfnIndex, ShortIndex);
-        return Status;
+         * error and the file keeps its old name. Seed 436 failed that removal too, and a
+         * later delete of the new name freed the chain the old one still named: the removal
+         * is tried three times, as the last close tries a dirty entry's write. */
+        BOOLEAN Undone = FALSE;
+        for (ULONG Try = 0; Try < 3 && !Undone; Try++)
+            Undone = NT_SUCCESS(FatRemoveEntry(Vol, Tail->Parent, LfnIndex, ShortIndex));
+        /* Still two entries: the volume needs chkdsk, and the caller is told so. */
+        return Undone ? Status : STATUS_FILE_CORRUPT_ERROR;
     }
     FAT_DIR OldParent = Fcb->Parent;
     /* From here the new entry is the only one: the FCB must follow it even if ".." fails. */

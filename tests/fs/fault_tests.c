@@ -62,6 +62,34 @@ KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_rep
     KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
 }
 
+/* make replay SEED=436 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=436: as above, and the
+ * write taking the new entry back failed as well (both are writes of one directory sector);
+ * both names then held one chain on disk, and a later delete of the new name freed the
+ * clusters the old name still held (fsck: "Contains a free cluster"). The second and third
+ * writes fail here: the old entry's removal and the first try at taking the new one back. */
+KTEST(fsfault, rename_whose_undo_fails_once_tries_again_and_leaves_one_entry)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, 4096, 436);
+    KT_STATUS(FsOpen(L"\\RNUNDO.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("disk:op=write,after=1,times=2,status=data"), STATUS_SUCCESS);
+    NTSTATUS renamed = FsRename(h, L"RNUNDONE.BIN", FALSE);
+    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
+    VfReset();
+    ZwClose(h);
+    KT_STATUS(renamed, STATUS_DEVICE_DATA_ERROR);
+    KT_EQ(faults, 2);
+    KT_EQ(calls, 4); /* new entry, failed removal, failed take-back, the take-back again */
+    KT_STATUS(FsOpen(L"\\RNUNDONE.BIN", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_STATUS(FsReadFile(L"\\RNUNDO.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+}
+
 /* A lowres-io campaign boot (seed 10012: fsdreq faults): a cached write grows the file in memory
  * only; cleanup's write of the entry failed (cleanup cannot fail, so nobody heard), and the FCB
  * forgot the entry was still to be written, so close did not try again and the file was 0
