@@ -65,8 +65,8 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     /* ramdisk.cpu=N: the "controller" interrupts processor N, so the ISR, its DPC and every
      * completion routine run there, whichever processor sent the request. */
     BOOLEAN routed = FALSE;
-    if (RamCtlOptionPresent("ramdisk.cpu") &&
-        !(routed = RamCtlRouteToProcessor((ULONG)RamCtlOptionNumber("ramdisk.cpu", 0))))
+    ULONG target = (ULONG)RamCtlOptionNumber("ramdisk.cpu", 0);
+    if (RamCtlOptionPresent("ramdisk.cpu") && !(routed = RamCtlRouteToProcessor(target)))
         DbgPrint("RAMDISK: ramdisk.cpu names a processor that is not running; interrupting the requester's\n");
 
     status = IoConnectInterrupt(&ext->Interrupt, RdInterruptService, ext, NULL, RD_VECTOR, RD_DIRQL, RD_DIRQL,
@@ -94,7 +94,7 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
              ext->Synchronous ? "synchronous" : "asynchronous", RD_VECTOR, RD_DIRQL,
              ext->LatencyUs ? "PIT one-shot through the I/O APIC" : routed ? "IPI" : "self-IPI");
     if (routed)
-        DbgPrint(" to processor %u (ramdisk.cpu)", (ULONG)RamCtlOptionNumber("ramdisk.cpu", 0));
+        DbgPrint(" to processor %u (ramdisk.cpu)", target);
     DbgPrint("\n");
     return STATUS_SUCCESS;
 }

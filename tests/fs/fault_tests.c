@@ -34,6 +34,33 @@ KTEST(fsfault, paging_write_whose_transfer_allocation_fails_is_written_synchrono
     KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, sizeof(KtpData)) == sizeof(KtpData)); /* from the disk */
 }
 
+/* The rename findings' scenario: a flushed 4 KiB file is renamed while Fault fails disk
+ * writes; the caller hears the error, writes happened as Calls says, and only the old name is
+ * left, with the file's data. */
+static VOID KtpRenameUnderDiskFaults(PCWSTR Old, PCWSTR New, PCWSTR NewPath, ULONG Seed, PCSTR Fault,
+                                     ULONG64 Faults, ULONG64 Calls)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, 4096, Seed);
+    KT_STATUS(FsOpen(Old, FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS); /* nothing left for a later write to carry */
+    KT_STATUS(VfConfigure(Fault), STATUS_SUCCESS);
+    NTSTATUS renamed = FsRename(h, New, FALSE);
+    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
+    VfReset();
+    ZwClose(h);
+    KT_STATUS(renamed, STATUS_DEVICE_DATA_ERROR); /* reported, never silent */
+    KT_EQ(faults, Faults);
+    KT_EQ(calls, Calls);
+    KT_STATUS(FsOpen(NewPath, FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_STATUS(FsReadFile(Old, KtpBack, 4096, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+}
+
 /* make replay SEED=16 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=16: a rename wrote its new
  * entry, then the write removing the old one failed; both entries named one cluster chain
  * (fsck: the two files share clusters). Both entries of an 8.3 rename in one directory are one
@@ -41,25 +68,8 @@ KTEST(fsfault, paging_write_whose_transfer_allocation_fails_is_written_synchrono
  * entry's removal: it fails, the new entry goes again, and only the old name is left. */
 KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_reports_the_error)
 {
-    HANDLE h;
-    ULONG done;
-    ULONG64 calls, faults;
-    FsPattern(KtpData, 4096, 16);
-    KT_STATUS(FsOpen(L"\\RNFAIL.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
-    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
-    KT_STATUS(FsFlush(h), STATUS_SUCCESS); /* nothing left for a later write to carry */
-    KT_STATUS(VfConfigure("disk:op=write,nth=2,status=data"), STATUS_SUCCESS);
-    NTSTATUS renamed = FsRename(h, L"RNNEW.BIN", FALSE);
-    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
-    VfReset();
-    ZwClose(h);
-    KT_STATUS(renamed, STATUS_DEVICE_DATA_ERROR); /* reported, never silent */
-    KT_EQ(faults, 1);
-    KT_EQ(calls, 3); /* new entry, failed removal, the new entry's removal */
-    KT_STATUS(FsOpen(L"\\RNNEW.BIN", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
-    KT_STATUS(FsReadFile(L"\\RNFAIL.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
-    KT_EQ(done, 4096);
-    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+    /* new entry, failed removal, the new entry's removal */
+    KtpRenameUnderDiskFaults(L"\\RNFAIL.BIN", L"RNNEW.BIN", L"\\RNNEW.BIN", 16, "disk:op=write,nth=2,status=data", 1, 3);
 }
 
 /* make replay SEED=436 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=436: as above, and the
@@ -69,25 +79,9 @@ KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_rep
  * writes fail here: the old entry's removal and the first try at taking the new one back. */
 KTEST(fsfault, rename_whose_undo_fails_once_tries_again_and_leaves_one_entry)
 {
-    HANDLE h;
-    ULONG done;
-    ULONG64 calls, faults;
-    FsPattern(KtpData, 4096, 436);
-    KT_STATUS(FsOpen(L"\\RNUNDO.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
-    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
-    KT_STATUS(FsFlush(h), STATUS_SUCCESS);
-    KT_STATUS(VfConfigure("disk:op=write,after=1,times=2,status=data"), STATUS_SUCCESS);
-    NTSTATUS renamed = FsRename(h, L"RNUNDONE.BIN", FALSE);
-    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
-    VfReset();
-    ZwClose(h);
-    KT_STATUS(renamed, STATUS_DEVICE_DATA_ERROR);
-    KT_EQ(faults, 2);
-    KT_EQ(calls, 4); /* new entry, failed removal, failed take-back, the take-back again */
-    KT_STATUS(FsOpen(L"\\RNUNDONE.BIN", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
-    KT_STATUS(FsReadFile(L"\\RNUNDO.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
-    KT_EQ(done, 4096);
-    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+    /* new entry, failed removal, failed take-back, the take-back again */
+    KtpRenameUnderDiskFaults(L"\\RNUNDO.BIN", L"RNUNDONE.BIN", L"\\RNUNDONE.BIN", 436,
+                              "disk:op=write,after=1,times=2,status=data", 2, 4);
 }
 
 /* A lowres-io campaign boot (seed 10012: fsdreq faults): a cached write grows the file in memory
