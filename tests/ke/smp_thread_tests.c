@@ -309,8 +309,17 @@ static VOID KtpPingPong(PVOID Context)
         if (i % 4 == 0)
             KiYieldThread();
         if (canary[0] != 0x1111 * (s->Side + 1) || canary[1] != (ULONG64)p || canary[2] != (ULONG64)s ||
-            canary[3] != ~(ULONG64)p || KeGetCurrentThread() != self || self->Processor != KeGetCurrentProcessorNumber())
-            p->Corrupt++;
+            canary[3] != ~(ULONG64)p)
+            p->Corrupt |= 1;
+        if (KeGetCurrentThread() != self)
+            p->Corrupt |= 2;
+        /* At PASSIVE_LEVEL the thread may move between the two reads; at DISPATCH_LEVEL it
+         * cannot, so a mismatch there is the scheduler's record gone wrong. */
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        if (self->Processor != KeGetCurrentProcessorNumber())
+            p->Corrupt |= 4;
+        KeLowerIrql(old);
     }
     p->Done[s->Side] = KTP_PINGS;
 }
