@@ -81,6 +81,27 @@ NTSTATUS FatWriteDirEntry(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, const FAT_R
     return FatCachedWrite(Vol, Offset, Entry, FAT_DIRENT_SIZE);
 }
 
+/* Count consecutive entries, each run of them inside one sector written with one sector write:
+ * a long name and its short entry written in one sector reach the disk together or not at
+ * all, so a power cut never leaves part of a name (fsck: "Long filename fragment found
+ * outside a LFN sequence"). The FAT goes first, as for one entry. */
+NTSTATUS FatWriteDirEntries(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, ULONG Count, const FAT_RAW_DIRENT *Entries)
+{
+    NTSTATUS Status = FatFlushTable(Vol);
+    for (ULONG I = 0; NT_SUCCESS(Status) && I < Count;) {
+        ULONG64 Offset, Next;
+        ULONG N = 1;
+        Status = FatpEntryOffset(Vol, Dir, Index + I, &Offset);
+        while (NT_SUCCESS(Status) && I + N < Count && (Offset + N * FAT_DIRENT_SIZE) % Vol->BytesPerSector &&
+               NT_SUCCESS(FatpEntryOffset(Vol, Dir, Index + I + N, &Next)) && Next == Offset + N * FAT_DIRENT_SIZE)
+            N++;
+        if (NT_SUCCESS(Status))
+            Status = FatCachedWrite(Vol, Offset, &Entries[I], N * FAT_DIRENT_SIZE);
+        I += N;
+    }
+    return Status;
+}
+
 /* Length of an assembled long name, or 0 if it is malformed and must be ignored. */
 static USHORT FatpLongNameLength(const WCHAR *Name, ULONG Slots)
 {

@@ -115,14 +115,19 @@ static NTSTATUS FatpGrowDirectory(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Entries)
     return STATUS_SUCCESS;
 }
 
-/* First run of Count free slots, growing the directory when the run reaches its end. */
+/* First run of Count free slots, growing the directory when the run reaches its end. A run
+ * that fits in a sector starts in the sector it ends in, so the name is one sector write
+ * (FatWriteDirEntries): a power cut leaves it whole or absent. */
 static NTSTATUS FatpFindFreeRun(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Count, PULONG Start)
 {
+    ULONG PerSector = Vol->BytesPerSector / FAT_DIRENT_SIZE;
     FAT_RAW_DIRENT E;
     ULONG Run = 0, I;
     NTSTATUS Status;
 
     for (I = 0; I < FAT_MAX_DIR_ENTRIES; I++) {
+        if (I % PerSector == 0 && Count <= PerSector)
+            Run = 0;
         Status = FatReadDirEntry(Vol, Dir, I, &E);
         if (Status == STATUS_END_OF_FILE) {
             Status = FatpGrowDirectory(Vol, Dir, Count - Run);
@@ -183,16 +188,14 @@ NTSTATUS FatAddEntry(PFAT_VOLUME Vol, FAT_DIR Dir, PCWSTR Name, ULONG Length,
     Status = FatpFindFreeRun(Vol, Dir, LfnCount + 1, &Start);
     if (!NT_SUCCESS(Status))
         return Status;
-    for (ULONG K = 0; K < LfnCount; K++) {
-        FatpBuildLfn(&E, Name, Length, LfnCount - K, K == 0, FatShortChecksum(Short));
-        Status = FatWriteDirEntry(Vol, Dir, Start + K, &E);
-        if (!NT_SUCCESS(Status))
-            return Status;
-    }
+    FAT_RAW_DIRENT Set[FAT_LFN_MAX_ENTRIES + 1];
+    for (ULONG K = 0; K < LfnCount; K++)
+        FatpBuildLfn(&Set[K], Name, Length, LfnCount - K, K == 0, FatShortChecksum(Short));
     E = *Template;
     RtlCopyMemory(E.Name, Short, 11);
     E.NtRes = NtRes;
-    Status = FatWriteDirEntry(Vol, Dir, Start + LfnCount, &E);
+    Set[LfnCount] = E;
+    Status = FatWriteDirEntries(Vol, Dir, Start, LfnCount + 1, Set);
     if (!NT_SUCCESS(Status))
         return Status;
     *LfnIndex = Start;
@@ -201,21 +204,22 @@ NTSTATUS FatAddEntry(PFAT_VOLUME Vol, FAT_DIR Dir, PCWSTR Name, ULONG Length,
     return STATUS_SUCCESS;
 }
 
+/* All of a name's entries are marked deleted together: one write for those in one sector. */
 NTSTATUS FatRemoveEntry(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG LfnIndex, ULONG ShortIndex)
 {
-    FAT_RAW_DIRENT E;
+    FAT_RAW_DIRENT Set[FAT_LFN_MAX_ENTRIES + 1];
+    ULONG Count = ShortIndex - LfnIndex + 1;
     NTSTATUS Status;
 
-    for (ULONG I = LfnIndex; I <= ShortIndex; I++) {
-        Status = FatReadDirEntry(Vol, Dir, I, &E);
-        if (NT_SUCCESS(Status)) {
-            E.Name[0] = FAT_DELETED_MARK;
-            Status = FatWriteDirEntry(Vol, Dir, I, &E);
-        }
+    if (ShortIndex < LfnIndex || Count > RTL_NUMBER_OF(Set))
+        return STATUS_FILE_CORRUPT_ERROR;
+    for (ULONG I = 0; I < Count; I++) {
+        Status = FatReadDirEntry(Vol, Dir, LfnIndex + I, &Set[I]);
         if (!NT_SUCCESS(Status))
             return Status;
+        Set[I].Name[0] = FAT_DELETED_MARK;
     }
-    return STATUS_SUCCESS;
+    return FatWriteDirEntries(Vol, Dir, LfnIndex, Count, Set);
 }
 
 NTSTATUS FatInitDirectoryCluster(PFAT_VOLUME Vol, ULONG Cluster, FAT_DIR Parent,

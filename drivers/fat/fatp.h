@@ -167,6 +167,7 @@ BOOLEAN FatIsValidShortChar(UCHAR C);
 FAT_DIR FatRootDir(PFAT_VOLUME Vol);
 NTSTATUS FatReadDirEntry(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, PFAT_RAW_DIRENT Entry);
 NTSTATUS FatWriteDirEntry(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, const FAT_RAW_DIRENT *Entry);
+NTSTATUS FatWriteDirEntries(PFAT_VOLUME Vol, FAT_DIR Dir, ULONG Index, ULONG Count, const FAT_RAW_DIRENT *Entries);
 /* Next live entry set at or after *Index (which is advanced past it). STATUS_NO_MORE_FILES at
  * end. Volume labels are skipped; "." and ".." are returned. */
 NTSTATUS FatScanDirectory(PFAT_VOLUME Vol, FAT_DIR Dir, PULONG Index, PFAT_SCAN_ENTRY Entry);

@@ -55,6 +55,53 @@ static NTSTATUS FatpFixDotDot(PFAT_VOLUME Vol, PFAT_FCB Dir, FAT_DIR NewParent)
     return FatWriteDirEntry(Vol, Dir->FirstCluster, 1, &E);
 }
 
+/* Moving an entry takes three writes, ordered so that a power cut between any two leaves
+ * what fsck repairs without cross-linking (campaign seeds 568, 608 and four more: the new
+ * entry was written whole before the old one went, and a cut in between left two names on
+ * one chain). First the new name is reserved naming no clusters (it also takes the space, so
+ * a full directory fails before anything is lost), then the old entry goes (a cut here leaks
+ * the chain, which fsck reclaims), then the new entry gets the chain. */
+static NTSTATUS FatpMoveEntry(PFAT_FCB Fcb, PFAT_PATH_TAIL Tail, ULONG Exclude, PULONG LfnIndex,
+                              PULONG ShortIndex, PFAT_RAW_DIRENT Written, PBOOLEAN Moved)
+{
+    PFAT_VOLUME Vol = Fcb->Volume;
+    FAT_RAW_DIRENT Reserve = Fcb->Entry;
+    NTSTATUS Status;
+
+    /* An empty file, not a directory: fsck rejects a directory entry without clusters. */
+    FatSetEntryCluster(&Reserve, 0);
+    Reserve.FileSize = 0;
+    Reserve.Attr &= (UCHAR)~FAT_ATTR_DIRECTORY;
+    Status = FatAddEntry(Vol, Tail->Parent, Tail->Name, Tail->Length, &Reserve, Exclude,
+                         LfnIndex, ShortIndex, Written);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = FatRemoveEntry(Vol, Fcb->Parent, Fcb->LfnIndex, Fcb->EntryIndex);
+    if (!NT_SUCCESS(Status)) {
+        /* The file keeps its old name and the caller sees the error. The reservation names
+         * no clusters, so if it cannot be taken back either (seed 436 failed the first
+         * take-back) it is a stray empty file, and the caller is told the volume needs
+         * chkdsk. */
+        BOOLEAN Undone = FALSE;
+        for (ULONG Try = 0; Try < 3 && !Undone; Try++)
+            Undone = NT_SUCCESS(FatRemoveEntry(Vol, Tail->Parent, *LfnIndex, *ShortIndex));
+        return Undone ? Status : STATUS_FILE_CORRUPT_ERROR;
+    }
+    /* The old name is gone: only this write gives the chain a name again. It is tried three
+     * times; if it still fails the chain is leaked (fsck reclaims it) and the caller is told
+     * so. The FCB follows the new entry either way, so a later write of the dirty entry (the
+     * last close tries it) names the chain there, never in the slot the old name freed. */
+    FAT_RAW_DIRENT Final = Fcb->Entry;
+    RtlCopyMemory(Final.Name, Written->Name, 11);
+    Final.NtRes = Written->NtRes;
+    *Moved = TRUE;
+    Status = STATUS_UNSUCCESSFUL;
+    for (ULONG Try = 0; Try < 3 && !NT_SUCCESS(Status); Try++)
+        Status = FatWriteDirEntry(Vol, Tail->Parent, *ShortIndex, &Final);
+    *Written = Final;
+    return NT_SUCCESS(Status) ? STATUS_SUCCESS : STATUS_FILE_CORRUPT_ERROR;
+}
+
 static NTSTATUS FatpRenameTo(PFAT_FCB Fcb, PFAT_PATH_TAIL Tail, BOOLEAN Replace, PFAT_SCAN_ENTRY Scan)
 {
     PFAT_VOLUME Vol = Fcb->Volume;
@@ -78,33 +125,34 @@ static NTSTATUS FatpRenameTo(PFAT_FCB Fcb, PFAT_PATH_TAIL Tail, BOOLEAN Replace,
         return Status;
     }
 
-    /* New entries are written before the old ones go, so a full directory loses nothing. */
-    Status = FatAddEntry(Vol, Tail->Parent, Tail->Name, Tail->Length, &Fcb->Entry, Exclude,
-                         &LfnIndex, &ShortIndex, &Written);
-    if (!NT_SUCCESS(Status))
+    /* A short name staying in its directory is renamed where it stands: one sector write,
+     * so a power cut leaves the old name or the new one, never both. */
+    UCHAR Short[11], NtRes = 0;
+    if (Tail->Parent == Fcb->Parent && Fcb->LfnIndex == Fcb->EntryIndex &&
+        FatMakeShortName(Tail->Name, Tail->Length, Short, &NtRes)) {
+        Written = Fcb->Entry;
+        RtlCopyMemory(Written.Name, Short, 11);
+        Written.NtRes = NtRes;
+        Status = FatWriteDirEntry(Vol, Fcb->Parent, Fcb->EntryIndex, &Written);
+        if (NT_SUCCESS(Status))
+            Fcb->Entry = Written;
         return Status;
-    Status = FatRemoveEntry(Vol, Fcb->Parent, Fcb->LfnIndex, Fcb->EntryIndex);
-    if (!NT_SUCCESS(Status)) {
-        /* A campaign finding (a disk write error here): two entries then named one chain, and
-         * fsck saw the files share clusters. The new entry goes again; the caller sees the
-         * error and the file keeps its old name. Seed 436 failed that removal too, and a
-         * later delete of the new name freed the chain the old one still named: the removal
-         * is tried three times, as the last close tries a dirty entry's write. */
-        BOOLEAN Undone = FALSE;
-        for (ULONG Try = 0; Try < 3 && !Undone; Try++)
-            Undone = NT_SUCCESS(FatRemoveEntry(Vol, Tail->Parent, LfnIndex, ShortIndex));
-        /* Still two entries: the volume needs chkdsk, and the caller is told so. */
-        return Undone ? Status : STATUS_FILE_CORRUPT_ERROR;
     }
+    BOOLEAN Moved = FALSE;
+    Status = FatpMoveEntry(Fcb, Tail, Exclude, &LfnIndex, &ShortIndex, &Written, &Moved);
+    if (!Moved)
+        return Status;
     FAT_DIR OldParent = Fcb->Parent;
     /* From here the new entry is the only one: the FCB must follow it even if ".." fails. */
     Fcb->Parent = Tail->Parent;
     Fcb->LfnIndex = LfnIndex;
     Fcb->EntryIndex = ShortIndex;
     Fcb->Entry = Written;
-    if (Fcb->IsDirectory && Tail->Parent != OldParent)
-        return FatpFixDotDot(Vol, Fcb, Tail->Parent);
-    return STATUS_SUCCESS;
+    if (!NT_SUCCESS(Status))
+        Fcb->EntryDirty = TRUE; /* the last close tries the chain's name again */
+    if (NT_SUCCESS(Status) && Fcb->IsDirectory && Tail->Parent != OldParent)
+        Status = FatpFixDotDot(Vol, Fcb, Tail->Parent);
+    return Status;
 }
 
 NTSTATUS FatRenameFile(PFAT_FCB Fcb, PCUNICODE_STRING NewPath, BOOLEAN ReplaceIfExists)

@@ -67,6 +67,8 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_CHECK("experiment", ExpIsValidOptions, "fsstress,ops=N,seed=S[,plant=corrupt|hang|bugcheck]",
              "run the fsstress workload with its oracle and print EXPERIMENT-RESULT (tools/campaign.py boots it)"),
     KI_NUMBER("fsexpect", 0, 0xFFFFFFFF, "test-only: the NTSTATUS fshost.damaged_image_is_refused_cleanly expects"),
+    KI_NUMBER("rncut", 1, 64, "test-only: fsfault.rename_with_the_power_cut_after_its_kth_write cuts after this write"),
+    KI_FLAG("rnlong", "test-only: that test renames a long name (the three-step move) instead of an 8.3 one"),
     KI_FLAG("kd", "a kernel debugger is attached: a breakpoint stops in the gdb stub instead of bug-checking"),
     KI_CHOICE("console", "80,100", "columns the demo lays its IRP trace out for (default 100; make run DISPLAY=1 gives 80)"),
     KI_CHOICE("debug", "break", "break: a bug check stops in the debugger (KdBugCheckBreak) after the stop report"),

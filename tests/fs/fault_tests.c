@@ -63,13 +63,14 @@ static VOID KtpRenameUnderDiskFaults(PCWSTR Old, PCWSTR New, PCWSTR NewPath, ULO
 
 /* make replay SEED=16 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=16: a rename wrote its new
  * entry, then the write removing the old one failed; both entries named one cluster chain
- * (fsck: the two files share clusters). Both entries of an 8.3 rename in one directory are one
- * write each and nothing else writes meanwhile, so the second write of the rename is the old
- * entry's removal: it fails, the new entry goes again, and only the old name is left. */
+ * (fsck: the two files share clusters). A long name renamed to a short one is moved in three
+ * writes (reserve the new name, remove the old one, name the chain) and nothing else writes
+ * meanwhile, so the second write is the old entry's removal: it fails, the reservation goes
+ * again, and only the old name is left. */
 KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_reports_the_error)
 {
     /* new entry, failed removal, the new entry's removal */
-    KtpRenameUnderDiskFaults(L"\\RNFAIL.BIN", L"RNNEW.BIN", L"\\RNNEW.BIN", 16, "disk:op=write,nth=2,status=data", 1, 3);
+    KtpRenameUnderDiskFaults(L"\\Rename failed.bin", L"RNNEW.BIN", L"\\RNNEW.BIN", 16, "disk:op=write,nth=2,status=data", 1, 3);
 }
 
 /* make replay SEED=436 OPTS=disk:op=write,prob=6,torn=1,status=data,seed=436: as above, and the
@@ -80,8 +81,69 @@ KTEST(fsfault, rename_whose_old_entry_cannot_be_removed_leaves_one_entry_and_rep
 KTEST(fsfault, rename_whose_undo_fails_once_tries_again_and_leaves_one_entry)
 {
     /* new entry, failed removal, failed take-back, the take-back again */
-    KtpRenameUnderDiskFaults(L"\\RNUNDO.BIN", L"RNUNDONE.BIN", L"\\RNUNDONE.BIN", 436,
+    KtpRenameUnderDiskFaults(L"\\Rename undone.bin", L"RNUNDONE.BIN", L"\\RNUNDONE.BIN", 436,
                               "disk:op=write,after=1,times=2,status=data", 2, 4);
+}
+
+/* The move's last write (naming the chain in the new entry) fails all three tries: the old
+ * name is gone by then, so the caller hears STATUS_FILE_CORRUPT_ERROR, never success; the FCB
+ * follows the new entry and keeps it dirty, so the last close names the chain there once the
+ * disk works again, and the data is under the new name only. */
+KTEST(fsfault, rename_whose_last_write_fails_names_the_file_at_close)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, 4096, 77);
+    KT_STATUS(FsOpen(L"\\Rename named late.bin", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL),
+              STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("disk:op=write,after=2,times=3,status=data"), STATUS_SUCCESS);
+    NTSTATUS renamed = FsRename(h, L"RNLATE.BIN", FALSE);
+    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
+    VfReset();
+    ZwClose(h); /* the last close: the dirty entry is written where the FCB now points */
+    KT_STATUS(renamed, STATUS_FILE_CORRUPT_ERROR);
+    KT_EQ(faults, 3);
+    KT_EQ(calls, 5); /* reservation, removal, three tries at the chain's name */
+    KT_STATUS(FsOpen(L"\\Rename named late.bin", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_STATUS(FsReadFile(L"\\RNLATE.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
+}
+
+/* Power-cut seeds 568, 608, 2468, 4198, 4778 and 7568 cut a rename of an 8.3 name between its
+ * two writes. Now it is one write, of the entry where it stands: a failed write leaves the old
+ * name (and the error), a good one the new name, and the entry keeps its slot. */
+KTEST(fsfault, short_rename_in_one_directory_is_one_write_in_place)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults;
+    FsPattern(KtpData, 4096, 78);
+    KT_STATUS(FsOpen(L"\\RNPLACE.BIN", FILE_OVERWRITE_IF, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 4096, &done), STATUS_SUCCESS);
+    KT_STATUS(FsFlush(h), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("disk:op=write,nth=1,status=data"), STATUS_SUCCESS);
+    NTSTATUS failed = FsRename(h, L"RNPLACE2.BIN", FALSE);
+    VfQuerySite(VfSiteDiskWrite, &calls, &faults);
+    KT_STATUS(VfConfigure("disk:op=write,nth=1000,status=data"), STATUS_SUCCESS); /* counts, fails none */
+    NTSTATUS renamed = FsRename(h, L"RNPLACE2.BIN", FALSE);
+    ULONG64 calls2, faults2;
+    VfQuerySite(VfSiteDiskWrite, &calls2, &faults2);
+    VfReset();
+    ZwClose(h);
+    KT_STATUS(failed, STATUS_DEVICE_DATA_ERROR);
+    KT_EQ(calls, 1);
+    KT_EQ(faults, 1);
+    KT_STATUS(renamed, STATUS_SUCCESS);
+    KT_EQ(calls2, 1); /* one write */
+    KT_EQ(faults2, 0);
+    KT_STATUS(FsOpen(L"\\RNPLACE.BIN", FILE_OPEN, 0, &h, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_STATUS(FsReadFile(L"\\RNPLACE2.BIN", KtpBack, 4096, &done), STATUS_SUCCESS);
+    KT_EQ(done, 4096);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 4096) == 4096);
 }
 
 /* A lowres-io campaign boot (seed 10012: fsdreq faults): a cached write grows the file in memory
@@ -129,6 +191,32 @@ KTEST(fsfault, cached_growth_survives_two_failed_entry_writes_in_a_row_at_close)
     VfReset();
     KT_EQ(faults, 2);
     KT_STATUS(FsOpen(L"\\GROWTWO.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsSize(h, &size), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, KtpBack, 3072, &done), STATUS_SUCCESS);
+    ZwClose(h);
+    KT_EQ(size, 3072);
+    KT_EQ(done, 3072);
+    KT_ASSERT(RtlCompareMemory(KtpBack, KtpData, 3072) == 3072);
+}
+
+/* make replay SEED=6933 (and 7103) OPTS=lowres:site=irp,prob=20,.../lowres:site=fsdreq,prob=10,...:
+ * four disk requests in a row could not be built at the last cleanup and close, and a file
+ * whose write had succeeded was 0 bytes. While requests cannot be allocated the close keeps
+ * trying (waiting between tries): here the first six are refused and the seventh lands. */
+KTEST(fsfault, cached_growth_outlasts_low_resources_at_close)
+{
+    HANDLE h;
+    ULONG done;
+    ULONG64 calls, faults, size;
+    FsPattern(KtpData, 3072, 6933);
+    KT_STATUS(FsOpen(L"\\GROWLOW.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS); /* cached */
+    KT_STATUS(FsWriteAt(h, 0, KtpData, 3072, &done), STATUS_SUCCESS);
+    KT_STATUS(VfConfigure("lowres:site=fsdreq,driver=FatFsdDiskIo,interval=1,times=6"), STATUS_SUCCESS);
+    ZwClose(h);
+    VfQuerySite(VfSiteFsdRequest, &calls, &faults);
+    VfReset();
+    KT_EQ(faults, 6);
+    KT_STATUS(FsOpen(L"\\GROWLOW.BIN", FILE_OPEN, FILE_NO_INTERMEDIATE_BUFFERING, &h, NULL), STATUS_SUCCESS);
     KT_STATUS(FsSize(h, &size), STATUS_SUCCESS);
     KT_STATUS(FsReadAt(h, 0, KtpBack, 3072, &done), STATUS_SUCCESS);
     ZwClose(h);
