@@ -1,5 +1,6 @@
 # mk/campaign.mk - fault-injection campaigns (tools/campaign.py, docs/fault-injection.md):
 #   make campaign RUNS=N [FAULT=spec] [JOBS=J] [MODE=nth] [OPS=n] [SSHLOGIN=..|SSHLOGINFILE=..]
+#                                             [RESUME=1: go on with the interrupted one in build/campaign]
 #   make replay SEED=S OPTS=spec [OPS=n]      one boot again, keeping build/replay/{serial.log,disk.img}
 #   make bench-campaign [RUNS=n]              the campaign-throughput row of make bench (every class)
 #   make fuzz [FUZZTIME=60]                   libFuzzer + ASan/UBSan over the FAT engine (tests/fuzz)
@@ -15,6 +16,7 @@ SEED ?= 1
 OPTS ?=
 SSHLOGIN ?=
 SSHLOGINFILE ?=
+RESUME ?=
 
 .PHONY: campaign replay
 campaign: tools $(B)/kernel.bin
@@ -22,7 +24,8 @@ campaign: tools $(B)/kernel.bin
 	@$(if $(SSHLOGIN)$(SSHLOGINFILE),tools/need.sh parallel parallel)
 	$(PYTHON) tools/campaign.py run --kernel $(B)/kernel.bin --qemu "$(CAMPAIGN_QEMU)" --runs "$(or $(RUNS),0)" \
 	  --fault "$(FAULT)" --jobs $(JOBS) --mode $(MODE) --ops $(OPS) --seed $(SEED) \
-	  $(if $(SSHLOGIN),--sshlogin "$(SSHLOGIN)") $(if $(SSHLOGINFILE),--sshloginfile "$(SSHLOGINFILE)")
+	  $(if $(SSHLOGIN),--sshlogin "$(SSHLOGIN)") $(if $(SSHLOGINFILE),--sshloginfile "$(SSHLOGINFILE)") \
+	  $(if $(RESUME),--resume)
 
 replay: tools $(B)/kernel.bin
 	$(PYTHON) tools/campaign.py replay --kernel $(B)/kernel.bin --qemu "$(CAMPAIGN_QEMU)" --seed $(SEED) \

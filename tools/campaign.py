@@ -4,12 +4,12 @@
 bugcheck:<code>/<p1>, hang, reset, corrupt; docs/fault-injection.md), and writes
 build/campaign/results.csv, summary.txt and outcomes.png (gnuplot).
 
-  campaign.py run --runs N [--fault SPEC] [--mode random|nth] [--jobs J] [--sshlogin S]
+  campaign.py run --runs N [--fault SPEC] [--mode random|nth] [--jobs J] [--sshlogin S] [--resume]
   campaign.py one --seed S --fault SPEC      (one boot; prints its CSV row as JSON: GNU parallel)
   campaign.py replay --seed S --fault SPEC   (one boot, keeping its serial log and disk)
 """
 import argparse, collections, concurrent.futures as cf, csv, json, os, re, shlex, shutil, subprocess
-import sys, tempfile, time, zlib
+import hashlib, sys, tempfile, time, zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 EXIT_OK, EXIT_FAIL, EXIT_BUGCHECK = 33, 35, 37
@@ -208,14 +208,18 @@ def count_calls(args, spec):
 
 
 class Progress:
-    def __init__(self, total):
+    def __init__(self, total, before=()):
         self.total, self.done, self.t0, self.counts = total, 0, time.time(), collections.Counter()
+        self.before = len(before)  # rows a resumed campaign already had: counted, not timed
+        self.done = self.before
+        for row in before:
+            self.counts[row["outcome"].split(":")[0]] += 1
 
     def add(self, row):
         self.done += 1
         self.counts[row["outcome"].split(":")[0]] += 1
         el = time.time() - self.t0
-        eta = el / self.done * (self.total - self.done)
+        eta = el / (self.done - self.before) * (self.total - self.done)
         width = 30
         bar = "#" * (width * self.done // self.total) + "." * (width - width * self.done // self.total)
         counts = " ".join("%s=%d" % kv for kv in sorted(self.counts.items()))
@@ -225,7 +229,7 @@ class Progress:
         sys.stderr.flush()
 
 
-def run_parallel(args, jobs, progress):
+def run_parallel(args, jobs, record):
     """Hands the boots to GNU parallel (--sshlogin / --sshloginfile): each host runs
     `campaign.py one` in the same checkout path and prints its row as JSON."""
     me = os.path.abspath(__file__)
@@ -242,17 +246,58 @@ def run_parallel(args, jobs, progress):
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     p.stdin.write("\n".join(lines) + "\n")
     p.stdin.close()
-    rows = []
     for line in p.stdout:
         if line.startswith("{"):
-            row = json.loads(line)
-            rows.append(row)
-            progress.add(row)
+            record(json.loads(line))
     p.wait()
-    return rows
 
 
-def write_outputs(args, rows, wall):
+def kernel_digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def resume_state(args, jobs):
+    """--resume: the rows an interrupted campaign in args.out already holds, and its wall time so far.
+    campaign.json names the kernel and the workload they came from; rows from another kernel,
+    another OPS or another plan are refused, so a resumed campaign is still one kernel's."""
+    meta_path, rows_path = os.path.join(args.out, "campaign.json"), os.path.join(args.out, "rows.jsonl")
+    if not os.path.exists(meta_path) or not os.path.exists(rows_path):
+        sys.exit("campaign: nothing to resume in %s (no campaign.json or rows.jsonl)" % args.out)
+    meta = json.load(open(meta_path))
+    if meta.get("kernel_sha256") != kernel_digest(args.kernel):
+        sys.exit("campaign: %s holds a campaign of another kernel (sha256 %s...): run without RESUME=1 to start anew"
+                 % (args.out, meta.get("kernel_sha256", "?")[:12]))
+    if meta.get("ops") != args.ops:
+        sys.exit("campaign: %s ran OPS=%s, not %d: resume with the same OPS" % (args.out, meta.get("ops"), args.ops))
+    planned = {(s, c, f) for s, c, f in jobs}
+    old = []
+    for line in open(rows_path):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # the line being written when the campaign was stopped
+        key = (int(row["seed"]), row["class"], row["fault"])
+        if key not in planned:
+            sys.exit("campaign: %s holds seed %s (%s), which this plan does not: give the same RUNS, SEED and FAULT"
+                     % (args.out, row["seed"], row["fault"] or row["class"]))
+        planned.discard(key)
+        old.append(row)
+    with open(rows_path, "w") as f:  # drop a half-written last line, so appended rows start on their own
+        f.writelines(json.dumps(r) + "\n" for r in old)
+    return old, float(meta.get("wall_s", 0)), int(meta.get("invocations", 1))
+
+
+def save_meta(args, wall, invocations):
+    meta = dict(kernel_sha256=args.digest, ops=args.ops, runs=args.runs, seed=args.seed, fault=args.fault,
+                mode=args.mode, wall_s=round(wall, 1), invocations=invocations)
+    tmp = os.path.join(args.out, "campaign.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(meta, f)
+    os.replace(tmp, os.path.join(args.out, "campaign.json"))
+
+
+def write_outputs(args, rows, wall, invocations=1):
     os.makedirs(args.out, exist_ok=True)
     rows.sort(key=lambda r: (r["class"], int(r["seed"]), r["fault"]))
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
@@ -264,9 +309,9 @@ def write_outputs(args, rows, wall):
     table = collections.OrderedDict()
     for r in rows:
         table.setdefault(r["class"], collections.Counter())[r["outcome"].split(":")[0]] += 1
-    lines = ["campaign: %d boots in %.1f s wall (%.1f boots/min), jobs=%d" % (len(rows), wall,
-                                                                            len(rows) / wall * 60 if wall else 0,
-                                                                            args.jobs),
+    lines = ["campaign: %d boots in %.1f s wall (%.1f boots/min), jobs=%d, kernel sha256 %s" % (
+                 len(rows), wall, len(rows) / wall * 60 if wall else 0, args.jobs, args.digest[:12]) +
+             (" (%d invocations, resumed)" % invocations if invocations > 1 else ""),
              "%-12s %6s" % ("class", "boots") + "".join(" %8s" % k for k in kinds) + " %8s" % "faults"]
     total = collections.Counter()
     faults = collections.Counter()
@@ -332,6 +377,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "campaign"))
     ap.add_argument("--sshlogin", default="")
     ap.add_argument("--sshloginfile", default="")
+    ap.add_argument("--resume", action="store_true", help="go on with the interrupted campaign in --out")
     args = ap.parse_args()
 
     if args.command == "one":
@@ -347,29 +393,43 @@ def main():
         args.runs = 2 * len(CLASSES)  # every class twice: `make bench`'s campaign-throughput row
     if not args.runs and args.mode != "nth":
         sys.exit("campaign: give RUNS=N")
+    args.digest = kernel_digest(args.kernel)
     jobs = plan(args)
-    progress = Progress(len(jobs))
+    planned = len(jobs)
+    old, wall0, invocations = [], 0.0, 0
+    if args.resume:
+        old, wall0, invocations = resume_state(args, jobs)
+        done = {(int(r["seed"]), r["class"], r["fault"]) for r in old}
+        jobs = [j for j in jobs if j not in done]
+        print("campaign: resuming: %d of %d boots done in %.0f s, %d to go" % (len(old), planned, wall0, len(jobs)),
+              flush=True)
+    invocations += 1
+    progress = Progress(planned, old)
     t0 = time.time()
-    if args.sshlogin or args.sshloginfile:
-        rows = run_parallel(args, jobs, progress)
-    else:
-        rows = []
-        os.makedirs(args.out, exist_ok=True)
-        # Each row as soon as its boot ends (rows.jsonl): a long campaign can be read, or
-        # survive an interruption, before the CSV is written at the end.
-        with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex, \
-                open(os.path.join(args.out, "rows.jsonl"), "w") as live:
-            for f in cf.as_completed([ex.submit(run_one, args, s, c, fl) for s, c, fl in jobs]):
-                rows.append(f.result())
-                live.write(json.dumps(rows[-1]) + "\n")
-                live.flush()
-                progress.add(rows[-1])
-    wall = time.time() - t0
-    total = write_outputs(args, rows, wall)
+    rows = list(old)
+    os.makedirs(args.out, exist_ok=True)
+    save_meta(args, wall0, invocations)
+    # Each row as soon as its boot ends (rows.jsonl), with the wall time so far (campaign.json):
+    # a long campaign can be read before the CSV is written, and RESUME=1 goes on after an interruption.
+    with open(os.path.join(args.out, "rows.jsonl"), "a" if args.resume else "w") as live:
+        def record(row):
+            rows.append(row)
+            live.write(json.dumps(row) + "\n")
+            live.flush()
+            save_meta(args, wall0 + time.time() - t0, invocations)
+            progress.add(row)
+        if args.sshlogin or args.sshloginfile:
+            run_parallel(args, jobs, record)
+        else:
+            with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+                for f in cf.as_completed([ex.submit(run_one, args, s, c, fl) for s, c, fl in jobs]):
+                    record(f.result())
+    wall = wall0 + time.time() - t0
+    total = write_outputs(args, rows, wall, invocations)
     if args.command == "bench":
         print("%-40s %12d %14s %12s" % ("campaign throughput (boots/min, jobs=%d)" % args.jobs, len(rows),
                                         "%.1f" % (len(rows) / wall * 60 if wall else 0), "-"))
-    sys.exit(1 if len(rows) != len(jobs) else 0)
+    sys.exit(1 if len(rows) != planned else 0)
 
 
 if __name__ == "__main__":
