@@ -209,9 +209,8 @@ def count_calls(args, spec):
 
 class Progress:
     def __init__(self, total, before=()):
-        self.total, self.done, self.t0, self.counts = total, 0, time.time(), collections.Counter()
-        self.before = len(before)  # rows a resumed campaign already had: counted, not timed
-        self.done = self.before
+        self.total, self.t0, self.counts = total, time.time(), collections.Counter()
+        self.before = self.done = len(before)  # rows a resumed campaign already had: counted, not timed
         for row in before:
             self.counts[row["outcome"].split(":")[0]] += 1
 
@@ -258,7 +257,8 @@ def kernel_digest(path):
 
 
 def resume_state(args, jobs):
-    """--resume: the rows an interrupted campaign in args.out already holds, and its wall time so far.
+    """--resume: the rows an interrupted campaign in args.out already holds, the jobs still to run,
+    and its wall time so far.
     campaign.json names the kernel and the workload they came from; rows from another kernel,
     another OPS or another plan are refused, so a resumed campaign is still one kernel's."""
     meta_path, rows_path = os.path.join(args.out, "campaign.json"), os.path.join(args.out, "rows.jsonl")
@@ -285,7 +285,7 @@ def resume_state(args, jobs):
         old.append(row)
     with open(rows_path, "w") as f:  # drop a half-written last line, so appended rows start on their own
         f.writelines(json.dumps(r) + "\n" for r in old)
-    return old, float(meta.get("wall_s", 0)), int(meta.get("invocations", 1))
+    return old, [j for j in jobs if j in planned], float(meta.get("wall_s", 0)), int(meta.get("invocations", 1))
 
 
 def save_meta(args, wall, invocations):
@@ -398,9 +398,7 @@ def main():
     planned = len(jobs)
     old, wall0, invocations = [], 0.0, 0
     if args.resume:
-        old, wall0, invocations = resume_state(args, jobs)
-        done = {(int(r["seed"]), r["class"], r["fault"]) for r in old}
-        jobs = [j for j in jobs if j not in done]
+        old, jobs, wall0, invocations = resume_state(args, jobs)
         print("campaign: resuming: %d of %d boots done in %.0f s, %d to go" % (len(old), planned, wall0, len(jobs)),
               flush=True)
     invocations += 1
