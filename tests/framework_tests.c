@@ -44,7 +44,7 @@ static VOID KtpFailsWithEverythingChanged(void)
     KtpRouteThePit();
     KeInitializeTimer(&onStack);
     KeSetTimer(&onStack, due, NULL);
-    KiVerifierFlags ^= VERIFIER_IO_CHECKING;
+    KiSetVerifierFlags(KiVerifierFlags ^ VERIFIER_IO_CHECKING);
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     KT_ASSERT(KtpPitCount == 12345); /* fails, and returns at DISPATCH_LEVEL */
     KtpInnerReachedEnd = TRUE;

@@ -65,9 +65,14 @@ ULONG KtRestoreMachineState(const KT_MACHINE_STATE *S, BOOLEAN LowerIrql)
             KeDisconnectInterrupt(now);
         repairs++;
     }
-    if (KiVerifierFlags != S->VerifierFlags) {
+    if (!KiVerifierPatchesAgree()) {
+        /* the inline fast paths would skip checks the flags ask for (ke/patch.c) */
+        DbgPrint("# framework: verifier flags 0x%x were set without KiSetVerifierFlags\n", KiVerifierFlags);
+        KiSetVerifierFlags(S->VerifierFlags); /* rewrites each key that disagrees */
+        repairs++;
+    } else if (KiVerifierFlags != S->VerifierFlags) {
         DbgPrint("# framework: verifier flags 0x%x put back to 0x%x\n", KiVerifierFlags, S->VerifierFlags);
-        KiVerifierFlags = S->VerifierFlags;
+        KiSetVerifierFlags(S->VerifierFlags);
         repairs++;
     }
     if (KiDispatchRaiseHook != S->RaiseHook) {

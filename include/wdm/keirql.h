@@ -1,12 +1,13 @@
 /* wdm/keirql.h - IRQL and spin-lock fast paths inline, as Windows x64's wdm.h has them: a raise
  * is a CR8 read and write, a lower one CR8 write, a spin lock one locked compare-exchange.
  *
- * While Driver Verifier checks IRQL (KiVerifierFlags, set at boot or by a test), each macro
- * below calls the exported routine of the same name instead, which makes every check (0xC4/0x30,
- * 0x31, 0x40-0x42, DDI rules) and runs the forced-IRQL trim. That costs the fast path one test
- * of one word and a branch that goes the same way all boot. The exported routines stay: taking
- * a routine's address, or calling it with its name in parentheses, e.g. (KeLowerIrql)(Irql),
- * always reaches the checked routine (docs/irql-inline.md).
+ * While Driver Verifier checks IRQL (KiVerifierFlags, set at boot or by KiSetVerifierFlags),
+ * each macro below calls the exported routine of the same name instead, which makes every check
+ * (0xC4/0x30, 0x31, 0x40-0x42, DDI rules) and runs the forced-IRQL trim. Which way a macro goes
+ * is one 5-byte site the kernel rewrites when the switches change: a nop while they are off, a
+ * jmp to the checked call while one is on (KiPatchBranchTaken below, ke/patch.c). The exported
+ * routines stay: taking a routine's address, or calling it with its name in parentheses, e.g.
+ * (KeLowerIrql)(Irql), always reaches the checked routine (docs/irql-inline.md).
  * A driver that defines KE_INLINE_IRQL_UNCHECKED before including wdm.h gets bare `mov cr8`
  * raise/lower with no Verifier branch at all, exactly Windows x64's shape. */
 #pragma once
@@ -20,12 +21,32 @@ extern ULONG KiVerifierFlags;
  * deadlock (0x40), whose lock-order graph they feed. */
 #define KI_VERIFIED_SPINLOCK_FLAGS 0x67u
 
-#ifdef KE_INLINE_IRQL_UNCHECKED
-#define KiIrqlVerified() FALSE
-#else
 #define KiIrqlVerified() __builtin_expect((KiVerifierFlags & KI_VERIFIED_IRQL_FLAGS) != 0, 0)
-#endif
 #define KiSpinLockVerified() __builtin_expect((KiVerifierFlags & KI_VERIFIED_SPINLOCK_FLAGS) != 0, 0)
+
+/* The Verifier branch of a fast path is one 5-byte instruction that the kernel rewrites
+ * (ke/patch.c) whenever a key's switches change: a `jmp` to the checked code while any of them
+ * is on, a 5-byte `nop` while all are off, so the fast path with Verifier off is Windows x64's
+ * bare `mov cr8` plus one nop. It is assembled as the `jmp`, whose target tests the switches
+ * again: a site the kernel leaves alone (pageable and INIT code) is always right, only slower.
+ * The .kipatch table lists every site, its target and its key. */
+#define KI_PATCH_KEY_IRQL 0
+#define KI_PATCH_KEY_SPINLOCK 1
+FORCEINLINE BOOLEAN KiPatchBranchTaken(const int Key)
+{
+    __asm__ goto("1: .byte 0xe9\n\t.long %l[taken] - 2f\n2:\n\t"
+                 ".pushsection .kipatch, \"a\"\n\t.balign 8\n\t.quad 1b, %l[taken], %c0\n\t.popsection"
+                 : : "i"(Key) : : taken);
+    return FALSE;
+taken:
+    return TRUE;
+}
+#ifdef KE_INLINE_IRQL_UNCHECKED
+#define KiIrqlBranch() FALSE
+#else
+#define KiIrqlBranch() (__builtin_expect(KiPatchBranchTaken(KI_PATCH_KEY_IRQL), 0) && KiIrqlVerified())
+#endif
+#define KiSpinLockBranch() (__builtin_expect(KiPatchBranchTaken(KI_PATCH_KEY_SPINLOCK), 0) && KiSpinLockVerified())
 
 /* IRQL: any. */
 #define KeGetCurrentIrql() ((KIRQL)__readcr8())
@@ -34,7 +55,7 @@ extern ULONG KiVerifierFlags;
 FORCEINLINE KIRQL KiInlineRaiseIrql(KIRQL NewIrql)
 {
     ULONG64 old; /* 0-15 on both paths, so the later lower needs no zero-extension */
-    if (KiIrqlVerified()) {
+    if (KiIrqlBranch()) {
         old = (KfRaiseIrql)(NewIrql);
     } else {
         old = __readcr8();
@@ -49,7 +70,7 @@ FORCEINLINE KIRQL KiInlineRaiseIrql(KIRQL NewIrql)
  * a DPC or APC requested meanwhile is held in the APIC and arrives as CR8 drops. */
 FORCEINLINE VOID KiInlineLowerIrql(KIRQL NewIrql)
 {
-    if (KiIrqlVerified()) {
+    if (KiIrqlBranch()) {
         (KeLowerIrql)(NewIrql);
         return;
     }
@@ -92,7 +113,7 @@ FORCEINLINE VOID KiInlineReleaseSpinLockRaw(PKSPIN_LOCK SpinLock)
 /* IRQL: <= DISPATCH_LEVEL. Returns the old IRQL. */
 FORCEINLINE KIRQL KiInlineAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
-    if (KiSpinLockVerified())
+    if (KiSpinLockBranch())
         return (KeAcquireSpinLockRaiseToDpc)(SpinLock);
     ULONG64 old = __readcr8();
     if (old > HIGH_LEVEL)
@@ -105,7 +126,7 @@ FORCEINLINE KIRQL KiInlineAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 /* IRQL: DISPATCH_LEVEL (or SYNCH_LEVEL for a KeAcquireSpinLockRaiseToSynch lock). */
 FORCEINLINE VOID KiInlineReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
-    if (KiSpinLockVerified()) {
+    if (KiSpinLockBranch()) {
         (KeReleaseSpinLock)(SpinLock, NewIrql);
         return;
     }
@@ -116,7 +137,7 @@ FORCEINLINE VOID KiInlineReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 /* IRQL: >= DISPATCH_LEVEL. */
 FORCEINLINE VOID KiInlineAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
-    if (KiSpinLockVerified()) {
+    if (KiSpinLockBranch()) {
         (KeAcquireSpinLockAtDpcLevel)(SpinLock);
         return;
     }
@@ -126,7 +147,7 @@ FORCEINLINE VOID KiInlineAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 /* IRQL: >= DISPATCH_LEVEL. */
 FORCEINLINE VOID KiInlineReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
-    if (KiSpinLockVerified()) {
+    if (KiSpinLockBranch()) {
         (KeReleaseSpinLockFromDpcLevel)(SpinLock);
         return;
     }

@@ -71,6 +71,7 @@ static VOID KipReadVerifierOptions(void)
      * checked routine, which runs the trim hook, only while a trim or IRQL switch is set. */
     if (KiBootOptionPresent("irqltrim"))
         KiVerifierFlags |= VERIFIER_FORCE_IRQL_TRIM;
+    KiInitializeVerifierPatches(); /* the inline fast paths' branches follow (ke/patch.c) */
 }
 
 /* Entered from boot/multiboot.S on the boot stack, interrupts off, CR8 undefined. */

@@ -115,6 +115,21 @@ VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);
 extern ULONG KiVerifierFlags;
 extern VOID (*KiBugCheckTestHook)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4);
 FORCEINLINE BOOLEAN KiVerifierOn(ULONG Flag) { return (KiVerifierFlags & Flag) != 0; }
+/* Changing the switches rewrites the inline fast paths' Verifier branches (ke/patch.c). */
+VOID KiSetVerifierFlags(ULONG Flags);
+VOID KiInitializeVerifierPatches(void);
+BOOLEAN KiVerifierPatchesAgree(void);
+typedef struct _KI_PATCH_ENTRY {
+    ULONG_PTR Site;   /* the 5-byte instruction: jmp rel32 or nop */
+    ULONG_PTR Target; /* the checked code the jmp goes to */
+    ULONG_PTR Key;    /* KI_PATCH_KEY_* (wdm/keirql.h) */
+} KI_PATCH_ENTRY;
+extern const KI_PATCH_ENTRY __kipatch_start[], __kipatch_end[];
+typedef struct _KI_PATCH_STATISTICS {
+    ULONG Rewrites;       /* times a key changed */
+    ULONG SitesRewritten; /* 5-byte instructions written */
+} KI_PATCH_STATISTICS;
+extern KI_PATCH_STATISTICS KiPatchStatistics;
 
 /* Deadlock detection hooks (kernel/vf/vfdeadlock.c), called by the lock routines when
  * VERIFIER_DEADLOCK_DETECTION is on: before an acquire that may wait (Try: after one that

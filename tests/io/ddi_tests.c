@@ -117,12 +117,12 @@ KTEST(ddi, the_violation_state_names_routine_caller_and_irql)
     /* what P3 points at is filled by the same path the stops take; use a routine with no rule
      * whose check returns to us only because every verifier is off for this call */
     ULONG saved = KiVerifierFlags;
-    KiVerifierFlags = 0;
+    KiSetVerifierFlags(0);
     KIRQL old;
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     VfDdiViolationStop(VfDdi_IoDeleteDevice, DISPATCH_LEVEL, (PVOID)KeLowerIrql);
     KeLowerIrql(old);
-    KiVerifierFlags = saved;
+    KiSetVerifierFlags(saved);
     KT_EQ(strcmp(VfDdiViolation.Routine, "IoDeleteDevice"), 0);
     KT_EQ(VfDdiViolation.Caller, KeLowerIrql);
     KT_EQ(VfDdiViolation.Irql, DISPATCH_LEVEL);

@@ -28,12 +28,12 @@ typedef struct _KTL_SAVED { ULONG Verifier; BOOLEAN Tracing; } KTL_SAVED;
 static KTL_SAVED KtlLean(void)
 {
     KTL_SAVED s = { KiVerifierFlags, IoSetIrpTracing(FALSE) };
-    KiVerifierFlags = 0;
+    KiSetVerifierFlags(0);
     return s;
 }
 static VOID KtlRestore(KTL_SAVED S)
 {
-    KiVerifierFlags = S.Verifier;
+    KiSetVerifierFlags(S.Verifier);
     IoSetIrpTracing(S.Tracing);
 }
 

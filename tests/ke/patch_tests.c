@@ -1,0 +1,192 @@
+/* tests/ke/patch_tests.c - the inline fast paths' Verifier branches (ke/patch.c): a nop with a
+ * key's switches off, a jmp to the checked routine with them on, rewritten safely on 4 CPUs. */
+#include "../ktest.h"
+#include "kthread_util.h"
+#include "../../kernel/hal/hal.h"
+
+extern char __text_start[], __text_end[];
+static const UCHAR KtpNop5[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
+
+static BOOLEAN KtpIsJump(const KI_PATCH_ENTRY *E)
+{
+    const UCHAR *p = (const UCHAR *)E->Site;
+    LONG rel;
+    RtlCopyMemory(&rel, p + 1, 4);
+    return p[0] == 0xE9 && E->Site + 5 + rel == E->Target;
+}
+
+/* Every site of Key in .text is a jmp (Armed) or the nop; every site elsewhere (pageable and
+ * INIT code, never rewritten) is still the jmp it was built as. Returns the sites of Key. */
+static ULONG KtpSitesAre(ULONG Key, BOOLEAN Armed, ULONG *Wrong)
+{
+    ULONG n = 0;
+    *Wrong = 0;
+    for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end; e++) {
+        if (e->Key != Key)
+            continue;
+        n++;
+        BOOLEAN inText = e->Site >= (ULONG_PTR)__text_start && e->Site + 5 <= (ULONG_PTR)__text_end;
+        if ((!inText || Armed) ? !KtpIsJump(e) : RtlCompareMemory((PVOID)e->Site, KtpNop5, 5) != 5)
+            (*Wrong)++;
+    }
+    return n;
+}
+
+/* The checked KfRaiseIrql (and the checked spin-lock acquire, which raises through it) call
+ * the DISPATCH_LEVEL raise hook; the bare inline paths do not. */
+static volatile ULONG KtpCheckedRaises;
+static VOID KtpCountRaise(void) { KtpCheckedRaises++; }
+
+/* One inline raise/lower pair and one inline spin-lock pair; returns which reached the checked
+ * routines: bit 0 the IRQL pair, bit 1 the spin-lock pair. */
+static ULONG KtpWhichPathsAreChecked(void)
+{
+    KIRQL old;
+    KSPIN_LOCK l;
+    ULONG r = 0, before = KtpCheckedRaises;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeLowerIrql(old);
+    if (KtpCheckedRaises != before)
+        r |= 1;
+    before = KtpCheckedRaises;
+    KeInitializeSpinLock(&l);
+    KeAcquireSpinLock(&l, &old);
+    KeReleaseSpinLock(&l, old);
+    if (KtpCheckedRaises != before)
+        r |= 2;
+    return r;
+}
+
+/* Pageable code may be on the paging file when the switches change, so its sites are never
+ * rewritten: they stay the jmp, whose target tests the switches, and are right either way. */
+PAGEABLE static KIRQL KtpPageableRaiseToApc(void)
+{
+    KIRQL old;
+    KeRaiseIrql(APC_LEVEL, &old);
+    KeLowerIrql(old);
+    return old;
+}
+
+KTEST(kepatch, pageable_sites_stay_jumps_and_run_right_either_way)
+{
+    ULONG saved = KiVerifierFlags, wrong, outside = 0;
+    for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end; e++)
+        if (e->Site < (ULONG_PTR)__text_start || e->Site >= (ULONG_PTR)__text_end)
+            outside++;
+    KT_ASSERT(outside >= 2); /* KtpPageableRaiseToApc's raise and lower, at least */
+    KT_EQ(KtpPageableRaiseToApc(), PASSIVE_LEVEL);
+    /* The frame the image loaded a pageable site into may since have been trimmed and handed
+     * to someone else: a rewrite through its direct-map alias would land there. */
+    UCHAR before[8][5];
+    ULONG n = 0;
+    for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end && n < 8; e++)
+        if (e->Site < (ULONG_PTR)__text_start || e->Site >= (ULONG_PTR)__text_end)
+            RtlCopyMemory(before[n++], HalPhysicalToVirtual(e->Site - KERNEL_OFFSET), 5);
+    KiSetVerifierFlags(0);
+    n = 0;
+    for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end && n < 8; e++)
+        if (e->Site < (ULONG_PTR)__text_start || e->Site >= (ULONG_PTR)__text_end)
+            KT_EQ(RtlCompareMemory(before[n++], HalPhysicalToVirtual(e->Site - KERNEL_OFFSET), 5), 5);
+    KtpSitesAre(KI_PATCH_KEY_IRQL, FALSE, &wrong); /* .text: nop; elsewhere: still the jmp */
+    KT_EQ(wrong, 0);
+    KT_EQ(KtpPageableRaiseToApc(), PASSIVE_LEVEL);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    KiSetVerifierFlags(saved);
+    KT_EQ(KtpPageableRaiseToApc(), PASSIVE_LEVEL);
+}
+
+KTEST(kepatch, verifier_switches_rewrite_each_keys_inline_branches)
+{
+    ULONG saved = KiVerifierFlags, wrong;
+    PKI_RAISE_HOOK hook = KiDispatchRaiseHook;
+    KT_ASSERT((saved & KI_VERIFIED_IRQL_FLAGS) && (saved & KI_VERIFIED_SPINLOCK_FLAGS)); /* verifier=all */
+    KT_ASSERT(KtpSitesAre(KI_PATCH_KEY_IRQL, TRUE, &wrong) > 20);
+    KT_EQ(wrong, 0);
+    KT_ASSERT(KtpSitesAre(KI_PATCH_KEY_SPINLOCK, TRUE, &wrong) > 20);
+    KT_EQ(wrong, 0);
+    KiDispatchRaiseHook = KtpCountRaise;
+    KT_EQ(KtpWhichPathsAreChecked(), 3);
+
+    KiSetVerifierFlags(0); /* every switch off: both keys' sites become the nop */
+    KT_EQ(KiVerifierFlags, 0);
+    KtpSitesAre(KI_PATCH_KEY_IRQL, FALSE, &wrong);
+    KT_EQ(wrong, 0);
+    KtpSitesAre(KI_PATCH_KEY_SPINLOCK, FALSE, &wrong);
+    KT_EQ(wrong, 0);
+    KT_EQ(KtpWhichPathsAreChecked(), 0);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+
+    KiSetVerifierFlags(VERIFIER_IO_CHECKING); /* a spin-lock switch only */
+    KtpSitesAre(KI_PATCH_KEY_IRQL, FALSE, &wrong);
+    KT_EQ(wrong, 0);
+    KtpSitesAre(KI_PATCH_KEY_SPINLOCK, TRUE, &wrong);
+    KT_EQ(wrong, 0);
+    KT_EQ(KtpWhichPathsAreChecked(), 2);
+
+    KiSetVerifierFlags(VERIFIER_FORCE_IRQL_TRIM); /* trim is an IRQL and a spin-lock switch */
+    KT_EQ(KtpWhichPathsAreChecked(), 3);
+    KT_ASSERT(KiVerifierPatchesAgree());
+
+    KiSetVerifierFlags(saved);
+    KiDispatchRaiseHook = hook;
+    KtpSitesAre(KI_PATCH_KEY_IRQL, TRUE, &wrong);
+    KT_EQ(wrong, 0);
+    KtpSitesAre(KI_PATCH_KEY_SPINLOCK, TRUE, &wrong);
+    KT_EQ(wrong, 0);
+}
+
+/* A write behind KiSetVerifierFlags's back is seen (the framework asks after every test). */
+KTEST(kepatch, flags_written_directly_disagree_with_the_sites)
+{
+    ULONG saved = KiVerifierFlags;
+    KT_ASSERT(KiVerifierPatchesAgree());
+    KiVerifierFlags = 0;
+    BOOLEAN agree = KiVerifierPatchesAgree();
+    KiVerifierFlags = saved;
+    KT_ASSERT(!agree);
+    KT_ASSERT(KiVerifierPatchesAgree());
+}
+
+/* Three processors run inline spin-lock and IRQL pairs flat out while processor 0 turns the
+ * switches off and on: each rewrite happens with the others held at IPI_LEVEL, so no processor
+ * ever runs half a site, and the count under the lock is exact. */
+#define KTP_WORKERS 3
+#define KTP_PAIRS 20000
+static KSPIN_LOCK KtpLock;
+static volatile ULONG KtpCount, KtpWorkersDone;
+
+static VOID KtpHammer(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    for (ULONG i = 0; i < KTP_PAIRS; i++) {
+        KIRQL old, old2;
+        KeAcquireSpinLock(&KtpLock, &old);
+        KeRaiseIrql(HIGH_LEVEL, &old2);
+        KtpCount++;
+        KeLowerIrql(old2);
+        KeReleaseSpinLock(&KtpLock, old);
+    }
+    __atomic_add_fetch(&KtpWorkersDone, 1, __ATOMIC_SEQ_CST);
+}
+
+KTEST_EX(smppatch, rewrites_while_three_processors_run_the_sites, 0, "smp=4")
+{
+    PKTHREAD t[KTP_WORKERS];
+    ULONG saved = KiVerifierFlags, rewrites = KiPatchStatistics.Rewrites, turns = 0;
+    KeInitializeSpinLock(&KtpLock);
+    KtpCount = KtpWorkersDone = 0;
+    for (ULONG i = 0; i < KTP_WORKERS; i++)
+        KT_ASSERT(NT_SUCCESS(KiCreateSystemThreadEx(KtpHammer, NULL, 8, "patch", (KAFFINITY)1 << (i + 1), &t[i])));
+    while (__atomic_load_n(&KtpWorkersDone, __ATOMIC_ACQUIRE) < KTP_WORKERS) {
+        KiSetVerifierFlags(turns & 1 ? saved : 0);
+        turns++;
+    }
+    KiSetVerifierFlags(saved);
+    for (ULONG i = 0; i < KTP_WORKERS; i++)
+        KT_STATUS(KtJoinThread(t[i], 30000), STATUS_SUCCESS);
+    DbgPrint("# %u switch changes while the workers ran\n", turns);
+    KT_ASSERT(turns >= 4);
+    KT_ASSERT(KiPatchStatistics.Rewrites > rewrites);
+    KT_EQ(KtpCount, KTP_WORKERS * KTP_PAIRS);
+    KT_ASSERT(KiVerifierPatchesAgree());
+}
