@@ -65,16 +65,6 @@ ULONG KtRestoreMachineState(const KT_MACHINE_STATE *S, BOOLEAN LowerIrql)
             KeDisconnectInterrupt(now);
         repairs++;
     }
-    if (!KiVerifierPatchesAgree()) {
-        /* the inline fast paths would skip checks the flags ask for (ke/patch.c) */
-        DbgPrint("# framework: verifier flags 0x%x were set without KiSetVerifierFlags\n", KiVerifierFlags);
-        KiSetVerifierFlags(S->VerifierFlags); /* rewrites each key that disagrees */
-        repairs++;
-    } else if (KiVerifierFlags != S->VerifierFlags) {
-        DbgPrint("# framework: verifier flags 0x%x put back to 0x%x\n", KiVerifierFlags, S->VerifierFlags);
-        KiSetVerifierFlags(S->VerifierFlags);
-        repairs++;
-    }
     if (KiDispatchRaiseHook != S->RaiseHook) {
         DbgPrint("# framework: DISPATCH_LEVEL raise hook put back\n");
         KiDispatchRaiseHook = S->RaiseHook;
@@ -91,7 +81,18 @@ ULONG KtRestoreMachineState(const KT_MACHINE_STATE *S, BOOLEAN LowerIrql)
         repairs++;
     }
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
-        return repairs; /* not lowered: timers wait for the call after the test */
+        return repairs; /* not lowered: verifier flags and timers wait for the call after the test */
+    /* KiSetVerifierFlags takes a spin lock, so at <= DISPATCH_LEVEL */
+    if (!KiVerifierPatchesAgree()) {
+        /* the inline fast paths would skip checks the flags ask for (ke/patch.c) */
+        DbgPrint("# framework: verifier flags 0x%x were set without KiSetVerifierFlags\n", KiVerifierFlags);
+        KiSetVerifierFlags(S->VerifierFlags); /* rewrites each key that disagrees */
+        repairs++;
+    } else if (KiVerifierFlags != S->VerifierFlags) {
+        DbgPrint("# framework: verifier flags 0x%x put back to 0x%x\n", KiVerifierFlags, S->VerifierFlags);
+        KiSetVerifierFlags(S->VerifierFlags);
+        repairs++;
+    }
     PKTIMER timers[KT_MAX_TIMERS];
     ULONG n = KiSnapshotTimers(timers, KT_MAX_TIMERS);
     for (ULONG i = 0; i < n && i < KT_MAX_TIMERS; i++)

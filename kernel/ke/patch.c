@@ -1,5 +1,5 @@
 /* kernel/ke/patch.c - the Verifier branches of the inline IRQL and spin-lock fast paths
- * (wdm/keirql.h, KiPatchBranchTaken): a nop while a key's Verifier switches are off, a jmp otherwise. */
+ * (wdm/keirql.h, KiPatchBranchTaken): a nop while a key's switches are off, else a jmp. */
 #include "ki.h"
 #include "../hal/hal.h"
 
@@ -81,6 +81,9 @@ static VOID KipSetKeys(ULONG Keys, BOOLEAN Armed)
 VOID KiSetVerifierFlags(ULONG Flags)
 {
     ULONG on = 0, off = 0;
+    KIRQL old;
+    /* the exported routines, named in parentheses: the inline ones' sites are being rewritten */
+    (KeAcquireSpinLock)(&KipPatchLock, &old);
     for (ULONG k = 0; k < ARRAYSIZE(KipKeyFlags); k++) {
         BOOLEAN want = (Flags & KipKeyFlags[k]) != 0;
         if (want && !KipKeyArmed[k])
@@ -88,9 +91,6 @@ VOID KiSetVerifierFlags(ULONG Flags)
         else if (!want && KipKeyArmed[k])
             off |= 1u << k;
     }
-    KIRQL old;
-    /* the exported routines, named in parentheses: no site of their own is being rewritten */
-    (KeAcquireSpinLock)(&KipPatchLock, &old);
     if (on)
         KipSetKeys(on, TRUE);
     KiVerifierFlags = Flags;
