@@ -82,14 +82,13 @@ ULONG KtRestoreMachineState(const KT_MACHINE_STATE *S, BOOLEAN LowerIrql)
     }
     if (KeGetCurrentIrql() > DISPATCH_LEVEL)
         return repairs; /* not lowered: verifier flags and timers wait for the call after the test */
-    /* KiSetVerifierFlags takes a spin lock, so at <= DISPATCH_LEVEL */
-    if (!KiVerifierPatchesAgree()) {
-        /* the inline fast paths would skip checks the flags ask for (ke/patch.c) */
-        DbgPrint("# framework: verifier flags 0x%x were set without KiSetVerifierFlags\n", KiVerifierFlags);
-        KiSetVerifierFlags(S->VerifierFlags); /* rewrites each key that disagrees */
-        repairs++;
-    } else if (KiVerifierFlags != S->VerifierFlags) {
-        DbgPrint("# framework: verifier flags 0x%x put back to 0x%x\n", KiVerifierFlags, S->VerifierFlags);
+    /* Flags written around KiSetVerifierFlags leave the inline fast paths skipping checks the
+     * flags ask for (ke/patch.c); putting them back through it rewrites each key that disagrees.
+     * It takes a spin lock, so at <= DISPATCH_LEVEL. */
+    BOOLEAN agree = KiVerifierPatchesAgree();
+    if (!agree || KiVerifierFlags != S->VerifierFlags) {
+        DbgPrint("# framework: verifier flags 0x%x%s put back to 0x%x\n", KiVerifierFlags,
+                 agree ? "" : " (set without KiSetVerifierFlags)", S->VerifierFlags);
         KiSetVerifierFlags(S->VerifierFlags);
         repairs++;
     }

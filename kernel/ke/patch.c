@@ -3,10 +3,8 @@
 #include "ki.h"
 #include "../hal/hal.h"
 
-extern char __text_start[], __text_end[];
-
 static const ULONG KipKeyFlags[] = { KI_VERIFIED_IRQL_FLAGS, KI_VERIFIED_SPINLOCK_FLAGS };
-/* As built every site is the jmp: a key is armed until the first KiSetVerifierFlags says not. */
+/* As built every site is the jmp: a key is armed until KiInitializeVerifierPatches says not. */
 static BOOLEAN KipKeyArmed[ARRAYSIZE(KipKeyFlags)] = { TRUE, TRUE };
 static volatile ULONG KipRewriteKeys, KipRewriteDone;
 static ULONG KipRewriter;
@@ -14,11 +12,16 @@ KI_PATCH_STATISTICS KiPatchStatistics;
 
 /* Only .text is rewritten: pageable code may be out on the paging file and INIT code is given
  * back after DriverEntry, and their sites, left as the jmp, test the switches themselves. */
+static BOOLEAN KipRewritable(const KI_PATCH_ENTRY *E)
+{
+    return E->Site >= (ULONG_PTR)__text_start && E->Site + 5 <= (ULONG_PTR)__text_end;
+}
+
 static VOID KipRewrite(ULONG Keys)
 {
     static const UCHAR nop5[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
     for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end; e++) {
-        if (!(Keys & (1u << e->Key)) || e->Site < (ULONG_PTR)__text_start || e->Site + 5 > (ULONG_PTR)__text_end)
+        if (!(Keys & (1u << e->Key)) || !KipRewritable(e))
             continue;
         UCHAR code[5];
         LONG rel = (LONG)(e->Target - (e->Site + 5));
@@ -99,16 +102,18 @@ VOID KiSetVerifierFlags(ULONG Flags)
     (KeReleaseSpinLock)(&KipPatchLock, old);
 }
 
-/* Boot, one processor, interrupts off, before anything takes a spin lock: the sites follow the
- * switches the boot options chose. */
+/* Boot, one processor, interrupts off, before anything takes a spin lock: the keys whose
+ * switches the boot options left off get their nops (the others are already the jmp). */
 VOID KiInitializeVerifierPatches(void)
 {
-    ULONG keys = 0;
-    for (ULONG k = 0; k < ARRAYSIZE(KipKeyFlags); k++) {
-        KipKeyArmed[k] = (KiVerifierFlags & KipKeyFlags[k]) != 0;
-        keys |= 1u << k;
-    }
-    KipRewrite(keys);
+    ULONG off = 0;
+    for (ULONG k = 0; k < ARRAYSIZE(KipKeyFlags); k++)
+        if (!(KiVerifierFlags & KipKeyFlags[k])) {
+            KipKeyArmed[k] = FALSE;
+            off |= 1u << k;
+        }
+    if (off)
+        KipRewrite(off);
 }
 
 /* IRQL: any. FALSE when KiVerifierFlags was written behind KiSetVerifierFlags's back, so that

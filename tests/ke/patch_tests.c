@@ -4,8 +4,13 @@
 #include "kthread_util.h"
 #include "../../kernel/hal/hal.h"
 
-extern char __text_start[], __text_end[];
 static const UCHAR KtpNop5[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
+
+/* The test's own idea of which sites the kernel may rewrite, kept apart from ke/patch.c's. */
+static BOOLEAN KtpInText(const KI_PATCH_ENTRY *E)
+{
+    return E->Site >= (ULONG_PTR)__text_start && E->Site + 5 <= (ULONG_PTR)__text_end;
+}
 
 static BOOLEAN KtpIsJump(const KI_PATCH_ENTRY *E)
 {
@@ -25,8 +30,7 @@ static ULONG KtpSitesAre(ULONG Key, BOOLEAN Armed, ULONG *Wrong)
         if (e->Key != Key)
             continue;
         n++;
-        BOOLEAN inText = e->Site >= (ULONG_PTR)__text_start && e->Site + 5 <= (ULONG_PTR)__text_end;
-        if ((!inText || Armed) ? !KtpIsJump(e) : RtlCompareMemory((PVOID)e->Site, KtpNop5, 5) != 5)
+        if ((!KtpInText(e) || Armed) ? !KtpIsJump(e) : RtlCompareMemory((PVOID)e->Site, KtpNop5, 5) != 5)
             (*Wrong)++;
     }
     return n;
@@ -71,7 +75,7 @@ KTEST(kepatch, pageable_sites_stay_jumps_and_run_right_either_way)
 {
     ULONG saved = KiVerifierFlags, wrong, outside = 0;
     for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end; e++)
-        if (e->Site < (ULONG_PTR)__text_start || e->Site >= (ULONG_PTR)__text_end)
+        if (!KtpInText(e))
             outside++;
     KT_ASSERT(outside >= 2); /* KtpPageableRaiseToApc's raise and lower, at least */
     KT_EQ(KtpPageableRaiseToApc(), PASSIVE_LEVEL);
@@ -80,12 +84,12 @@ KTEST(kepatch, pageable_sites_stay_jumps_and_run_right_either_way)
     UCHAR before[8][5];
     ULONG n = 0;
     for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end && n < 8; e++)
-        if (e->Site < (ULONG_PTR)__text_start || e->Site >= (ULONG_PTR)__text_end)
+        if (!KtpInText(e))
             RtlCopyMemory(before[n++], HalPhysicalToVirtual(e->Site - KERNEL_OFFSET), 5);
     KiSetVerifierFlags(0);
     n = 0;
     for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end && n < 8; e++)
-        if (e->Site < (ULONG_PTR)__text_start || e->Site >= (ULONG_PTR)__text_end)
+        if (!KtpInText(e))
             KT_EQ(RtlCompareMemory(before[n++], HalPhysicalToVirtual(e->Site - KERNEL_OFFSET), 5), 5);
     KtpSitesAre(KI_PATCH_KEY_IRQL, FALSE, &wrong); /* .text: nop; elsewhere: still the jmp */
     KT_EQ(wrong, 0);
