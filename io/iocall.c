@@ -3,7 +3,7 @@
  * discipline can be judged when it returns, even if the IRP completed meanwhile. */
 #include "iop.h"
 
-static LIST_ENTRY IopFrames = { &IopFrames, &IopFrames };
+LIST_ENTRY IopFrames = { &IopFrames, &IopFrames };
 static KSPIN_LOCK IopFrameLock;
 
 /* Frames are touched from dispatch routines and from completion at DISPATCH_LEVEL (DPCs),
@@ -31,14 +31,11 @@ VOID IopFrameLocationPassed(PIRP Irp, PIO_STACK_LOCATION Location)
     IopUnlockFrames(f);
 }
 
-/* IoFreeIrp on an IRP a frame still watches: the frame frees it when it unwinds. */
-BOOLEAN IopFrameDeferFree(PIRP Irp)
+/* IoFreeIrp on an IRP a frame still watches: the frame frees it when it unwinds. Called
+ * only when there are frames (IopFrameDeferFree, iop.h). */
+BOOLEAN IopFrameDeferFreeSlow(PIRP Irp)
 {
     BOOLEAN deferred = FALSE;
-    /* No frame at all (Verifier off): none can watch this IRP. A frame for it is pushed only
-     * by an IoCallDriver of this IRP, which cannot race with its own free. */
-    if (IsListEmpty(&IopFrames))
-        return FALSE;
     ULONG64 f = IopLockFrames();
     for (PLIST_ENTRY e = IopFrames.Flink; e != &IopFrames; e = e->Flink) {
         PIOP_CALL_FRAME fr = CONTAINING_RECORD(e, IOP_CALL_FRAME, Link);

@@ -87,7 +87,15 @@ VOID IopEnterRoutine(PIOP_ROUTINE_FRAME Frame);
 VOID IopLeaveRoutine(PIOP_ROUTINE_FRAME Frame, NTSTATUS Returned);
 VOID IopCheckPostedIrp(PVOID Context);
 extern volatile LONG IopCompletionRoutineExFailures; /* tests force IoSetCompletionRoutineEx to fail */
-BOOLEAN IopFrameDeferFree(PIRP Irp);
+/* Verifier's call frames (io/iocall.c). With none (Verifier off), none can watch an IRP being
+ * freed: a frame for it is pushed only by an IoCallDriver of that IRP, which cannot race with
+ * its own free. So the free looks at the list, and takes its lock, only when there are frames. */
+extern LIST_ENTRY IopFrames;
+BOOLEAN IopFrameDeferFreeSlow(PIRP Irp);
+FORCEINLINE BOOLEAN IopFrameDeferFree(PIRP Irp)
+{
+    return !IsListEmpty(&IopFrames) && IopFrameDeferFreeSlow(Irp);
+}
 VOID IopFrameLowerPended(PIRP Irp);
 VOID IopFreeIrpNow(PIRP Irp);
 

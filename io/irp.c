@@ -34,30 +34,27 @@ VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize)
     Irp->Tail.Overlay.CurrentStackLocation = (PIO_STACK_LOCATION)(Irp + 1) + StackSize;
 }
 
-/* The IRP lookaside lists, one per processor as Windows keeps them in the PRCB: IRPs of up to
+/* The IRP lookaside lists, one per processor in its PRCB as Windows keeps them: IRPs of up to
  * IOP_LOOKASIDE_STACK locations are all that size, and a freed one waits on the freeing
  * processor's list for the next IoAllocateIrp there instead of going back to the pool (not
  * under I/O verification). Its blocks carry their own tag, so ' prI' still counts IRPs in use.
  * A processor touches only its own list, with interrupts off (IRPs are allocated and freed
- * at up to DISPATCH_LEVEL, from DPCs and ISRs' DPCs), so no lock is taken. */
+ * at up to DISPATCH_LEVEL, from DPCs and ISRs' DPCs), so no lock is taken; the list is
+ * reached through GS, which is the current PRCB. */
 #define IOP_LOOKASIDE_STACK 8
 #define IOP_LOOKASIDE_DEPTH 64
 #define IOP_LOOKASIDE_TAG 'LprI'
-typedef struct _IOP_IRP_LOOKASIDE {
-    SINGLE_LIST_ENTRY Head;
-    ULONG Depth;
-} IOP_IRP_LOOKASIDE;
-static IOP_IRP_LOOKASIDE IopIrpLookaside[KI_MAX_PROCESSORS];
+#define IOP_LOOKASIDE_SIZE IoSizeOfIrp(IOP_LOOKASIDE_STACK)
+#define IopPrcb(type, field) (*(type __seg_gs *)(ULONG_PTR)__builtin_offsetof(KPRCB, field))
 
 static PIRP IopPopLookaside(void)
 {
     ULONG64 f = __readeflags();
     _disable();
-    IOP_IRP_LOOKASIDE *l = &IopIrpLookaside[KeGetCurrentPrcb()->Number];
-    PSINGLE_LIST_ENTRY e = l->Head.Next;
+    PSINGLE_LIST_ENTRY e = IopPrcb(PSINGLE_LIST_ENTRY, IrpLookaside.Next);
     if (e) {
-        l->Head.Next = e->Next;
-        l->Depth--;
+        IopPrcb(PSINGLE_LIST_ENTRY, IrpLookaside.Next) = e->Next;
+        IopPrcb(ULONG, IrpLookasideDepth)--;
     }
     if (f & 0x200)
         _enable();
@@ -69,11 +66,10 @@ static BOOLEAN IopPushLookaside(PIRP Irp)
     BOOLEAN kept = FALSE;
     ULONG64 f = __readeflags();
     _disable();
-    IOP_IRP_LOOKASIDE *l = &IopIrpLookaside[KeGetCurrentPrcb()->Number];
-    if (l->Depth < IOP_LOOKASIDE_DEPTH) {
-        ((PSINGLE_LIST_ENTRY)Irp)->Next = l->Head.Next;
-        l->Head.Next = (PSINGLE_LIST_ENTRY)Irp;
-        l->Depth++;
+    if (IopPrcb(ULONG, IrpLookasideDepth) < IOP_LOOKASIDE_DEPTH) {
+        ((PSINGLE_LIST_ENTRY)Irp)->Next = IopPrcb(PSINGLE_LIST_ENTRY, IrpLookaside.Next);
+        IopPrcb(PSINGLE_LIST_ENTRY, IrpLookaside.Next) = (PSINGLE_LIST_ENTRY)Irp;
+        IopPrcb(ULONG, IrpLookasideDepth)++;
         kept = TRUE;
     }
     if (f & 0x200)
@@ -81,15 +77,32 @@ static BOOLEAN IopPushLookaside(PIRP Irp)
     return kept;
 }
 
-/* IRQL <= DISPATCH_LEVEL. */
-PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+/* IoInitializeIrp for a packet of IOP_LOOKASIDE_SIZE bytes, inline: the zeroing is one
+ * `rep stosq` of the StackSize locations in use (sizes are whole quadwords) and the header's
+ * fields are stored as Windows sets them; ApcEnvironment (OriginalApcEnvironment) is the zero. */
+FORCEINLINE VOID IopInitializeLookasideIrp(PIRP Irp, CCHAR StackSize)
 {
-    UNREFERENCED_PARAMETER(ChargeQuota);
-    if (StackSize < 1 || VfShouldFail(VfSiteIrp, 0, __builtin_return_address(0)))
+    ULONG64 n = IoSizeOfIrp(StackSize) / 8, p = (ULONG64)Irp;
+    __asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(0ull) : "memory");
+    Irp->Type = IO_TYPE_IRP;
+    Irp->Size = IOP_LOOKASIDE_SIZE;
+    Irp->StackCount = StackSize;
+    Irp->CurrentLocation = (CHAR)(StackSize + 1);
+    InitializeListHead(&Irp->ThreadListEntry);
+    Irp->Tail.Overlay.CurrentStackLocation = (PIO_STACK_LOCATION)(Irp + 1) + StackSize;
+    Irp->AllocationFlags = IRP_ALLOCATED_FIXED_SIZE | IRP_LOOKASIDE_ALLOCATION;
+    Irp->IopState = IOP_IRP_POOL;
+}
+
+/* Everything but a lookaside hit: a fault-injection rule, I/O verification, a large stack,
+ * an empty list. Caller: IoAllocateIrp's caller, for the fault rule. */
+static __attribute__((noinline)) PIRP IopAllocateIrpSlow(CCHAR StackSize, PVOID Caller)
+{
+    if (StackSize < 1 || VfShouldFail(VfSiteIrp, 0, Caller))
         return NULL;
     /* I/O verification wants every IRP from the pool (special pool catches a use after free) */
     BOOLEAN fixed = StackSize <= IOP_LOOKASIDE_STACK && !IopVerifying();
-    USHORT size = IoSizeOfIrp(fixed ? IOP_LOOKASIDE_STACK : StackSize);
+    USHORT size = fixed ? IOP_LOOKASIDE_SIZE : IoSizeOfIrp(StackSize);
     PIRP irp = fixed ? IopPopLookaside() : NULL;
     if (!irp)
         irp = ExAllocatePoolWithTag(NonPagedPool, size, fixed ? IOP_LOOKASIDE_TAG : IOP_IRP_TAG);
@@ -103,7 +116,23 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     return irp;
 }
 
-VOID IopFreeIrpNow(PIRP Irp)
+/* IRQL <= DISPATCH_LEVEL. A lookaside hit makes no call. */
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+{
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    if (__builtin_expect((UCHAR)(StackSize - 1) < IOP_LOOKASIDE_STACK && !VfSiteArmed(VfSiteIrp) && !IopVerifying(), 1)) {
+        PIRP irp = IopPopLookaside();
+        if (__builtin_expect(irp != NULL, 1)) {
+            IopInitializeLookasideIrp(irp, StackSize);
+            IopCount(Allocated);
+            return irp;
+        }
+    }
+    return IopAllocateIrpSlow(StackSize, __builtin_return_address(0));
+}
+
+/* The free itself, once IoFreeIrp's checks passed: back to this processor's list, or to pool. */
+FORCEINLINE VOID IopFreeIrpInline(PIRP Irp)
 {
     BOOLEAN lookaside = (Irp->AllocationFlags & IRP_LOOKASIDE_ALLOCATION) != 0;
     Irp->Type = 0; /* a second free or a completion of freed memory shows up as a bad type */
@@ -112,26 +141,38 @@ VOID IopFreeIrpNow(PIRP Irp)
         return;
     ExFreePoolWithTag(Irp, lookaside ? IOP_LOOKASIDE_TAG : IOP_IRP_TAG);
 }
+VOID IopFreeIrpNow(PIRP Irp) { IopFreeIrpInline(Irp); }
 
-/* IRQL <= DISPATCH_LEVEL. Freeing an IRP a lower driver still holds is Verifier 0xC9/0x20A;
- * freeing something that is not an IRP is 0xC9/0x01. */
-VOID IoFreeIrp(PIRP Irp)
+/* Everything IoFreeIrp does but the common free: the stops, caller-initialised memory, and an
+ * IRP a verifier frame still reads. Caller: IoFreeIrp's caller, for the stop's parameters. */
+static __attribute__((noinline)) VOID IopFreeIrpSlow(PIRP Irp, PVOID Caller)
 {
     if (Irp->Type != IO_TYPE_IRP) {
         if (IopVerifying())
-            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0, NULL,
-                            __builtin_return_address(0));
+            IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x01, (ULONG_PTR)Irp, 0, 0, NULL, Caller);
         KeBugCheckEx(BUGPARAMS_44(Irp));
     }
     if ((Irp->IopState & IOP_IRP_DISPATCHED) && IopVerifying())
-        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x20A, (ULONG_PTR)__builtin_return_address(0),
-                        (ULONG_PTR)Irp, (ULONG_PTR)IoGetCurrentIrpStackLocation(Irp)->DeviceObject,
-                        NULL, __builtin_return_address(0));
+        IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x20A, (ULONG_PTR)Caller, (ULONG_PTR)Irp,
+                        (ULONG_PTR)IoGetCurrentIrpStackLocation(Irp)->DeviceObject, NULL, Caller);
     if (!(Irp->IopState & IOP_IRP_POOL))
         return; /* caller-initialised memory: nothing of ours to free */
     if (IopFrameDeferFree(Irp))
         return; /* a verifier frame still reads it; it frees on the way out */
-    IopFreeIrpNow(Irp);
+    IopFreeIrpInline(Irp);
+}
+
+/* IRQL <= DISPATCH_LEVEL. Freeing an IRP a lower driver still holds is Verifier 0xC9/0x20A;
+ * freeing something that is not an IRP is 0xC9/0x01. The common case (an IRP of ours, not
+ * dispatched, no verifier frame anywhere) makes no call but the pool's on a full list. */
+VOID IoFreeIrp(PIRP Irp)
+{
+    if (__builtin_expect(Irp->Type == IO_TYPE_IRP &&
+                         (Irp->IopState & (IOP_IRP_DISPATCHED | IOP_IRP_POOL)) == IOP_IRP_POOL &&
+                         IsListEmpty(&IopFrames), 1))
+        IopFreeIrpInline(Irp);
+    else
+        IopFreeIrpSlow(Irp, __builtin_return_address(0));
 }
 
 /* IRQL <= DISPATCH_LEVEL. Makes a completed IRP from IoAllocateIrp new again. */

@@ -60,6 +60,8 @@ typedef struct _KPRCB {
     volatile BOOLEAN Frozen;
     ULONG64 FrozenRip, FrozenRbp;
     KI_DEADLOCK_HELD DpcDeadlockHeld; /* locks DPCs on this processor hold (deadlock detection) */
+    SINGLE_LIST_ENTRY IrpLookaside; /* the I/O manager's free IRPs here (io/irp.c), as NT's PPLookasideList */
+    ULONG IrpLookasideDepth;
 } KPRCB, *PKPRCB;
 
 extern KPRCB KiProcessorBlock[KI_MAX_PROCESSORS];
