@@ -7,44 +7,94 @@
  * stay, as on Windows. */
 static VOID IopZeroStackLocation(PIO_STACK_LOCATION Sp)
 {
-    Sp->MinorFunction = 0;
-    Sp->Flags = 0;
-    Sp->Control = 0;
+    ULONG head; /* MajorFunction, MinorFunction, Flags, Control: keep the first, one store */
+    __builtin_memcpy(&head, Sp, sizeof(head));
+    head &= 0xFF;
+    __builtin_memcpy(Sp, &head, sizeof(head));
     __builtin_memset(&Sp->Parameters, 0, sizeof(Sp->Parameters)); /* a few stores, no call */
     Sp->FileObject = NULL;
     Sp->CompletionRoutine = NULL;
     Sp->Context = NULL;
 }
 
+/* The walk while neither I/O verification nor the IRP trace is on (both are decided once, when
+ * IoCompleteRequest is called): the same steps as the watched walk below, with nothing to
+ * record. FALSE: a routine returned STATUS_MORE_PROCESSING_REQUIRED and the IRP is not ours. */
+FORCEINLINE BOOLEAN IopCompleteWalkLean(PIRP Irp)
+{
+    for (;;) {
+        PIO_STACK_LOCATION sp = Irp->Tail.Overlay.CurrentStackLocation++;
+        CHAR location = ++Irp->CurrentLocation, top = (CHAR)(Irp->StackCount + 1);
+        if (location > top)
+            return TRUE;
+        UCHAR control = sp->Control;
+        Irp->PendingReturned = (control & SL_PENDING_RETURNED) != 0;
+        PIO_COMPLETION_ROUTINE routine = sp->CompletionRoutine;
+        UCHAR invokeOn = NT_SUCCESS(Irp->IoStatus.Status) ? SL_INVOKE_ON_SUCCESS : SL_INVOKE_ON_ERROR;
+        if (Irp->Cancel)
+            invokeOn |= SL_INVOKE_ON_CANCEL;
+        if (!routine || !(control & invokeOn)) {
+            if ((control & SL_PENDING_RETURNED) && location < top)
+                (sp + 1)->Control |= SL_PENDING_RETURNED; /* the I/O manager propagates it */
+            IopZeroStackLocation(sp);
+            continue;
+        }
+        PVOID context = sp->Context;
+        IopZeroStackLocation(sp);
+        PDEVICE_OBJECT device = location == top ? NULL : (sp + 1)->DeviceObject;
+        if (routine(device, Irp, context) == STATUS_MORE_PROCESSING_REQUIRED)
+            return FALSE;
+    }
+}
+
+static DECLSPEC_NORETURN __attribute__((noinline)) VOID IopCompleteFinishedIrp(PIRP Irp, PVOID Caller)
+{
+    KiSetBugCheckCulprit(NULL, Caller);
+    KeBugCheckEx(BUGPARAMS_44(Irp));
+}
+
+static VOID IopCompleteRequestWatched(PIRP Irp, CCHAR PriorityBoost, PVOID Caller);
+
 /* IRQL <= DISPATCH_LEVEL. */
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 {
-    KIRQL irql = KeGetCurrentIrql();
-    BOOLEAN verify = IopVerifying();
     /* Completing an IRP that already finished (and was not reused): its type, its location
      * past the top, or its final-completion mark gives it away. */
     if (Irp->Type != IO_TYPE_IRP || Irp->CurrentLocation > (CHAR)(Irp->StackCount + 1) ||
-        (Irp->IopState & IOP_IRP_COMPLETED)) {
-        KiSetBugCheckCulprit(NULL, __builtin_return_address(0));
-        KeBugCheckEx(BUGPARAMS_44(Irp));
+        (Irp->IopState & IOP_IRP_COMPLETED))
+        IopCompleteFinishedIrp(Irp, __builtin_return_address(0));
+    if (__builtin_expect(!IopVerifying() && !IopIrpTracing, 1)) {
+        Irp->IopState &= ~IOP_IRP_DISPATCHED;
+        if (IopCompleteWalkLean(Irp))
+            IopCompleteFinal(Irp, PriorityBoost);
+        return;
     }
+    IopCompleteRequestWatched(Irp, PriorityBoost, __builtin_return_address(0));
+}
+
+/* The walk with Verifier's checks and frames, and the trace's records. Caller: the driver's
+ * return address into IoCompleteRequest, for the stop's culprit and the records. */
+static __attribute__((noinline)) VOID IopCompleteRequestWatched(PIRP Irp, CCHAR PriorityBoost, PVOID Caller)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    BOOLEAN verify = IopVerifying();
     PDEVICE_OBJECT completer = Irp->CurrentLocation <= Irp->StackCount
                                    ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject : NULL;
     if (verify) {
         if (irql > DISPATCH_LEVEL)
             IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x0E, irql, (ULONG_PTR)Irp, 0, completer,
-                            __builtin_return_address(0));
+                            Caller);
         if (Irp->IoStatus.Status == STATUS_PENDING || Irp->IoStatus.Status == -1)
             IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x06, (ULONG_PTR)(ULONG)Irp->IoStatus.Status,
-                            (ULONG_PTR)Irp, 0, completer, __builtin_return_address(0));
+                            (ULONG_PTR)Irp, 0, completer, Caller);
         if (Irp->CancelRoutine)
             IopVerifierStop(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x07, (ULONG_PTR)Irp->CancelRoutine, (ULONG_PTR)Irp,
-                            0, completer, __builtin_return_address(0));
+                            0, completer, Caller);
     }
     Irp->IopState &= ~IOP_IRP_DISPATCHED;
     IopTrace(IO_TRACE_COMPLETE_REQUEST, Irp, completer, completer ? completer->DriverObject : NULL,
              Irp->CurrentLocation <= Irp->StackCount ? IoGetCurrentIrpStackLocation(Irp)->MajorFunction : 0,
-             Irp->CurrentLocation, Irp->PendingReturned, __builtin_return_address(0), Irp->IoStatus.Status,
+             Irp->CurrentLocation, Irp->PendingReturned, Caller, Irp->IoStatus.Status,
              IopTraceBegin(Irp));
 
     /* "From the next-highest to the highest": each pass leaves location sp for the one

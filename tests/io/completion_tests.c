@@ -4,6 +4,15 @@
  * the three legitimate STATUS_MORE_PROCESSING_REQUIRED patterns, and associated IRPs. */
 #include "kt_io.h"
 
+/* Every test here runs twice: in suite iocomp with the boot's defaults (I/O verification and
+ * the IRP trace on: IoCompleteRequest's watched walk), and in iocomplean with both off (its
+ * lean walk). The two walks must agree on every rule. */
+#define KTEST_BOTH_WALKS(name)                                                            \
+    static VOID KtpBody_##name(void);                                                     \
+    KTEST(iocomp, name) { KtpBody_##name(); }                                             \
+    KTEST_EX(iocomplean, name, 0, "verifier=none iotrace=off") { KtpBody_##name(); }      \
+    static VOID KtpBody_##name(void)
+
 typedef struct _KT_OWNER {
     volatile ULONG Calls;
     PDEVICE_OBJECT Device;
@@ -38,7 +47,7 @@ static PIRP KtpSend(PDEVICE_OBJECT Top, KT_OWNER *Owner, NTSTATUS *Status)
     return irp;
 }
 
-KTEST(iocomp, routines_run_from_next_highest_to_highest)
+KTEST_BOTH_WALKS(routines_run_from_next_highest_to_highest)
 {
     PDEVICE_OBJECT d[5];
     KT_OWNER o = { 0 };
@@ -60,7 +69,47 @@ KTEST(iocomp, routines_run_from_next_highest_to_highest)
     KtIoDestroyStack(5, d);
 }
 
-KTEST(iocomp, routine_device_is_own_device_when_owner_has_a_location)
+/* Each location the walk leaves is cleared for whoever reuses it: what it carried for the
+ * driver below (minor function, flags, control, parameters, file object, routine and context)
+ * is zero; its major function and device stay, as on Windows. */
+KTEST_BOTH_WALKS(each_location_left_is_cleared_but_major_and_device)
+{
+    PDEVICE_OBJECT d[3];
+    KT_OWNER o = { 0 };
+    KtIoBuildStack(3, d);
+    KtExt(d[1])->SetRoutine = FALSE; /* the bottom's location is left without a routine to call */
+    PIRP irp = IoAllocateIrp(d[2]->StackSize, FALSE);
+    PIO_STACK_LOCATION top = IoGetNextIrpStackLocation(irp);
+    top->MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
+    top->MinorFunction = 7;
+    top->Flags = SL_OVERRIDE_VERIFY_VOLUME;
+    top->Parameters.Others.Argument1 = (PVOID)0x11;
+    top->Parameters.Others.Argument2 = (PVOID)0x22;
+    top->Parameters.Others.Argument3 = (PVOID)0x33;
+    top->Parameters.Others.Argument4 = (PVOID)0x44;
+    IoSetCompletionRoutine(irp, KtpOwnerCompletion, &o, TRUE, TRUE, TRUE);
+    KT_STATUS(IoCallDriver(d[2], irp), STATUS_SUCCESS); /* the filters copy it all down */
+    KT_EQ(o.Calls, 1);
+    for (ULONG i = 0; i < 3; i++) {
+        PIO_STACK_LOCATION sp = (PIO_STACK_LOCATION)(irp + 1) + i;
+        KT_EQ(sp->MajorFunction, IRP_MJ_INTERNAL_DEVICE_CONTROL);
+        KT_EQ(sp->DeviceObject, d[i]);
+        KT_EQ(sp->MinorFunction, 0);
+        KT_EQ(sp->Flags, 0);
+        KT_EQ(sp->Control, 0);
+        KT_EQ(sp->Parameters.Others.Argument1, NULL);
+        KT_EQ(sp->Parameters.Others.Argument2, NULL);
+        KT_EQ(sp->Parameters.Others.Argument3, NULL);
+        KT_EQ(sp->Parameters.Others.Argument4, NULL);
+        KT_EQ(sp->FileObject, NULL);
+        KT_EQ(sp->CompletionRoutine, NULL);
+        KT_EQ(sp->Context, NULL);
+    }
+    IoFreeIrp(irp);
+    KtIoDestroyStack(3, d);
+}
+
+KTEST_BOTH_WALKS(routine_device_is_own_device_when_owner_has_a_location)
 {
     PDEVICE_OBJECT d[2], me = KtIoCreateDevice(NULL, 0);
     KT_OWNER o = { 0 };
@@ -78,7 +127,7 @@ KTEST(iocomp, routine_device_is_own_device_when_owner_has_a_location)
     IoDeleteDevice(me);
 }
 
-KTEST(iocomp, more_processing_stops_walk_and_owner_resumes_it)
+KTEST_BOTH_WALKS(more_processing_stops_walk_and_owner_resumes_it)
 {
     PDEVICE_OBJECT d[4];
     KT_OWNER o = { 0 };
@@ -104,7 +153,7 @@ KTEST(iocomp, more_processing_stops_walk_and_owner_resumes_it)
     KtIoDestroyStack(4, d);
 }
 
-KTEST(iocomp, any_other_routine_status_counts_as_success)
+KTEST_BOTH_WALKS(any_other_routine_status_counts_as_success)
 {
     PDEVICE_OBJECT d[3];
     KT_OWNER o = { 0 };
@@ -141,7 +190,7 @@ static ULONG KtpInvokeCount(BOOLEAN S, BOOLEAN E, BOOLEAN C, NTSTATUS Status, BO
     return n;
 }
 
-KTEST(iocomp, invoke_on_success_honoured)
+KTEST_BOTH_WALKS(invoke_on_success_honoured)
 {
     KT_EQ(KtpInvokeCount(TRUE, FALSE, FALSE, STATUS_SUCCESS, FALSE), 1);
     KT_EQ(KtpInvokeCount(TRUE, FALSE, FALSE, STATUS_PENDING + 1 /* informational */, FALSE), 1);
@@ -150,14 +199,14 @@ KTEST(iocomp, invoke_on_success_honoured)
     KT_EQ(KtpInvokeCount(FALSE, FALSE, FALSE, STATUS_SUCCESS, FALSE), 0);
 }
 
-KTEST(iocomp, invoke_on_error_honoured)
+KTEST_BOTH_WALKS(invoke_on_error_honoured)
 {
     KT_EQ(KtpInvokeCount(FALSE, TRUE, FALSE, STATUS_UNSUCCESSFUL, FALSE), 1);
     KT_EQ(KtpInvokeCount(FALSE, TRUE, FALSE, STATUS_BUFFER_OVERFLOW, FALSE), 1); /* !NT_SUCCESS */
     KT_EQ(KtpInvokeCount(FALSE, TRUE, FALSE, STATUS_SUCCESS, FALSE), 0);
 }
 
-KTEST(iocomp, invoke_on_cancel_honoured)
+KTEST_BOTH_WALKS(invoke_on_cancel_honoured)
 {
     KT_EQ(KtpInvokeCount(FALSE, FALSE, TRUE, STATUS_SUCCESS, TRUE), 1);
     KT_EQ(KtpInvokeCount(FALSE, FALSE, TRUE, STATUS_CANCELLED, TRUE), 1);
@@ -178,7 +227,7 @@ static NTSTATUS KtpSendPended(PDEVICE_OBJECT Top, KT_OWNER *Owner, PIRP *Irp)
     return early ? STATUS_UNSUCCESSFUL : st;
 }
 
-KTEST(iocomp, pending_returned_reflects_lower_level)
+KTEST_BOTH_WALKS(pending_returned_reflects_lower_level)
 {
     PDEVICE_OBJECT d[2];
     KT_OWNER o = { 0 };
@@ -204,7 +253,7 @@ KTEST(iocomp, pending_returned_reflects_lower_level)
     KtIoDestroyStack(2, d);
 }
 
-KTEST(iocomp, pending_climbs_where_no_routine_ran)
+KTEST_BOTH_WALKS(pending_climbs_where_no_routine_ran)
 {
     PDEVICE_OBJECT d[4];
     KT_OWNER o = { 0 };
@@ -220,7 +269,7 @@ KTEST(iocomp, pending_climbs_where_no_routine_ran)
     KtIoDestroyStack(4, d);
 }
 
-KTEST(iocomp, mark_pending_in_routine_propagates)
+KTEST_BOTH_WALKS(mark_pending_in_routine_propagates)
 {
     PDEVICE_OBJECT d[3];
     KT_OWNER o = { 0 };
@@ -237,7 +286,7 @@ KTEST(iocomp, mark_pending_in_routine_propagates)
     KtIoDestroyStack(3, d);
 }
 
-KTEST(iocomp, completion_from_dpc_after_real_interrupt_runs_at_dispatch)
+KTEST_BOTH_WALKS(completion_from_dpc_after_real_interrupt_runs_at_dispatch)
 {
     PDEVICE_OBJECT d[3];
     KT_OWNER o = { 0 };
@@ -259,7 +308,7 @@ KTEST(iocomp, completion_from_dpc_after_real_interrupt_runs_at_dispatch)
 }
 
 /* A device that completes nothing itself: the test completes the IRP at chosen IRQLs. */
-KTEST(iocomp, routines_run_at_the_completing_callers_irql)
+KTEST_BOTH_WALKS(routines_run_at_the_completing_callers_irql)
 {
     PDEVICE_OBJECT d[2];
     KtIoBuildStack(2, d);
@@ -312,7 +361,7 @@ static NTSTATUS KtpWaitingDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return st;
 }
 
-KTEST(iocomp, pattern_dispatch_waits_for_event_from_completion_routine)
+KTEST_BOTH_WALKS(pattern_dispatch_waits_for_event_from_completion_routine)
 {
     PDEVICE_OBJECT bottom = KtIoCreateDevice(NULL, 0);
     PDEVICE_OBJECT filter = KtIoCreateDeviceFor(KtIoCreateDriver(L"\\Driver\\KtWait", KtpWaitingDispatch));
