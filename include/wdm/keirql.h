@@ -4,8 +4,8 @@
  * While Driver Verifier checks IRQL (KiVerifierFlags, set at boot or by KiSetVerifierFlags),
  * each macro below calls the exported routine of the same name instead, which makes every check
  * (0xC4/0x30, 0x31, 0x40-0x42, DDI rules) and runs the forced-IRQL trim. Which way a macro goes
- * is one 5-byte site the kernel rewrites when the switches change: a nop while they are off, a
- * jmp to the checked call while one is on (KiPatchBranchTaken below, ke/patch.c). The exported
+ * is one 5-byte site the kernel rewrites when the switches change: a nop or the CR8 write while
+ * they are off, a jmp to the checked call while one is on (KiPatchBranchTaken below, ke/patch.c). The exported
  * routines stay: taking a routine's address, or calling it with its name in parentheses, e.g.
  * (KeLowerIrql)(Irql), always reaches the checked routine (docs/irql-inline.md).
  * A driver that defines KE_INLINE_IRQL_UNCHECKED before including wdm.h gets bare `mov cr8`
@@ -26,25 +26,41 @@ extern ULONG KiVerifierFlags;
 
 /* The Verifier branch of a fast path is one 5-byte instruction that the kernel rewrites
  * (ke/patch.c) whenever a key's switches change: a `jmp` to the checked code while any of them
- * is on, a 5-byte `nop` while all are off, so the fast path with Verifier off is Windows x64's
- * bare `mov cr8` plus one nop. It is assembled as the `jmp`, whose target tests the switches
+ * is on; while all are off, a 5-byte `nop` (spin locks) or the CR8 write itself (IRQL), so the
+ * fast path with Verifier off is Windows x64's bare `mov cr8`. It is assembled as the `jmp`, whose target tests the switches
  * again: a site the kernel leaves alone (pageable and INIT code) is always right, only slower.
  * The .kipatch table lists every site, its target and its key. */
 #define KI_PATCH_KEY_IRQL 0
 #define KI_PATCH_KEY_SPINLOCK 1
+/* A .kipatch entry: the site (label 1), the checked code, the key, then the 8 bytes the site
+ * holds while the key is off (label 3; only the first 5 are written). */
+#define KI_PATCH_SITE "1: .byte 0xe9\n\t.long %l[taken] - 2f\n2:\n\t"
+#define KI_PATCH_ENTRY_HEAD ".pushsection .kipatch, \"a\"\n\t.balign 8\n\t.quad 1b, %l[taken], %c0\n3:\t"
+#define KI_PATCH_ENTRY_TAIL ".fill 8 - (. - 3b), 1, 0x90\n\t.popsection"
 FORCEINLINE BOOLEAN KiPatchBranchTaken(const int Key)
 {
-    __asm__ goto("1: .byte 0xe9\n\t.long %l[taken] - 2f\n2:\n\t"
-                 ".pushsection .kipatch, \"a\"\n\t.balign 8\n\t.quad 1b, %l[taken], %c0\n\t.popsection"
+    __asm__ goto(KI_PATCH_SITE KI_PATCH_ENTRY_HEAD ".byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n\t" KI_PATCH_ENTRY_TAIL
                  : : "i"(Key) : : taken);
     return FALSE;
 taken:
     return TRUE;
 }
+/* An IRQL site is the CR8 write itself while the IRQL key is off: `ds mov %reg, %cr8`, five
+ * bytes (the ignored ds prefix makes it one instruction, as Linux pads its alternatives), so the
+ * inline pair costs exactly Windows x64's `mov cr8` accesses. FALSE: CR8 now holds Value; TRUE:
+ * the jmp was taken and the caller still has to write it, checked or not. */
+FORCEINLINE BOOLEAN KiPatchedCr8Write(ULONG64 Value)
+{
+    __asm__ goto(KI_PATCH_SITE KI_PATCH_ENTRY_HEAD ".byte 0x3e\n\tmov %1, %%cr8\n\t" KI_PATCH_ENTRY_TAIL
+                 : : "i"(KI_PATCH_KEY_IRQL), "r"(Value) : "memory" : taken);
+    return FALSE;
+taken:
+    return TRUE;
+}
 #ifdef KE_INLINE_IRQL_UNCHECKED
-#define KiIrqlBranch() FALSE
+#define KiIrqlWriteCr8(Value) (__writecr8(Value), FALSE)
 #else
-#define KiIrqlBranch() (__builtin_expect(KiPatchBranchTaken(KI_PATCH_KEY_IRQL), 0) && KiIrqlVerified())
+#define KiIrqlWriteCr8(Value) __builtin_expect(KiPatchedCr8Write(Value), 0)
 #endif
 #define KiSpinLockBranch() (__builtin_expect(KiPatchBranchTaken(KI_PATCH_KEY_SPINLOCK), 0) && KiSpinLockVerified())
 
@@ -54,12 +70,12 @@ taken:
 /* IRQL: NewIrql >= current IRQL (not checked unless Verifier is on, as on Windows x64). */
 FORCEINLINE KIRQL KiInlineRaiseIrql(KIRQL NewIrql)
 {
-    ULONG64 old; /* 0-15 on both paths, so the later lower needs no zero-extension */
-    if (KiIrqlBranch()) {
-        old = (KfRaiseIrql)(NewIrql);
-    } else {
-        old = __readcr8();
-        __writecr8(NewIrql);
+    ULONG64 old = __readcr8(); /* 0-15 on both paths, so the later lower needs no zero-extension */
+    if (KiIrqlWriteCr8(NewIrql)) {
+        if (KiIrqlVerified())
+            old = (KfRaiseIrql)(NewIrql);
+        else
+            __writecr8(NewIrql);
     }
     if (old > HIGH_LEVEL)
         __builtin_unreachable();
@@ -70,11 +86,12 @@ FORCEINLINE KIRQL KiInlineRaiseIrql(KIRQL NewIrql)
  * a DPC or APC requested meanwhile is held in the APIC and arrives as CR8 drops. */
 FORCEINLINE VOID KiInlineLowerIrql(KIRQL NewIrql)
 {
-    if (KiIrqlBranch()) {
-        (KeLowerIrql)(NewIrql);
-        return;
+    if (KiIrqlWriteCr8(NewIrql)) {
+        if (KiIrqlVerified())
+            (KeLowerIrql)(NewIrql);
+        else
+            __writecr8(NewIrql);
     }
-    __writecr8(NewIrql);
 }
 
 #define KfRaiseIrql(NewIrql) KiInlineRaiseIrql(NewIrql)

@@ -122,9 +122,10 @@ VOID KiSetVerifierFlags(ULONG Flags);
 VOID KiInitializeVerifierPatches(void);
 BOOLEAN KiVerifierPatchesAgree(void);
 typedef struct _KI_PATCH_ENTRY {
-    ULONG_PTR Site;   /* the 5-byte instruction: jmp rel32 or nop */
+    ULONG_PTR Site;   /* the 5-byte instruction: jmp rel32, or Off */
     ULONG_PTR Target; /* the checked code the jmp goes to */
     ULONG_PTR Key;    /* KI_PATCH_KEY_* (wdm/keirql.h) */
+    UCHAR Off[8];     /* the site while the key is off: a nop, or an IRQL site's CR8 write */
 } KI_PATCH_ENTRY;
 extern const KI_PATCH_ENTRY __kipatch_start[], __kipatch_end[];
 typedef struct _KI_PATCH_STATISTICS {

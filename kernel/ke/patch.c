@@ -1,5 +1,5 @@
 /* kernel/ke/patch.c - the Verifier branches of the inline IRQL and spin-lock fast paths
- * (wdm/keirql.h, KiPatchBranchTaken): a nop while a key's switches are off, else a jmp. */
+ * (wdm/keirql.h): a nop or the CR8 write while a key's switches are off, else a jmp. */
 #include "ki.h"
 #include "../hal/hal.h"
 
@@ -19,7 +19,6 @@ static BOOLEAN KipRewritable(const KI_PATCH_ENTRY *E)
 
 static VOID KipRewrite(ULONG Keys)
 {
-    static const UCHAR nop5[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
     for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end; e++) {
         if (!(Keys & (1u << e->Key)) || !KipRewritable(e))
             continue;
@@ -29,7 +28,7 @@ static VOID KipRewrite(ULONG Keys)
             code[0] = 0xE9;
             RtlCopyMemory(code + 1, &rel, 4);
         } else {
-            RtlCopyMemory(code, nop5, 5);
+            RtlCopyMemory(code, e->Off, 5);
         }
         /* .text is mapped read-only; its direct-map alias is not (mm/map.c) */
         volatile UCHAR *alias = HalPhysicalToVirtual(e->Site - KERNEL_OFFSET);

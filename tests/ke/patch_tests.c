@@ -1,5 +1,5 @@
-/* tests/ke/patch_tests.c - the inline fast paths' Verifier branches (ke/patch.c): a nop with a
- * key's switches off, a jmp to the checked routine with them on, rewritten safely on 4 CPUs. */
+/* tests/ke/patch_tests.c - the inline fast paths' Verifier branches (ke/patch.c): a nop or the
+ * CR8 write with a key's switches off, a jmp to the checked code with them on, safe on 4 CPUs. */
 #include "../ktest.h"
 #include "kthread_util.h"
 #include "../../kernel/hal/hal.h"
@@ -20,7 +20,18 @@ static BOOLEAN KtpIsJump(const KI_PATCH_ENTRY *E)
     return p[0] == 0xE9 && E->Site + 5 + rel == E->Target;
 }
 
-/* Every site of Key in .text is a jmp (Armed) or the nop; every site elsewhere (pageable and
+/* An IRQL site's off form is `ds mov %reg, %cr8` (3e, REX with R set, 0f 22, mod 11 reg 000);
+ * a spin-lock site's, the 5-byte nop. */
+static BOOLEAN KtpOffFormIsRight(const KI_PATCH_ENTRY *E)
+{
+    const UCHAR *o = E->Off;
+    if (E->Key == KI_PATCH_KEY_SPINLOCK)
+        return RtlCompareMemory(o, KtpNop5, 5) == 5;
+    return E->Key == KI_PATCH_KEY_IRQL && o[0] == 0x3E && (o[1] & 0xFC) == 0x44 && o[2] == 0x0F && o[3] == 0x22 &&
+           (o[4] & 0xF8) == 0xC0;
+}
+
+/* Every site of Key in .text is a jmp (Armed) or its off form; every site elsewhere (pageable and
  * INIT code, never rewritten) is still the jmp it was built as. Returns the sites of Key. */
 static ULONG KtpSitesAre(ULONG Key, BOOLEAN Armed, ULONG *Wrong)
 {
@@ -30,7 +41,7 @@ static ULONG KtpSitesAre(ULONG Key, BOOLEAN Armed, ULONG *Wrong)
         if (e->Key != Key)
             continue;
         n++;
-        if ((!KtpInText(e) || Armed) ? !KtpIsJump(e) : RtlCompareMemory((PVOID)e->Site, KtpNop5, 5) != 5)
+        if ((!KtpInText(e) || Armed) ? !KtpIsJump(e) : RtlCompareMemory((PVOID)e->Site, e->Off, 5) != 5)
             (*Wrong)++;
     }
     return n;
@@ -97,6 +108,41 @@ KTEST(kepatch, pageable_sites_stay_jumps_and_run_right_either_way)
     KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     KiSetVerifierFlags(saved);
     KT_EQ(KtpPageableRaiseToApc(), PASSIVE_LEVEL);
+}
+
+/* With the IRQL switches off an inline raise or lower is one instruction, the site itself: the
+ * table holds a CR8 write for every IRQL site and the nop for every spin-lock site, and a raise
+ * and a lower through those bytes really set CR8 (the hook sees no checked call). */
+KTEST(kepatch, irql_sites_are_the_cr8_write_while_the_key_is_off)
+{
+    ULONG saved = KiVerifierFlags, wrong = 0, irql = 0;
+    PKI_RAISE_HOOK hook = KiDispatchRaiseHook;
+    for (const KI_PATCH_ENTRY *e = __kipatch_start; e < __kipatch_end; e++) {
+        irql += e->Key == KI_PATCH_KEY_IRQL;
+        if (!KtpOffFormIsRight(e))
+            wrong++;
+    }
+    KT_ASSERT(irql > 20);
+    KT_EQ(wrong, 0);
+    KiDispatchRaiseHook = KtpCountRaise;
+    KiSetVerifierFlags(0);
+    ULONG before = KtpCheckedRaises;
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    KIRQL mid = KeGetCurrentIrql();
+    KeRaiseIrql(HIGH_LEVEL, &old);
+    KIRQL high = KeGetCurrentIrql();
+    KeLowerIrql(DISPATCH_LEVEL);
+    KIRQL back = KeGetCurrentIrql();
+    KeLowerIrql(PASSIVE_LEVEL);
+    ULONG checked = KtpCheckedRaises - before;
+    KiSetVerifierFlags(saved);
+    KiDispatchRaiseHook = hook;
+    KT_EQ(mid, DISPATCH_LEVEL);
+    KT_EQ(old, DISPATCH_LEVEL);
+    KT_EQ(high, HIGH_LEVEL);
+    KT_EQ(back, DISPATCH_LEVEL);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    KT_EQ(checked, 0);
 }
 
 KTEST(kepatch, verifier_switches_rewrite_each_keys_inline_branches)

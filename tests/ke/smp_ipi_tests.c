@@ -73,7 +73,10 @@ static VOID KtpContend(ULONG Processors)
     KeIpiGenericCall(KtpUnlockedIncrements, 0);
     DbgPrint("# unlocked: %u of %u increments survived\n", KtpCounter, KT_SMP_ITERATIONS * Processors);
     KT_ASSERT(KtpCounter < KT_SMP_ITERATIONS * Processors); /* updates were lost */
-    KT_ASSERT(KtpCounter >= KT_SMP_ITERATIONS);
+    /* Not KT_SMP_ITERATIONS: in lock-step each write overwrites the other's, so about that many
+     * survive, but a stale write near the end can undo more (1999 of 4000 was seen). Two is the
+     * least any interleaving of read-then-write increments can leave. */
+    KT_ASSERT(KtpCounter >= 2);
     KtpCounter = 0;
     KeInitializeSpinLock(&KtpCounterLock);
     KeIpiGenericCall(KtpLockedIncrements, 0);
