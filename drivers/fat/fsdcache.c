@@ -26,11 +26,11 @@ static CACHE_MANAGER_CALLBACKS FatFsdpCcCallbacks = {
  * everything on the disk below the file size is valid data (the engine zeroes what it adds). */
 VOID FatFsdFileSizes(PFSD_FCB Fcb, PCC_FILE_SIZES Sizes)
 {
-    FAT_FILE_INFO info;
-    FatQueryFileInformation(Fcb->File, &info);
-    Fcb->Header.AllocationSize.QuadPart = (LONGLONG)info.AllocationSize;
-    Fcb->Header.FileSize.QuadPart = (LONGLONG)info.FileSize;
-    Fcb->Header.ValidDataLength.QuadPart = (LONGLONG)info.FileSize;
+    ULONG64 size, allocation;
+    FatQueryFileSizes(Fcb->File, &size, &allocation);
+    Fcb->Header.AllocationSize.QuadPart = (LONGLONG)allocation;
+    Fcb->Header.FileSize.QuadPart = (LONGLONG)size;
+    Fcb->Header.ValidDataLength.QuadPart = (LONGLONG)size;
     Sizes->AllocationSize = Fcb->Header.AllocationSize;
     Sizes->FileSize = Fcb->Header.FileSize;
     Sizes->ValidDataLength = Fcb->Header.ValidDataLength;

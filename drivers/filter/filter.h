@@ -44,9 +44,15 @@ VOID FltGetStats(PFILTER_STATS Out);   /* IRQL <= DISPATCH_LEVEL */
 VOID FltResetStats(void);              /* IRQL <= DISPATCH_LEVEL */
 VOID FltDumpStats(void);               /* IRQL <= DISPATCH_LEVEL */
 VOID FltRecordCompletion(UCHAR Major, PIRP Irp);
-VOID FltpCount(ULONG64 *Counter);       /* one more on a counter inside the statistics */
-VOID FltpCountBytes(ULONG64 *Counter, ULONG_PTR Bytes);
-PFILTER_STATS FltpStatsBlock(void);     /* where those counters live */
+/* One more on a counter inside the statistics, or Bytes more: interlocked, with no lock, since
+ * the fast-I/O path counts every call (the snapshot under the lock reads whole counters). */
+FORCEINLINE VOID FltpCount(ULONG64 *Counter) { InterlockedIncrement64((LONG64 volatile *)Counter); }
+FORCEINLINE VOID FltpCountBytes(ULONG64 *Counter, ULONG_PTR Bytes)
+{
+    InterlockedExchangeAdd64((LONG64 volatile *)Counter, (LONG64)Bytes);
+}
+extern FILTER_STATS FltpStats;          /* where those counters live (fltstats.c) */
+#define FltpStatsBlock() (&FltpStats)
 extern FAST_IO_DISPATCH FltFastIoDispatch; /* fltfastio.c */
 VOID FltFastIoDetachDevice(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice);
 NTSTATUS FltAttachToDevice(PDEVICE_OBJECT Target, BOOLEAN IsVolume, PDEVICE_OBJECT *FilterDevice);

@@ -1,9 +1,9 @@
 /* drivers/filter/fltstats.c - the filter's statistics: recorded by completion routines at
- * up to DISPATCH_LEVEL, so they live in nonpaged memory and are guarded by a spin lock. */
+ * up to DISPATCH_LEVEL, so nonpaged; a completion's record under a spin lock, counters interlocked. */
 #include "filter.h"
 
 static KSPIN_LOCK FltpStatsLock;
-static FILTER_STATS FltpStats; /* kernel image data: never paged */
+FILTER_STATS FltpStats; /* kernel image data: never paged */
 
 /* IRQL <= DISPATCH_LEVEL. Called from completion routines and the post-processing worker. */
 VOID FltRecordCompletion(UCHAR Major, PIRP Irp)
@@ -24,26 +24,6 @@ VOID FltRecordCompletion(UCHAR Major, PIRP Irp)
     FltpStats.LastStatus = Irp->IoStatus.Status;
     KeReleaseSpinLock(&FltpStatsLock, old);
 }
-
-/* IRQL <= DISPATCH_LEVEL. Adds one to a counter inside FltpStats, under the lock. */
-VOID FltpCount(ULONG64 *Counter)
-{
-    KIRQL old;
-    KeAcquireSpinLock(&FltpStatsLock, &old);
-    (*Counter)++;
-    KeReleaseSpinLock(&FltpStatsLock, old);
-}
-
-/* IRQL <= DISPATCH_LEVEL. Adds Bytes to a counter inside FltpStats, under the lock. */
-VOID FltpCountBytes(ULONG64 *Counter, ULONG_PTR Bytes)
-{
-    KIRQL old;
-    KeAcquireSpinLock(&FltpStatsLock, &old);
-    *Counter += Bytes;
-    KeReleaseSpinLock(&FltpStatsLock, old);
-}
-
-PFILTER_STATS FltpStatsBlock(void) { return &FltpStats; }
 
 /* IRQL <= DISPATCH_LEVEL. */
 VOID FltGetStats(PFILTER_STATS Out)

@@ -68,22 +68,16 @@ static VOID FltpFastPost(PFLTP_IRP_CTRL C)
  * down (FLT_PREOP_DISALLOW_FASTIO stops the walk: the filters above get their post callbacks
  * with STATUS_FLT_DISALLOW_FAST_IO and the I/O manager sends the IRP), the file system's fast
  * routine, then the post callbacks. The operation is synchronous: nothing may pend. */
-static BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset,
-                                 ULONG Length, BOOLEAN Wait, ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
+static __attribute__((noinline)) BOOLEAN FltpFastReadWriteFiltered(PFLTP_FRAME_EXTENSION Ext, PDEVICE_OBJECT Lower,
+                                                                  PFAST_IO_READ Routine, UCHAR Major,
+                                                                  PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset,
+                                                                  ULONG Length, BOOLEAN Wait, ULONG LockKey,
+                                                                  PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
 {
-    PFLTP_FRAME_EXTENSION ext = Frame->DeviceExtension;
-    PDEVICE_OBJECT lower = ext->AttachedTo;
-    PFAST_IO_DISPATCH fio = lower->DriverObject->FastIoDispatch;
-    PFAST_IO_READ routine = !fio ? NULL : Major == IRP_MJ_READ ? fio->FastIoRead : fio->FastIoWrite;
     PFLT_INSTANCE snapshot[FLTP_MAX_INSTANCES];
-    ULONG n = ext->Volume && !ext->Volume->Dismounting ? FltpSnapshot(ext->Volume, Major, snapshot) : 0;
-    if (!routine) {
-        for (ULONG i = 0; i < n; i++)
-            FltpDrop(snapshot[i]);
-        return FALSE;
-    }
+    ULONG n = FltpSnapshot(Ext->Volume, Major, snapshot);
     if (!n)
-        return routine(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, lower);
+        return Routine(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, Lower);
     PFLTP_IRP_CTRL c = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*c), FLTP_CTRL_TAG);
     if (!c) {
         for (ULONG i = 0; i < n; i++)
@@ -101,7 +95,7 @@ static BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_OBJECT
     c->Iopb.Parameters.Read.ByteOffset = *FileOffset;
     c->Iopb.Parameters.Read.ReadBuffer = Buffer;
     c->Refs = 1;
-    c->Volume = ext->Volume;
+    c->Volume = Ext->Volume;
     BOOLEAN done = FALSE, result = FALSE;
     for (ULONG i = 0; i < n; i++) {
         PFLT_INSTANCE inst = snapshot[i];
@@ -139,8 +133,8 @@ static BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_OBJECT
     if (!done) {
         /* A filter may have changed the parameters (FltSetCallbackDataDirty). */
         LARGE_INTEGER offset = c->Iopb.Parameters.Read.ByteOffset;
-        result = routine(FileObject, &offset, c->Iopb.Parameters.Read.Length, Wait, LockKey,
-                         c->Iopb.Parameters.Read.ReadBuffer, &c->Data.IoStatus, lower);
+        result = Routine(FileObject, &offset, c->Iopb.Parameters.Read.Length, Wait, LockKey,
+                         c->Iopb.Parameters.Read.ReadBuffer, &c->Data.IoStatus, Lower);
         if (!result)
             c->Data.IoStatus.Status = STATUS_FLT_DISALLOW_FAST_IO;
     }
@@ -148,6 +142,25 @@ static BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_OBJECT
     *IoStatus = c->Data.IoStatus;
     ExFreePoolWithTag(c, FLTP_CTRL_TAG);
     return result;
+}
+
+/* The frame's entry: with no instance on the volume (the common case, and every volume being
+ * dismounted) the file system's routine is called straight away, as a tail call. */
+FORCEINLINE BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_OBJECT FileObject,
+                                      PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait, ULONG LockKey,
+                                      PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
+{
+    PFLTP_FRAME_EXTENSION ext = Frame->DeviceExtension;
+    PDEVICE_OBJECT lower = ext->AttachedTo;
+    PFAST_IO_DISPATCH fio = lower->DriverObject->FastIoDispatch;
+    PFAST_IO_READ routine = !fio ? NULL : Major == IRP_MJ_READ ? fio->FastIoRead : fio->FastIoWrite;
+    PFLT_VOLUME v = ext->Volume;
+    if (!routine)
+        return FALSE;
+    if (!v || v->Dismounting || __atomic_load_n(&v->Instances.Flink, __ATOMIC_RELAXED) == &v->Instances)
+        return routine(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, lower);
+    return FltpFastReadWriteFiltered(ext, lower, routine, Major, FileObject, FileOffset, Length, Wait, LockKey, Buffer,
+                                     IoStatus);
 }
 
 static BOOLEAN FltpFastIoRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,

@@ -154,7 +154,11 @@ VOID KeLeaveCriticalRegion(void)
     KipCheckRegionIrql(0x11B);
     if (t->KernelApcDisable <= 0 && KiVerifierOn(VERIFIER_IRQL_CHECKING))
         KeBugCheckEx(BUGPARAMS_C4_LEAVE_CRITICAL_REGION_NOT_ENTERED());
-    if (--t->KernelApcDisable == 0)
+    /* The list is read without the dispatcher lock, as Windows' inline KeLeaveCriticalRegion
+     * does: an APC inserted after this read sends its own request (a self-request or the APC
+     * IPI, ke/apc.c KeInsertQueueApc), which finds the region left; one inserted before it is
+     * seen here, on this processor or after the IPI that announced it. */
+    if (--t->KernelApcDisable == 0 && __atomic_load_n(&t->ApcListHead.Flink, __ATOMIC_SEQ_CST) != &t->ApcListHead)
         KipApcsMayRunAgain(t);
 }
 
