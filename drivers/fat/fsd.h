@@ -60,7 +60,6 @@ BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER 
 VOID FatFsdInvalidateCache(PFSD_FCB Fcb);            /* volume lock held: the size changed */
 VOID FatFsdUpdateCacheSizes(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb); /* lock not held */
 VOID FatFsdCoherentNonCached(PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Write);
-VOID FatFsdFileSizes(PFSD_FCB Fcb, PCC_FILE_SIZES Sizes); /* volume lock held */
 BOOLEAN FatFsdTryLock(PFSD_VCB Vcb);
 extern FAST_IO_DISPATCH FatFsdFastIoDispatch;
 NTSTATUS FatFsdpBasic(PFSD_FCB Fcb, PFILE_BASIC_INFORMATION B);          /* volume lock held */
@@ -68,9 +67,6 @@ NTSTATUS FatFsdpStandard(PFSD_FCB Fcb, PFILE_STANDARD_INFORMATION S);    /* volu
 BOOLEAN FatFsdWriteAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length, BOOLEAN Paging);
 BOOLEAN FatFsdReadAsync(PFSD_VCB Vcb, PIRP Irp, PFSD_FCB Fcb, LONGLONG Offset, ULONG Length);
 NTSTATUS FatFsdDiskIo(PVOID Context, BOOLEAN Write, ULONG64 ByteOffset, PVOID Buffer, ULONG Length);
-VOID FatFsdLock(PFSD_VCB Vcb);
-VOID FatFsdUnlock(PFSD_VCB Vcb);
-VOID FatFsdReleaseLockAnyThread(PFSD_VCB Vcb); /* IRQL <= DISPATCH_LEVEL: ends a transfer's hold */
 NTSTATUS FatFsdComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 PVOID FatFsdUserBuffer(PIRP Irp);
 LONGLONG FatFsdDosTimeToNt(USHORT Date, USHORT Time);
@@ -98,3 +94,27 @@ NTSTATUS FatFsdCloseVolume(PFSD_VCB Vcb, PIRP Irp);
 NTSTATUS FatFsdFlushVolume(PFSD_VCB Vcb, PIRP Irp);
 BOOLEAN FatFsdCanDeleteVolume(PFSD_VCB Vcb);
 VOID FatFsdDeleteVolume(PFSD_VCB Vcb);
+
+/* The volume lock. IRQL == PASSIVE_LEVEL. Critical region: no normal kernel APC may suspend a
+ * lock holder. As a FAST_MUTEX does: one interlocked decrement when the lock is free, the event
+ * only when someone holds it. Inline: every warm cached read takes it. */
+FORCEINLINE VOID FatFsdLock(PFSD_VCB Vcb)
+{
+    KeEnterCriticalRegion();
+    if (InterlockedDecrement(&Vcb->LockCount) != 0)
+        KeWaitForSingleObject(&Vcb->Lock, Executive, KernelMode, FALSE, NULL);
+}
+
+/* IRQL <= DISPATCH_LEVEL, any thread (it ends a transfer's hold): a waiter, if there is one,
+ * gets the lock. */
+FORCEINLINE VOID FatFsdReleaseLockAnyThread(PFSD_VCB Vcb)
+{
+    if (InterlockedIncrement(&Vcb->LockCount) <= 0)
+        KeSetEvent(&Vcb->Lock, IO_NO_INCREMENT, FALSE);
+}
+
+FORCEINLINE VOID FatFsdUnlock(PFSD_VCB Vcb)
+{
+    FatFsdReleaseLockAnyThread(Vcb);
+    KeLeaveCriticalRegion();
+}

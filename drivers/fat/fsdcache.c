@@ -24,7 +24,7 @@ static CACHE_MANAGER_CALLBACKS FatFsdpCcCallbacks = {
 
 /* IRQL == PASSIVE_LEVEL, volume lock held. The header follows the engine, which owns the size;
  * everything on the disk below the file size is valid data (the engine zeroes what it adds). */
-VOID FatFsdFileSizes(PFSD_FCB Fcb, PCC_FILE_SIZES Sizes)
+FORCEINLINE VOID FatFsdFileSizes(PFSD_FCB Fcb, PCC_FILE_SIZES Sizes)
 {
     ULONG64 size, allocation;
     FatQueryFileSizes(Fcb->File, &size, &allocation);

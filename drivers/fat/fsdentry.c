@@ -4,29 +4,6 @@
 
 PDEVICE_OBJECT FatControlDevice;
 
-/* IRQL == PASSIVE_LEVEL. Critical region: no normal kernel APC may suspend a lock holder.
- * As a FAST_MUTEX does: one interlocked decrement when the lock is free, the event only when
- * someone holds it (every request of a warm cached read takes this lock twice). */
-VOID FatFsdLock(PFSD_VCB Vcb)
-{
-    KeEnterCriticalRegion();
-    if (InterlockedDecrement(&Vcb->LockCount) != 0)
-        KeWaitForSingleObject(&Vcb->Lock, Executive, KernelMode, FALSE, NULL);
-}
-
-/* IRQL <= DISPATCH_LEVEL, any thread: a waiter, if there is one, gets the lock. */
-VOID FatFsdReleaseLockAnyThread(PFSD_VCB Vcb)
-{
-    if (InterlockedIncrement(&Vcb->LockCount) <= 0)
-        KeSetEvent(&Vcb->Lock, IO_NO_INCREMENT, FALSE);
-}
-
-VOID FatFsdUnlock(PFSD_VCB Vcb)
-{
-    FatFsdReleaseLockAnyThread(Vcb);
-    KeLeaveCriticalRegion();
-}
-
 /* IRQL <= DISPATCH_LEVEL. */
 NTSTATUS FatFsdComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {

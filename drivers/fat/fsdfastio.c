@@ -4,7 +4,7 @@
 
 /* The file object's FCB when DeviceObject is one of our volumes and the file is a plain file
  * the cache holds; NULL sends the caller to the IRP path. */
-static PFSD_FCB FatFsdpFastFcb(PFILE_OBJECT FileObject, PDEVICE_OBJECT DeviceObject, BOOLEAN NeedCache)
+FORCEINLINE PFSD_FCB FatFsdpFastFcb(PFILE_OBJECT FileObject, PDEVICE_OBJECT DeviceObject, BOOLEAN NeedCache)
 {
     PFSD_FCB fcb = FileObject ? FileObject->FsContext : NULL;
     if (!fcb || DeviceObject == FatControlDevice || FatFsdIsVolumeOpen(DeviceObject, FileObject) ||
@@ -32,7 +32,7 @@ static BOOLEAN FatFsdpFastIoCheckIfPossible(PFILE_OBJECT FileObject, PLARGE_INTE
     return CheckForReadOperation ? FileObject->ReadAccess : FileObject->WriteAccess;
 }
 
-static BOOLEAN FatFsdpFastCopy(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+FORCEINLINE BOOLEAN FatFsdpFastCopy(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
                                ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject,
                                BOOLEAN Write)
 {

@@ -59,6 +59,16 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
                               PVOID StartContext);
 DECLSPEC_NORETURN NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
 PKTHREAD KeGetCurrentThread(void);
+/* IRQL: any. Inline, as Windows x64's wdm.h has it: one GS-relative load of the processor
+ * block's CurrentThread (gs:8 here, asserted in ke/sched.c). A thread that moves to another
+ * processor finds itself there too. (KeGetCurrentThread)() is the exported routine. */
+FORCEINLINE PKTHREAD KiInlineGetCurrentThread(void)
+{
+    PKTHREAD t;
+    __asm__ volatile("movq %%gs:8, %0" : "=r"(t));
+    return t;
+}
+#define KeGetCurrentThread() KiInlineGetCurrentThread()
 #define PsGetCurrentThread() KeGetCurrentThread()
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
 KPRIORITY KeQueryPriorityThread(PKTHREAD Thread);

@@ -3,7 +3,7 @@
 #include "ccp.h"
 
 /* Pages of a view that [From, To) (offsets inside the view) touches. */
-static ULONG64 CcpPagesOf(ULONG From, ULONG To)
+FORCEINLINE ULONG64 CcpPagesOf(ULONG From, ULONG To)
 {
     ULONG first = From / PAGE_SIZE, last = (To - 1) / PAGE_SIZE;
     ULONG64 upTo = last + 1 >= CC_PAGES_PER_VIEW ? CC_ALL_PAGES : CC_PAGE_BIT(last + 1) - 1;

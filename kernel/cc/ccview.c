@@ -26,6 +26,8 @@ PCC_VIEW CcpLookupView(PSHARED_CACHE_MAP Map, ULONG Index)
 
 VOID CcpTouchView(PCC_VIEW View)
 {
+    if (CcpLru.Blink == &View->Lru) /* already the most recent: the common case of a run of reads */
+        return;
     RemoveEntryList(&View->Lru);
     InsertTailList(&CcpLru, &View->Lru);
 }

@@ -11,7 +11,7 @@ volatile ULONG64 KiContextSwitches;
 
 /* IRQL: any. One GS-relative load: a thread preempted between reading the processor block
  * and its CurrentThread could otherwise resume elsewhere and read another processor's. */
-PKTHREAD KeGetCurrentThread(void)
+PKTHREAD(KeGetCurrentThread)(void)
 {
     PKTHREAD t;
     _Static_assert(__builtin_offsetof(KPRCB, CurrentThread) == 8, "gs:8 is CurrentThread");
