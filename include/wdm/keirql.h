@@ -20,6 +20,8 @@ extern ULONG KiVerifierFlags;
 /* ... and the spin-lock routines: also io (0x02), ddi (0x20), whose DDI table they check, and
  * deadlock (0x40), whose lock-order graph they feed. */
 #define KI_VERIFIED_SPINLOCK_FLAGS 0x67u
+/* ... and the kernel's own DDI entry checks (kernel/vf/vf.h VfDdiCheckAt): ddi, irql, io. */
+#define KI_VERIFIED_DDI_FLAGS 0x23u
 
 #define KiIrqlVerified() __builtin_expect((KiVerifierFlags & KI_VERIFIED_IRQL_FLAGS) != 0, 0)
 #define KiSpinLockVerified() __builtin_expect((KiVerifierFlags & KI_VERIFIED_SPINLOCK_FLAGS) != 0, 0)
@@ -32,6 +34,7 @@ extern ULONG KiVerifierFlags;
  * The .kipatch table lists every site, its target and its key. */
 #define KI_PATCH_KEY_IRQL 0
 #define KI_PATCH_KEY_SPINLOCK 1
+#define KI_PATCH_KEY_DDI 2
 /* A .kipatch entry: the site (label 1), the checked code, the key, then the 8 bytes the site
  * holds while the key is off (label 3; only the first 5 are written). */
 #define KI_PATCH_SITE "1: .byte 0xe9\n\t.long %l[taken] - 2f\n2:\n\t"

@@ -3,9 +3,9 @@
 #include "ki.h"
 #include "../hal/hal.h"
 
-static const ULONG KipKeyFlags[] = { KI_VERIFIED_IRQL_FLAGS, KI_VERIFIED_SPINLOCK_FLAGS };
+static const ULONG KipKeyFlags[] = { KI_VERIFIED_IRQL_FLAGS, KI_VERIFIED_SPINLOCK_FLAGS, KI_VERIFIED_DDI_FLAGS };
 /* As built every site is the jmp: a key is armed until KiInitializeVerifierPatches says not. */
-static BOOLEAN KipKeyArmed[ARRAYSIZE(KipKeyFlags)] = { TRUE, TRUE };
+static BOOLEAN KipKeyArmed[ARRAYSIZE(KipKeyFlags)] = { TRUE, TRUE, TRUE };
 static volatile ULONG KipRewriteKeys, KipRewriteDone;
 static ULONG KipRewriter;
 KI_PATCH_STATISTICS KiPatchStatistics;

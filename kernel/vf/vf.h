@@ -158,10 +158,15 @@ const VF_DDI_RULE *VfLookupDdiRule(ULONG Code); /* NULL when no rule has that co
 
 VOID VfDdiViolationStop(VF_DDI_ID Id, KIRQL Irql, PVOID Caller);
 
-/* The one check every listed routine makes on entry. Inline so the common case (IRQL in
- * range) costs a CR8 read and two compares. */
+/* The one check every listed routine makes on entry. While none of its switches is on it is
+ * one 5-byte nop, a patched site of key DDI (ke/patch.c); while one is on, a CR8 read and two
+ * compares, the flags tested again behind them. */
+_Static_assert(KI_VERIFIED_DDI_FLAGS == (VERIFIER_DDI_CHECKING | VERIFIER_IRQL_CHECKING | VERIFIER_IO_CHECKING),
+               "the DDI patch key's switches");
 FORCEINLINE VOID VfDdiCheckAt(VF_DDI_ID Id, PVOID Caller)
 {
+    if (!__builtin_expect(KiPatchBranchTaken(KI_PATCH_KEY_DDI), 0))
+        return;
     KIRQL irql = (KIRQL)__readcr8();
     if ((irql < VfDdiRoutines[Id].MinIrql || irql > VfDdiRoutines[Id].MaxIrql) &&
         (KiVerifierFlags & (VERIFIER_DDI_CHECKING | VERIFIER_IRQL_CHECKING | VERIFIER_IO_CHECKING)))

@@ -3,6 +3,7 @@
 #include "../ktest.h"
 #include "kthread_util.h"
 #include "../../kernel/hal/hal.h"
+#include "../../kernel/vf/vf.h"
 
 static const UCHAR KtpNop5[5] = { 0x0F, 0x1F, 0x44, 0x00, 0x00 };
 
@@ -21,11 +22,11 @@ static BOOLEAN KtpIsJump(const KI_PATCH_ENTRY *E)
 }
 
 /* An IRQL site's off form is `ds mov %reg, %cr8` (3e, REX with R set, 0f 22, mod 11 reg 000);
- * a spin-lock site's, the 5-byte nop. */
+ * a spin-lock or DDI-check site's, the 5-byte nop. */
 static BOOLEAN KtpOffFormIsRight(const KI_PATCH_ENTRY *E)
 {
     const UCHAR *o = E->Off;
-    if (E->Key == KI_PATCH_KEY_SPINLOCK)
+    if (E->Key == KI_PATCH_KEY_SPINLOCK || E->Key == KI_PATCH_KEY_DDI)
         return RtlCompareMemory(o, KtpNop5, 5) == 5;
     return E->Key == KI_PATCH_KEY_IRQL && o[0] == 0x3E && (o[1] & 0xFC) == 0x44 && o[2] == 0x0F && o[3] == 0x22 &&
            (o[4] & 0xF8) == 0xC0;
@@ -154,6 +155,8 @@ KTEST(kepatch, verifier_switches_rewrite_each_keys_inline_branches)
     KT_EQ(wrong, 0);
     KT_ASSERT(KtpSitesAre(KI_PATCH_KEY_SPINLOCK, TRUE, &wrong) > 20);
     KT_EQ(wrong, 0);
+    KT_ASSERT(KtpSitesAre(KI_PATCH_KEY_DDI, TRUE, &wrong) > 20);
+    KT_EQ(wrong, 0);
     KiDispatchRaiseHook = KtpCountRaise;
     KT_EQ(KtpWhichPathsAreChecked(), 3);
 
@@ -163,6 +166,8 @@ KTEST(kepatch, verifier_switches_rewrite_each_keys_inline_branches)
     KT_EQ(wrong, 0);
     KtpSitesAre(KI_PATCH_KEY_SPINLOCK, FALSE, &wrong);
     KT_EQ(wrong, 0);
+    KtpSitesAre(KI_PATCH_KEY_DDI, FALSE, &wrong);
+    KT_EQ(wrong, 0);
     KT_EQ(KtpWhichPathsAreChecked(), 0);
     KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 
@@ -170,6 +175,8 @@ KTEST(kepatch, verifier_switches_rewrite_each_keys_inline_branches)
     KtpSitesAre(KI_PATCH_KEY_IRQL, FALSE, &wrong);
     KT_EQ(wrong, 0);
     KtpSitesAre(KI_PATCH_KEY_SPINLOCK, TRUE, &wrong);
+    KT_EQ(wrong, 0);
+    KtpSitesAre(KI_PATCH_KEY_DDI, TRUE, &wrong); /* io is a DDI-check switch too */
     KT_EQ(wrong, 0);
     KT_EQ(KtpWhichPathsAreChecked(), 2);
 
@@ -239,4 +246,25 @@ KTEST_EX(smppatch, rewrites_while_three_processors_run_the_sites, 0, "smp=4")
     KT_ASSERT(KiPatchStatistics.Rewrites > rewrites);
     KT_EQ(KtpCount, KTP_WORKERS * KTP_PAIRS);
     KT_ASSERT(KiVerifierPatchesAgree());
+}
+
+/* A boot without Verifier has every DDI-check site as the nop; turning ddi on at run time makes
+ * them the jmp again, so ZwClose at APC_LEVEL is caught with rule IrqlZwPassive's stop. */
+KTEST_EX(kepatchddi, ddi_checks_turned_on_at_run_time_catch_the_next_call, DRIVER_VERIFIER_DETECTED_VIOLATION,
+         "verifier=none")
+{
+    ULONG wrong;
+    KIRQL old;
+    KT_EQ(KiVerifierFlags, 0);
+    KT_ASSERT(KtpSitesAre(KI_PATCH_KEY_DDI, FALSE, &wrong) > 20);
+    KT_EQ(wrong, 0);
+    KeRaiseIrql(APC_LEVEL, &old);
+    KT_STATUS(ZwClose((HANDLE)0x100000), STATUS_INVALID_HANDLE); /* unchecked: a bad handle, no stop */
+    KeLowerIrql(old);
+    KiSetVerifierFlags(VERIFIER_DDI_CHECKING);
+    KtpSitesAre(KI_PATCH_KEY_DDI, TRUE, &wrong);
+    KT_EQ(wrong, 0);
+    KeRaiseIrql(APC_LEVEL, &old);
+    KtExpectBugCheck(0x0002001F, (ULONG_PTR)VfLookupDdiRule(0x0002001F)->Condition, (ULONG_PTR)&VfDdiViolation, 0);
+    ZwClose((HANDLE)0x100000);
 }
