@@ -2,6 +2,10 @@
  * cache views, faulting views in with paging reads and reading ahead on sequential access. */
 #include "ccp.h"
 
+/* Tests only: runs where a read has its view pinned and the lock released, just before it
+ * copies, so a test can make the view leave the cache there (tests/fs/cache_tests.c). */
+VOID (*CcpTestPinnedCopyHook)(PFILE_OBJECT FileObject);
+
 /* Pages of a view that [From, To) (offsets inside the view) touches. */
 FORCEINLINE ULONG64 CcpPagesOf(ULONG From, ULONG To)
 {
@@ -76,6 +80,11 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
         }
     }
     CcpStats.CopyReads++;
+    /* Each view's bytes are copied with the lock released and the view pinned (CcpPinView), so
+     * readers on other processors copy at once; the last view's copy comes after the rest of
+     * the bookkeeping, so a read within one view takes the lock once. */
+    PCC_VIEW last = NULL;
+    ULONG lastIn = 0, lastLength = 0;
     for (ULONG64 at = off; at < end;) {
         ULONG in = (ULONG)(at % CC_VIEW_SIZE), to = end - at + in < CC_VIEW_SIZE ? (ULONG)(end - at + in) : CC_VIEW_SIZE;
         PCC_VIEW v = CcpGetView(map, (ULONG)(at / CC_VIEW_SIZE));
@@ -92,17 +101,33 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
                 break;
             }
         }
+        CcpPinView(v);
+        at += to - in;
+        if (at >= end) {
+            last = v;
+            lastIn = in;
+            lastLength = to - in;
+            break;
+        }
+        ExReleaseFastMutex(&CcpLock);
         RtlCopyMemory(out, v->Data + in, to - in);
         out += to - in;
-        at += to - in;
+        CcpUnpinView(v);
+        ExAcquireFastMutex(&CcpLock);
     }
-    IoStatus->Information = (ULONG_PTR)(out - (PUCHAR)Buffer);
+    IoStatus->Information = (ULONG_PTR)(out - (PUCHAR)Buffer) + lastLength;
     if (hit)
         CcpStats.CopyReadHits++;
     if (Wait && NT_SUCCESS(IoStatus->Status) && off == priv->NextRead && Length)
         CcpReadAhead(map, end - 1);
     priv->NextRead = end;
     ExReleaseFastMutex(&CcpLock);
+    if (last) {
+        if (CcpTestPinnedCopyHook)
+            CcpTestPinnedCopyHook(FileObject);
+        RtlCopyMemory(out, last->Data + lastIn, lastLength);
+        CcpUnpinView(last);
+    }
     return TRUE;
 }
 

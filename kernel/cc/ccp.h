@@ -21,7 +21,11 @@ typedef struct _CC_VIEW {
     ULONG64 Valid, Dirty;       /* one bit per page */
     ULONG64 DirtySince;         /* interrupt time of the first write since it was clean */
     PUCHAR Data;
+    volatile LONG Pins;         /* readers copying out of Data without the lock (CcpPinView) */
 } CC_VIEW, *PCC_VIEW;
+/* Pins: a view that leaves the cache while pinned is detached at once and its memory kept
+ * until the last reader unpins it (the pin count and this bit change in one atomic word). */
+#define CCP_VIEW_LEFT 0x40000000
 
 struct _SHARED_CACHE_MAP {
     LIST_ENTRY Link;            /* CcpMaps */
@@ -60,6 +64,10 @@ PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index); /* creates; NULL withou
 VOID CcpTouchView(PCC_VIEW View);
 VOID CcpMarkDirty(PCC_VIEW View, ULONG64 Pages);
 VOID CcpFreeView(PCC_VIEW View);             /* dirty data is dropped: flush first */
+/* Lock held: the caller may copy out of View->Data after releasing the lock. */
+FORCEINLINE VOID CcpPinView(PCC_VIEW View) { __atomic_add_fetch(&View->Pins, 1, __ATOMIC_RELAXED); }
+VOID CcpUnpinView(PCC_VIEW View);            /* lock not held */
+extern VOID (*CcpTestPinnedCopyHook)(PFILE_OBJECT FileObject);
 VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map);
 
 /* Paging I/O (ccio.c), lock held. */

@@ -47,6 +47,19 @@ VOID CcpMarkDirty(PCC_VIEW View, ULONG64 Pages)
 static LIST_ENTRY CcpFreeViews = { &CcpFreeViews, &CcpFreeViews };
 static ULONG CcpFreeCount;
 
+/* Lock held. A view out of the cache and unpinned: to the free list, or back to the pool. */
+static VOID CcpRetireView(PCC_VIEW View)
+{
+    View->Pins = 0;
+    if (CcpStats.ResidentViews + CcpFreeCount < CcpLimitViews) {
+        InsertHeadList(&CcpFreeViews, &View->Lru);
+        CcpFreeCount++;
+        return;
+    }
+    ExFreePoolWithTag(View->Data, CC_TAG);
+    ExFreePoolWithTag(View, CC_TAG);
+}
+
 VOID CcpFreeView(PCC_VIEW View)
 {
     if (View->Dirty) {
@@ -55,15 +68,23 @@ VOID CcpFreeView(PCC_VIEW View)
     }
     RemoveEntryList(&View->Lru);
     View->Map->Views[View->Index] = NULL;
+    View->Map = NULL;
     CcpStats.ResidentViews--;
-    if (CcpStats.ResidentViews + CcpFreeCount < CcpLimitViews) {
-        View->Map = NULL;
-        InsertHeadList(&CcpFreeViews, &View->Lru);
-        CcpFreeCount++;
+    /* a reader still copying out of it: its last unpin gives the memory back */
+    if (__atomic_fetch_or(&View->Pins, CCP_VIEW_LEFT, __ATOMIC_ACQ_REL) != 0)
         return;
-    }
-    ExFreePoolWithTag(View->Data, CC_TAG);
-    ExFreePoolWithTag(View, CC_TAG);
+    CcpRetireView(View);
+}
+
+/* IRQL < DISPATCH_LEVEL, lock not held. The last unpin of a view that left the cache meanwhile
+ * frees it; exactly one of CcpFreeView and this sees the count at zero with the bit set. */
+VOID CcpUnpinView(PCC_VIEW View)
+{
+    if (__atomic_sub_fetch(&View->Pins, 1, __ATOMIC_ACQ_REL) != CCP_VIEW_LEFT)
+        return;
+    ExAcquireFastMutex(&CcpLock);
+    CcpRetireView(View);
+    ExReleaseFastMutex(&CcpLock);
 }
 
 /* Lock held. Gives the free list's memory back to the pool (the pool ran short). */
@@ -92,7 +113,7 @@ static BOOLEAN CcpReclaimOne(PCC_VIEW Keep)
     PCC_VIEW dirty = NULL;
     for (PLIST_ENTRY e = CcpLru.Flink; e != &CcpLru; e = e->Flink) {
         PCC_VIEW v = CONTAINING_RECORD(e, CC_VIEW, Lru);
-        if (v == Keep)
+        if (v == Keep || v->Pins) /* a reader copies out of it now */
             continue;
         if (!v->Dirty) {
             CcpFreeView(v);
@@ -141,6 +162,7 @@ PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index)
     v->Map = Map;
     v->Index = Index;
     v->Valid = v->Dirty = 0;
+    v->Pins = 0;
     v->Data = data;
     InsertTailList(&CcpLru, &v->Lru);
     Map->Views[Index] = v;

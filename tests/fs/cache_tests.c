@@ -4,6 +4,7 @@
 #include "fsutil.h"
 #include <ntifs.h>
 #include "../../drivers/fat/fsd.h"
+#include "../../kernel/cc/ccp.h"
 
 static UCHAR CtBuf[6 * CC_VIEW_SIZE], CtBack[6 * CC_VIEW_SIZE];
 
@@ -184,4 +185,49 @@ KTEST_EX(cache, memory_pressure_evicts_clean_views_and_writes_dirty_ones_first, 
     KT_EQ(s3.PagingWrites, s2.PagingWrites);
     KT_EQ(s3.PagingReads - s2.PagingReads, 4);        /* the evicted views came back from the disk */
     ZwClose(h);
+}
+
+/* A view that leaves the cache while a read is copying out of it (pinned, the cache lock
+ * released) keeps its memory until that copy is done: here the hook purges file A's view at
+ * that very point and reads file B, whose view would take A's memory if it had been given
+ * back; the read of A still returns A's bytes. */
+static HANDLE CtPinOther;
+static ULONG CtPinPurges;
+static VOID CtPurgeUnderTheCopy(PFILE_OBJECT FileObject)
+{
+    ULONG done;
+    CcpTestPinnedCopyHook = NULL; /* once, and not for the read of B below */
+    if (CcPurgeCacheSection(FileObject->SectionObjectPointer, NULL, 0, FALSE))
+        CtPinPurges++;
+    FsReadAt(CtPinOther, 0, CtBack + CC_VIEW_SIZE, CC_VIEW_SIZE, &done);
+}
+
+KTEST_EX(cache, a_view_purged_while_a_read_copies_out_of_it_keeps_its_bytes, 0, "ccwslimit=128")
+{
+    CC_STATISTICS s0, s1;
+    HANDLE a;
+    ULONG done;
+    FsPattern(CtBuf, CC_VIEW_SIZE, 21);
+    FsPattern(CtBuf + CC_VIEW_SIZE, CC_VIEW_SIZE, 22);
+    KT_STATUS(FsWriteFile(L"\\PINA.BIN", CtBuf, CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsWriteFile(L"\\PINB.BIN", CtBuf + CC_VIEW_SIZE, CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\PINA.BIN", FILE_OPEN, 0, &a, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\PINB.BIN", FILE_OPEN, 0, &CtPinOther, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(a, 0, CtBack, 4096, &done), STATUS_SUCCESS); /* A's view is resident */
+    CcQueryStatistics(&s0);
+    CtPinPurges = 0;
+    RtlZeroMemory(CtBack, 2 * CC_VIEW_SIZE);
+    CcpTestPinnedCopyHook = CtPurgeUnderTheCopy;
+    KT_STATUS(FsReadAt(a, 0, CtBack, CC_VIEW_SIZE, &done), STATUS_SUCCESS);
+    CcpTestPinnedCopyHook = NULL;
+    CcQueryStatistics(&s1);
+    KT_EQ(CtPinPurges, 1);
+    KT_EQ(s1.PurgedViews - s0.PurgedViews, 1);          /* A's view left the cache under the copy */
+    KT_EQ(done, CC_VIEW_SIZE);
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, CC_VIEW_SIZE)); /* ... and the copy still got A's bytes */
+    KT_ASSERT(RtlEqualMemory(CtBack + CC_VIEW_SIZE, CtBuf + CC_VIEW_SIZE, CC_VIEW_SIZE)); /* B's read too */
+    KT_STATUS(FsReadAt(a, 0, CtBack, CC_VIEW_SIZE, &done), STATUS_SUCCESS); /* and A reads back from disk */
+    KT_ASSERT(RtlEqualMemory(CtBack, CtBuf, CC_VIEW_SIZE));
+    ZwClose(CtPinOther);
+    ZwClose(a);
 }
