@@ -61,6 +61,10 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     KeInitializeDpc(&ext->Dpc, RdDpcForIsr, ext);
     ext->Synchronous = RamCtlOptionPresent("ramdisk.sync");
     ext->LatencyUs = (ULONG)RamCtlOptionNumber("ramdisk.latency", 0);
+    /* ramdisk.batch=N: a controller with command queueing posts one interrupt for the command
+     * it was working on and up to N - 1 queued behind it (default 1: one interrupt each). */
+    ULONG64 batch = RamCtlOptionNumber("ramdisk.batch", 1); /* 1-64: the boot options check it */
+    ext->Batch = batch >= 1 && batch <= RD_MAX_BATCH ? (ULONG)batch : 1;
     RdpFindImage(ext);
     /* ramdisk.cpu=N: the "controller" interrupts processor N, so the ISR, its DPC and every
      * completion routine run there, whichever processor sent the request. */
@@ -95,6 +99,8 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
              ext->LatencyUs ? "PIT one-shot through the I/O APIC" : routed ? "IPI" : "self-IPI");
     if (routed)
         DbgPrint(" to processor %u (ramdisk.cpu)", target);
+    if (ext->Batch > 1)
+        DbgPrint(", up to %u commands an interrupt (ramdisk.batch)", ext->Batch);
     DbgPrint("\n");
     return STATUS_SUCCESS;
 }

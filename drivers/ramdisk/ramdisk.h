@@ -14,6 +14,8 @@
 /* IOCTL_RAMDISK_EXPORT_IMAGE writes the disk's contents to the host (QEMU debugcon), so host
  * tools can inspect what the kernel did; it and RAMDISK_STATS are in <irqlab/ramctl.h>. */
 
+#define RD_MAX_BATCH 64
+
 typedef struct _RAMDISK_EXTENSION {
     PDEVICE_OBJECT DeviceObject;
     PUCHAR Image;            /* resident: module memory or nonpaged pool */
@@ -25,6 +27,7 @@ typedef struct _RAMDISK_EXTENSION {
     KSPIN_LOCK Lock;         /* guards Queue and Current */
     LIST_ENTRY Queue;
     PIRP Current;            /* the request the "controller" is working on */
+    ULONG Batch;             /* boot option ramdisk.batch=N: commands one interrupt completes */
     PKINTERRUPT Interrupt;
     KDPC Dpc;
     RAMDISK_STATS Stats;

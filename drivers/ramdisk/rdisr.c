@@ -50,19 +50,28 @@ static PIRP RdpNextRequest(PRAMDISK_EXTENSION Ext)
     return CONTAINING_RECORD(e, IRP, Tail.Overlay.ListEntry);
 }
 
-/* DISPATCH_LEVEL. Finishes the current request and starts the next one before completing,
- * so the controller is busy while completion routines run up the stack. */
+/* DISPATCH_LEVEL. Finishes the current request (and, with ramdisk.batch=N, up to N - 1 of those
+ * queued behind it, which the controller did in the same interrupt) and starts the next one
+ * before completing, so the controller is busy while completion routines run up the stack. */
 VOID RdDpcForIsr(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
 {
     PRAMDISK_EXTENSION ext = DeferredContext;
     PIRP irp;
+    LIST_ENTRY batch;
     UNREFERENCED_PARAMETER(Dpc);
     UNREFERENCED_PARAMETER(SystemArgument1);
     UNREFERENCED_PARAMETER(SystemArgument2);
 
     ext->Stats.Dpcs++;
+    InitializeListHead(&batch);
     KeAcquireSpinLockAtDpcLevel(&ext->Lock);
     irp = ext->Current;
+    for (ULONG n = 1; irp && n < ext->Batch; n++) {
+        PIRP more = RdpNextRequest(ext);
+        if (!more)
+            break;
+        InsertTailList(&batch, &more->Tail.Overlay.ListEntry);
+    }
     ext->Current = RdpNextRequest(ext);
     if (ext->Current)
         RdStartController(ext);
@@ -70,9 +79,15 @@ VOID RdDpcForIsr(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID 
     if (!irp)
         return; /* a spurious interrupt: nothing was in flight */
 
-    irp->IoStatus.Status = RdTransfer(ext, irp);
-    ext->Stats.LastCompletionIrql = KeGetCurrentIrql();
-    IoCompleteRequest(irp, IO_DISK_INCREMENT);
+    for (;;) {
+        irp->IoStatus.Status = RdTransfer(ext, irp);
+        ext->Stats.LastCompletionIrql = KeGetCurrentIrql();
+        IoCompleteRequest(irp, IO_DISK_INCREMENT);
+        if (IsListEmpty(&batch))
+            break;
+        irp = CONTAINING_RECORD(RemoveHeadList(&batch), IRP, Tail.Overlay.ListEntry);
+        ext->Stats.Batched++;
+    }
     if (!__atomic_load_n(&ext->Current, __ATOMIC_ACQUIRE) && VfDiskSpuriousInterrupt())
         RamCtlRaiseInterrupt(RD_VECTOR, 0);
 }

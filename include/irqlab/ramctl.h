@@ -19,6 +19,7 @@ typedef struct _RAMDISK_STATS {
     KIRQL LastCompletionIrql; /* the IRQL IoCompleteRequest was called at */
     ULONG64 Spurious;         /* interrupts with nothing in flight (the ISR said "not mine") */
     ULONG64 Errors;           /* requests failed with a (simulated) media error */
+    ULONG64 Batched;          /* requests completed by an interrupt another request raised (ramdisk.batch) */
 } RAMDISK_STATS, *PRAMDISK_STATS;
 
 /* IRQL: PASSIVE_LEVEL. The first boot module (`-initrd disk.img`): TRUE and its memory

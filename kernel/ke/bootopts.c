@@ -79,6 +79,7 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_NUMBER("numproc", 1, 8, "start at most N processors of those the MADT lists (default all)"),
     KI_NUMBER("smp", 1, 8, "the test runner's mark for a boot with N processors (QEMU -smp N); the kernel ignores it"),
     KI_NUMBER("ramdisk.cpu", 0, 7, "the RAM disk interrupts processor N, whichever processor sent the request"),
+    KI_NUMBER("ramdisk.batch", 1, 64, "the RAM disk's controller completes up to N queued commands with one interrupt"),
     KI_FLAG("fsnocache", "test-only: the fs suite opens every file with FILE_NO_INTERMEDIATE_BUFFERING"),
 };
 

@@ -322,3 +322,90 @@ KTEST(fsstack, paged_pool_buffers_are_locked_for_the_dpc)
     ExFreePoolWithTag(out, 'sFtK');
     ExFreePoolWithTag(in, 'sFtK');
 }
+
+/* Eight reads queued at DISPATCH_LEVEL, so the controller has all of them before its first
+ * interrupt's DPC can run. By default each request gets its own interrupt and DPC; a queueing
+ * controller (ramdisk.batch=8) completes all eight from the first one's, still at DISPATCH_LEVEL
+ * and with every byte right. */
+#define FS_BATCH 8
+static volatile LONG FsBatchDone;
+static KIRQL FsBatchIrql[FS_BATCH];
+static NTSTATUS FsBatchStatus[FS_BATCH];
+static KEVENT FsBatchAllDone;
+
+static NTSTATUS FsBatchCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    ULONG i = (ULONG)(ULONG_PTR)Context;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    FsBatchIrql[i] = KeGetCurrentIrql();
+    FsBatchStatus[i] = Irp->IoStatus.Status;
+    if (Irp->MdlAddress->MdlFlags & MDL_PAGES_LOCKED)
+        MmUnlockPages(Irp->MdlAddress);
+    IoFreeMdl(Irp->MdlAddress);
+    Irp->MdlAddress = NULL;
+    IoFreeIrp(Irp);
+    if (InterlockedIncrement(&FsBatchDone) == FS_BATCH)
+        KeSetEvent(&FsBatchAllDone, IO_NO_INCREMENT, FALSE);
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+/* Sends the eight reads (sectors 0-7) and checks every one; returns the disk's counters'
+ * growth in *Delta. */
+static VOID FsBatchReads(PRAMDISK_STATS Delta)
+{
+    static UCHAR buf[FS_BATCH][512];
+    UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\RamDisk0");
+    PFILE_OBJECT fo;
+    PDEVICE_OBJECT disk;
+    RAMDISK_STATS s0, s1;
+    KIRQL old;
+    KT_STATUS(IoGetDeviceObjectPointer(&name, FILE_READ_DATA, &fo, &disk), STATUS_SUCCESS);
+    PRAMDISK_EXTENSION ext = disk->DeviceExtension;
+    PIRP irp[FS_BATCH];
+    for (ULONG i = 0; i < FS_BATCH; i++) {
+        LARGE_INTEGER off = { .QuadPart = (LONGLONG)i * 512 };
+        irp[i] = IoBuildAsynchronousFsdRequest(IRP_MJ_READ, disk, buf[i], 512, &off, NULL);
+        KT_ASSERT(irp[i] != NULL);
+        IoSetCompletionRoutine(irp[i], FsBatchCompletion, (PVOID)(ULONG_PTR)i, TRUE, TRUE, TRUE);
+        FsBatchIrql[i] = 0xFF;
+    }
+    FsBatchDone = 0;
+    KeInitializeEvent(&FsBatchAllDone, NotificationEvent, FALSE);
+    s0 = ext->Stats;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    for (ULONG i = 0; i < FS_BATCH; i++)
+        KT_STATUS(IoCallDriver(disk, irp[i]), STATUS_PENDING);
+    KeLowerIrql(old);
+    KT_STATUS(KeWaitForSingleObject(&FsBatchAllDone, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+    s1 = ext->Stats;
+    for (ULONG i = 0; i < FS_BATCH; i++) {
+        KT_STATUS(FsBatchStatus[i], STATUS_SUCCESS);
+        KT_EQ(FsBatchIrql[i], DISPATCH_LEVEL);
+        KT_ASSERT(RtlEqualMemory(buf[i], ext->Image + i * 512, 512));
+    }
+    Delta->Interrupts = s1.Interrupts - s0.Interrupts;
+    Delta->Dpcs = s1.Dpcs - s0.Dpcs;
+    Delta->Reads = s1.Reads - s0.Reads;
+    Delta->Batched = s1.Batched - s0.Batched;
+    ObDereferenceObject(fo);
+}
+
+KTEST(fsstack, each_queued_request_gets_its_own_interrupt_by_default)
+{
+    RAMDISK_STATS d;
+    FsBatchReads(&d);
+    KT_EQ(d.Reads, FS_BATCH);
+    KT_EQ(d.Interrupts, FS_BATCH);
+    KT_EQ(d.Dpcs, FS_BATCH);
+    KT_EQ(d.Batched, 0);
+}
+
+KTEST_EX(fsstack, a_queueing_controller_completes_a_batch_with_one_interrupt, 0, "ramdisk.batch=8")
+{
+    RAMDISK_STATS d;
+    FsBatchReads(&d);
+    KT_EQ(d.Reads, FS_BATCH);
+    KT_EQ(d.Interrupts, 1);
+    KT_EQ(d.Dpcs, 1);
+    KT_EQ(d.Batched, FS_BATCH - 1);
+}
