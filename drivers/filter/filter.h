@@ -1,5 +1,5 @@
 /* drivers/filter/filter.h - a legacy file-system filter: device extensions and the
- * statistics its completion routines keep in nonpaged memory under a spin lock. */
+ * statistics its dispatch, fast-I/O and completion routines keep in nonpaged memory. */
 #pragma once
 #include <ntddk.h>
 

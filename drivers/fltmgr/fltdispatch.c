@@ -11,9 +11,7 @@ ULONG FltpSnapshot(PFLT_VOLUME Volume, UCHAR Major, PFLT_INSTANCE *Out)
 {
     ULONG n = 0;
     KIRQL irql;
-    /* No instance on the volume: nothing to hold, and no lock to take for it. An instance being
-     * attached meanwhile sees the operations that start after it is listed, as on Windows. */
-    if (__atomic_load_n(&Volume->Instances.Flink, __ATOMIC_RELAXED) == &Volume->Instances)
+    if (FltpVolumeHasNoInstances(Volume)) /* nothing to hold, and no lock to take for it */
         return 0;
     KeAcquireSpinLock(&FltpGlobals.Lock, &irql);
     for (PLIST_ENTRY l = Volume->Instances.Flink; l != &Volume->Instances && n < FLTP_MAX_INSTANCES; l = l->Flink) {

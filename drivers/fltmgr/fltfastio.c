@@ -68,11 +68,10 @@ static VOID FltpFastPost(PFLTP_IRP_CTRL C)
  * down (FLT_PREOP_DISALLOW_FASTIO stops the walk: the filters above get their post callbacks
  * with STATUS_FLT_DISALLOW_FAST_IO and the I/O manager sends the IRP), the file system's fast
  * routine, then the post callbacks. The operation is synchronous: nothing may pend. */
-static __attribute__((noinline)) BOOLEAN FltpFastReadWriteFiltered(PFLTP_FRAME_EXTENSION Ext, PDEVICE_OBJECT Lower,
-                                                                  PFAST_IO_READ Routine, UCHAR Major,
-                                                                  PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset,
-                                                                  ULONG Length, BOOLEAN Wait, ULONG LockKey,
-                                                                  PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
+static DECLSPEC_NOINLINE BOOLEAN FltpFastReadWriteFiltered(PFLTP_FRAME_EXTENSION Ext, PDEVICE_OBJECT Lower,
+                                                           PFAST_IO_READ Routine, UCHAR Major, PFILE_OBJECT FileObject,
+                                                           PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
+                                                           ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
 {
     PFLT_INSTANCE snapshot[FLTP_MAX_INSTANCES];
     ULONG n = FltpSnapshot(Ext->Volume, Major, snapshot);
@@ -157,7 +156,7 @@ FORCEINLINE BOOLEAN FltpFastReadWrite(PDEVICE_OBJECT Frame, UCHAR Major, PFILE_O
     PFLT_VOLUME v = ext->Volume;
     if (!routine)
         return FALSE;
-    if (!v || v->Dismounting || __atomic_load_n(&v->Instances.Flink, __ATOMIC_RELAXED) == &v->Instances)
+    if (!v || v->Dismounting || FltpVolumeHasNoInstances(v))
         return routine(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, lower);
     return FltpFastReadWriteFiltered(ext, lower, routine, Major, FileObject, FileOffset, Length, Wait, LockKey, Buffer,
                                      IoStatus);

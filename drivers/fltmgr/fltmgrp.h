@@ -119,6 +119,12 @@ VOID FltpReleaseInstance(PFLT_INSTANCE Instance);
 VOID FltpRelatedObjects(PFLT_RELATED_OBJECTS Objects, PFLT_INSTANCE Instance, PFILE_OBJECT FileObject);
 /* fltdispatch.c */
 DRIVER_DISPATCH FltpDispatch;
+/* No instance on the volume: read without the lock. An instance being attached meanwhile sees
+ * the operations that start after it is listed, as on Windows. */
+FORCEINLINE BOOLEAN FltpVolumeHasNoInstances(PFLT_VOLUME Volume)
+{
+    return __atomic_load_n(&Volume->Instances.Flink, __ATOMIC_RELAXED) == &Volume->Instances;
+}
 ULONG FltpSnapshot(PFLT_VOLUME Volume, UCHAR Major, PFLT_INSTANCE *Out);
 VOID FltpDrop(PFLT_INSTANCE Instance);
 VOID FltpResumePre(PFLTP_IRP_CTRL Ctrl, FLT_PREOP_CALLBACK_STATUS Status, PVOID Context);

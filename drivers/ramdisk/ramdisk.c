@@ -63,8 +63,7 @@ NTSTATUS RdDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath
     ext->LatencyUs = (ULONG)RamCtlOptionNumber("ramdisk.latency", 0);
     /* ramdisk.batch=N: a controller with command queueing posts one interrupt for the command
      * it was working on and up to N - 1 queued behind it (default 1: one interrupt each). */
-    ULONG64 batch = RamCtlOptionNumber("ramdisk.batch", 1); /* 1-64: the boot options check it */
-    ext->Batch = batch >= 1 && batch <= RD_MAX_BATCH ? (ULONG)batch : 1;
+    ext->Batch = (ULONG)RamCtlOptionNumber("ramdisk.batch", 1); /* 1-64: the boot options check it */
     RdpFindImage(ext);
     /* ramdisk.cpu=N: the "controller" interrupts processor N, so the ISR, its DPC and every
      * completion routine run there, whichever processor sent the request. */

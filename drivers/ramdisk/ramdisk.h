@@ -14,8 +14,6 @@
 /* IOCTL_RAMDISK_EXPORT_IMAGE writes the disk's contents to the host (QEMU debugcon), so host
  * tools can inspect what the kernel did; it and RAMDISK_STATS are in <irqlab/ramctl.h>. */
 
-#define RD_MAX_BATCH 64
-
 typedef struct _RAMDISK_EXTENSION {
     PDEVICE_OBJECT DeviceObject;
     PUCHAR Image;            /* resident: module memory or nonpaged pool */

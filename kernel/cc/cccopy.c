@@ -80,9 +80,10 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
         }
     }
     CcpStats.CopyReads++;
-    /* Each view's bytes are copied with the lock released and the view pinned (CcpPinView), so
-     * readers on other processors copy at once; the last view's copy comes after the rest of
-     * the bookkeeping, so a read within one view takes the lock once. */
+    /* The last view's bytes (all of them, for a read within one view) are copied with the lock
+     * released and the view pinned (CcpPinView), so readers on other processors copy at once;
+     * views before it are copied under the lock, which a Wait FALSE read must not wait for
+     * again and which keeps what its look found resident. */
     PCC_VIEW last = NULL;
     ULONG lastIn = 0, lastLength = 0;
     for (ULONG64 at = off; at < end;) {
@@ -101,19 +102,16 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
                 break;
             }
         }
-        CcpPinView(v);
         at += to - in;
         if (at >= end) {
+            CcpPinView(v);
             last = v;
             lastIn = in;
             lastLength = to - in;
             break;
         }
-        ExReleaseFastMutex(&CcpLock);
         RtlCopyMemory(out, v->Data + in, to - in);
         out += to - in;
-        CcpUnpinView(v);
-        ExAcquireFastMutex(&CcpLock);
     }
     IoStatus->Information = (ULONG_PTR)(out - (PUCHAR)Buffer) + lastLength;
     if (hit)
