@@ -4,9 +4,9 @@
  * While Driver Verifier checks IRQL (KiVerifierFlags, set at boot or by KiSetVerifierFlags),
  * each macro below calls the exported routine of the same name instead, which makes every check
  * (0xC4/0x30, 0x31, 0x40-0x42, DDI rules) and runs the forced-IRQL trim. Which way a macro goes
- * is one 5-byte site the kernel rewrites when the switches change: a nop or the CR8 write while
- * they are off, a jmp to the checked call while one is on (KiPatchBranchTaken below, ke/patch.c). The exported
- * routines stay: taking a routine's address, or calling it with its name in parentheses, e.g.
+ * is one 5-byte site the kernel rewrites when the switches change: a nop or the CR8 write
+ * while they are off, a jmp to the checked call while one is on (KiPatchBranchTaken and
+ * KiPatchedCr8Write below, ke/patch.c). The exported routines stay: taking a routine's address, or calling it with its name in parentheses, e.g.
  * (KeLowerIrql)(Irql), always reaches the checked routine (docs/irql-inline.md).
  * A driver that defines KE_INLINE_IRQL_UNCHECKED before including wdm.h gets bare `mov cr8`
  * raise/lower with no Verifier branch at all, exactly Windows x64's shape. */
@@ -28,10 +28,11 @@ extern ULONG KiVerifierFlags;
 
 /* The Verifier branch of a fast path is one 5-byte instruction that the kernel rewrites
  * (ke/patch.c) whenever a key's switches change: a `jmp` to the checked code while any of them
- * is on; while all are off, a 5-byte `nop` (spin locks) or the CR8 write itself (IRQL), so the
- * fast path with Verifier off is Windows x64's bare `mov cr8`. It is assembled as the `jmp`, whose target tests the switches
- * again: a site the kernel leaves alone (pageable and INIT code) is always right, only slower.
- * The .kipatch table lists every site, its target and its key. */
+ * is on; while all are off, a 5-byte `nop` (spin locks, DDI checks) or the CR8 write itself
+ * (IRQL), so the fast path with Verifier off is Windows x64's bare `mov cr8`. It is assembled
+ * as the `jmp`, whose target tests the switches again: a site the kernel leaves alone (pageable
+ * and INIT code) is always right, only slower. The .kipatch table lists every site, its
+ * target, its key and its bytes while the key is off. */
 #define KI_PATCH_KEY_IRQL 0
 #define KI_PATCH_KEY_SPINLOCK 1
 #define KI_PATCH_KEY_DDI 2
