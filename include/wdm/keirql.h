@@ -6,8 +6,9 @@
  * (0xC4/0x30, 0x31, 0x40-0x42, DDI rules) and runs the forced-IRQL trim. Which way a macro goes
  * is one 5-byte site the kernel rewrites when the switches change: a nop or the CR8 write
  * while they are off, a jmp to the checked call while one is on (KiPatchBranchTaken and
- * KiPatchedCr8Write below, ke/patch.c). The exported routines stay: taking a routine's address, or calling it with its name in parentheses, e.g.
- * (KeLowerIrql)(Irql), always reaches the checked routine (docs/irql-inline.md).
+ * KiPatchedCr8Write below, ke/patch.c). The exported routines stay: taking a routine's
+ * address, or calling it with its name in parentheses, e.g. (KeLowerIrql)(Irql), always
+ * reaches the checked routine (docs/irql-inline.md).
  * A driver that defines KE_INLINE_IRQL_UNCHECKED before including wdm.h gets bare `mov cr8`
  * raise/lower with no Verifier branch at all, exactly Windows x64's shape. */
 #pragma once
