@@ -79,6 +79,7 @@ VOID CcSetFileSizes(PFILE_OBJECT FileObject, PCC_FILE_SIZES FileSizes);
 /* IRQLab: what the cache manager did since boot (or the last reset), for tests and bench. */
 typedef struct _CC_STATISTICS {
     ULONG64 CopyReads, CopyReadHits, CopyWrites, CopyWaitFailures;
+    ULONG64 UnlockedCopyReads; /* hits through the file object's last view, without the cache lock */
     ULONG64 PagingReads, PagingReadBytes, ReadAheads;
     ULONG64 PagingWrites, PagingWriteBytes;
     ULONG64 LazyWriterScans, LazyWriterViews;  /* views the lazy writer wrote back */

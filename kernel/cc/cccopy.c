@@ -32,22 +32,62 @@ static BOOLEAN CcpAcquire(BOOLEAN Wait)
 
 /* Lock held. Read-ahead, the cache manager's own: a file object reading sequentially gets the
  * view after the one it is in read in full now, so its next reads find their data resident.
- * Failures are ignored: the read that needs the data will meet them. */
-static VOID CcpReadAhead(PSHARED_CACHE_MAP Map, ULONG64 End)
+ * Failures are ignored: the read that needs the data will meet them. TRUE: the next view is
+ * all there (or past the end), so reads in this view need not try again. */
+static BOOLEAN CcpReadAhead(PSHARED_CACHE_MAP Map, ULONG64 End)
 {
     ULONG next = (ULONG)(End / CC_VIEW_SIZE) + 1;
+    BOOLEAN done = FALSE;
     if ((ULONG64)next * CC_VIEW_SIZE >= (ULONG64)Map->Sizes.FileSize.QuadPart)
-        return;
+        return TRUE;
     PCC_VIEW v = CcpLookupView(Map, next);
     if (v && v->Valid == CC_ALL_PAGES)
-        return;
+        return TRUE;
     if (Map->Callbacks.AcquireForReadAhead && !Map->Callbacks.AcquireForReadAhead(Map->LazyWriteContext, TRUE))
-        return;
+        return FALSE;
     v = CcpGetView(Map, next);
-    if (v && NT_SUCCESS(CcpReadPages(Map, v, CC_ALL_PAGES)))
+    if (v && NT_SUCCESS(CcpReadPages(Map, v, CC_ALL_PAGES))) {
         CcpStats.ReadAheads++;
+        done = TRUE;
+    }
     if (Map->Callbacks.ReleaseFromReadAhead)
         Map->Callbacks.ReleaseFromReadAhead(Map->LazyWriteContext);
+    return done;
+}
+
+#define CcpCount(field) __atomic_add_fetch(&CcpStats.field, 1, __ATOMIC_RELAXED)
+
+/* No lock: a read inside the view this file object read last (its hint), every page of it
+ * valid, and no read-ahead due. The pin keeps the view's memory while the bytes are copied;
+ * a hint gone stale (the view left the cache, or its record holds another view now) is a
+ * miss and the locked path runs. Readers on several processors share only the pin count. */
+FORCEINLINE BOOLEAN CcpCopyReadHit(PFILE_OBJECT FileObject, PPRIVATE_CACHE_MAP Priv, ULONG64 Off, ULONG Length,
+                                   PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
+{
+    PCC_VIEW v = Priv->Hint;
+    ULONG in = (ULONG)(Off % CC_VIEW_SIZE), index = (ULONG)(Off / CC_VIEW_SIZE);
+    if (!v || !Length || Length > CC_VIEW_SIZE - in)
+        return FALSE;
+    if (Off == Priv->NextRead && Priv->ReadAheadDoneIn != index + 1)
+        return FALSE; /* sequential, and the next view is not known to be in: read-ahead */
+    ULONG64 need = CcpPagesOf(in, in + Length);
+    CcpPinFoundView(v);
+    BOOLEAN hit = __atomic_load_n(&v->Map, __ATOMIC_ACQUIRE) == Priv->Map && v->Index == index &&
+                  (v->Valid & need) == need;
+    if (hit) {
+        if (!v->Referenced)
+            v->Referenced = TRUE;
+        Priv->NextRead = Off + Length;
+        CcpCount(CopyReads);
+        CcpCount(CopyReadHits);
+        CcpCount(UnlockedCopyReads);
+        IoStatus->Information = Length;
+        if (CcpTestPinnedCopyHook)
+            CcpTestPinnedCopyHook(FileObject);
+        RtlCopyMemory(Buffer, v->Data + in, Length);
+    }
+    CcpUnpinView(v);
+    return hit;
 }
 
 /* IRQL < DISPATCH_LEVEL (APC_LEVEL when Wait is FALSE is fine too). Copies Length bytes of the
@@ -59,11 +99,15 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
 {
     ULONG64 off = (ULONG64)FileOffset->QuadPart, end = off + Length;
     PUCHAR out = Buffer;
+    PPRIVATE_CACHE_MAP priv = FileObject->PrivateCacheMap;
     IoStatus->Status = STATUS_SUCCESS;
     IoStatus->Information = 0;
-    if (!FileObject->PrivateCacheMap || !CcpAcquire(Wait))
+    if (!priv)
         return FALSE;
-    PPRIVATE_CACHE_MAP priv = FileObject->PrivateCacheMap;
+    if (CcpCopyReadHit(FileObject, priv, off, Length, Buffer, IoStatus))
+        return TRUE;
+    if (!CcpAcquire(Wait))
+        return FALSE;
     PSHARED_CACHE_MAP map = priv->Map;
     BOOLEAN hit = TRUE;
     if (!Wait) { /* all or nothing: look before copying anything */
@@ -79,7 +123,7 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
             at += to - in;
         }
     }
-    CcpStats.CopyReads++;
+    CcpCount(CopyReads);
     /* The last view's bytes (all of them, for a read within one view) are copied with the lock
      * released and the view pinned (CcpPinView), so readers on other processors copy at once;
      * views before it are copied under the lock, which a Wait FALSE read must not wait for
@@ -115,10 +159,12 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
     }
     IoStatus->Information = (ULONG_PTR)(out - (PUCHAR)Buffer) + lastLength;
     if (hit)
-        CcpStats.CopyReadHits++;
-    if (Wait && NT_SUCCESS(IoStatus->Status) && off == priv->NextRead && Length)
-        CcpReadAhead(map, end - 1);
+        CcpCount(CopyReadHits);
+    if (Wait && NT_SUCCESS(IoStatus->Status) && off == priv->NextRead && Length && CcpReadAhead(map, end - 1))
+        priv->ReadAheadDoneIn = (ULONG)((end - 1) / CC_VIEW_SIZE) + 1;
     priv->NextRead = end;
+    if (last)
+        priv->Hint = last; /* the next read here tries it without the lock */
     ExReleaseFastMutex(&CcpLock);
     if (last) {
         if (CcpTestPinnedCopyHook)

@@ -22,9 +22,12 @@ typedef struct _CC_VIEW {
     ULONG64 DirtySince;         /* interrupt time of the first write since it was clean */
     PUCHAR Data;
     volatile LONG Pins;         /* readers copying out of Data without the lock (CcpPinView) */
+    volatile BOOLEAN Referenced; /* read without the lock since reclaim last looked: a second chance */
 } CC_VIEW, *PCC_VIEW;
 /* Pins: a view that leaves the cache while pinned is detached at once and its memory kept
- * until the last reader unpins it (the pin count and this bit change in one atomic word). */
+ * until the last reader unpins it (the pin count and this bit change in one atomic word).
+ * CC_VIEW records are never given back to the pool (only their Data is), so a reader holding
+ * a stale pointer to one (PRIVATE_CACHE_MAP.Hint) pins, finds Map or Index changed, unpins. */
 #define CCP_VIEW_LEFT 0x40000000
 
 struct _SHARED_CACHE_MAP {
@@ -47,6 +50,8 @@ typedef struct _PRIVATE_CACHE_MAP {
     PFILE_OBJECT FileObject;
     PSHARED_CACHE_MAP Map;
     ULONG64 NextRead;           /* where a sequential read would start */
+    PCC_VIEW Hint;              /* the view this file object read last (no reference: see Pins) */
+    ULONG ReadAheadDoneIn;      /* 1 + the view whose successor read-ahead has brought in */
 } PRIVATE_CACHE_MAP, *PPRIVATE_CACHE_MAP;
 
 extern FAST_MUTEX CcpLock;      /* everything below, held across paging I/O (APC_LEVEL) */
@@ -66,6 +71,9 @@ VOID CcpMarkDirty(PCC_VIEW View, ULONG64 Pages);
 VOID CcpFreeView(PCC_VIEW View);             /* dirty data is dropped: flush first */
 /* Lock held: the caller may copy out of View->Data after releasing the lock. */
 FORCEINLINE VOID CcpPinView(PCC_VIEW View) { __atomic_add_fetch(&View->Pins, 1, __ATOMIC_RELAXED); }
+/* Lock not held: a pin on a view found without the lock, which may have left the cache (its
+ * Map is NULL then, or another view's: the caller checks after pinning, and unpins either way). */
+FORCEINLINE VOID CcpPinFoundView(PCC_VIEW View) { __atomic_add_fetch(&View->Pins, 1, __ATOMIC_ACQUIRE); }
 VOID CcpUnpinView(PCC_VIEW View);            /* lock not held */
 extern VOID (*CcpTestPinnedCopyHook)(PFILE_OBJECT FileObject);
 VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map);

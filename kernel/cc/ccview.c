@@ -43,21 +43,29 @@ VOID CcpMarkDirty(PCC_VIEW View, ULONG64 Pages)
 }
 
 /* Views that left the cache keep their memory on this list, up to the working-set limit, so
- * the next file's views cost no pool allocation (Windows keeps its VACBs the same way). */
+ * the next file's views cost no pool allocation (Windows keeps its VACBs the same way). A
+ * record whose Data went back to the pool waits on the spare list: records are never freed,
+ * so a stale hint is never a pointer into freed memory (ccp.h, CCP_VIEW_LEFT). */
 static LIST_ENTRY CcpFreeViews = { &CcpFreeViews, &CcpFreeViews };
+static LIST_ENTRY CcpSpareViews = { &CcpSpareViews, &CcpSpareViews };
 static ULONG CcpFreeCount;
 
-/* Lock held. A view out of the cache and unpinned: to the free list, or back to the pool. */
+/* Lock held. A view out of the cache with no pins left: to the free list, or its memory back to
+ * the pool. Exactly one caller turns Pins from CCP_VIEW_LEFT to 0; a reader that pinned the view
+ * meanwhile (through a stale hint) retires it at its unpin instead. */
 static VOID CcpRetireView(PCC_VIEW View)
 {
-    View->Pins = 0;
+    LONG left = CCP_VIEW_LEFT;
+    if (!__atomic_compare_exchange_n(&View->Pins, &left, 0, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        return;
     if (CcpStats.ResidentViews + CcpFreeCount < CcpLimitViews) {
         InsertHeadList(&CcpFreeViews, &View->Lru);
         CcpFreeCount++;
         return;
     }
     ExFreePoolWithTag(View->Data, CC_TAG);
-    ExFreePoolWithTag(View, CC_TAG);
+    View->Data = NULL;
+    InsertHeadList(&CcpSpareViews, &View->Lru);
 }
 
 VOID CcpFreeView(PCC_VIEW View)
@@ -68,16 +76,15 @@ VOID CcpFreeView(PCC_VIEW View)
     }
     RemoveEntryList(&View->Lru);
     View->Map->Views[View->Index] = NULL;
-    View->Map = NULL;
+    __atomic_store_n(&View->Map, NULL, __ATOMIC_RELEASE);
     CcpStats.ResidentViews--;
     /* a reader still copying out of it: its last unpin gives the memory back */
-    if (__atomic_fetch_or(&View->Pins, CCP_VIEW_LEFT, __ATOMIC_ACQ_REL) != 0)
-        return;
+    __atomic_fetch_or(&View->Pins, CCP_VIEW_LEFT, __ATOMIC_ACQ_REL);
     CcpRetireView(View);
 }
 
 /* IRQL < DISPATCH_LEVEL, lock not held. The last unpin of a view that left the cache meanwhile
- * frees it; exactly one of CcpFreeView and this sees the count at zero with the bit set. */
+ * frees it (CcpRetireView decides between racing unpins). */
 VOID CcpUnpinView(PCC_VIEW View)
 {
     if (__atomic_sub_fetch(&View->Pins, 1, __ATOMIC_ACQ_REL) != CCP_VIEW_LEFT)
@@ -95,7 +102,8 @@ static BOOLEAN CcpReleaseFreeView(void)
     PCC_VIEW v = CONTAINING_RECORD(RemoveHeadList(&CcpFreeViews), CC_VIEW, Lru);
     CcpFreeCount--;
     ExFreePoolWithTag(v->Data, CC_TAG);
-    ExFreePoolWithTag(v, CC_TAG);
+    v->Data = NULL;
+    InsertHeadList(&CcpSpareViews, &v->Lru);
     return TRUE;
 }
 
@@ -107,12 +115,23 @@ VOID CcpFreeAllViews(PSHARED_CACHE_MAP Map)
 }
 
 /* The oldest view that is not Keep: clean ones are dropped as they are; when every view is
- * dirty the oldest is written back first, as the memory manager's modified writer would. */
+ * dirty the oldest is written back first, as the memory manager's modified writer would. A
+ * view read without the lock since the last look (Referenced) gets a second chance: it goes
+ * to the young end, as if those reads had touched it (the clock approximation of LRU). */
 static BOOLEAN CcpReclaimOne(PCC_VIEW Keep)
 {
     PCC_VIEW dirty = NULL;
-    for (PLIST_ENTRY e = CcpLru.Flink; e != &CcpLru; e = e->Flink) {
+    for (PLIST_ENTRY e = CcpLru.Flink, next; e != &CcpLru; e = next) {
         PCC_VIEW v = CONTAINING_RECORD(e, CC_VIEW, Lru);
+        next = e->Flink;
+        if (v->Referenced) {
+            v->Referenced = FALSE;
+            if (next != &CcpLru) { /* the youngest already: judged now */
+                RemoveEntryList(e);
+                InsertTailList(&CcpLru, e);
+                continue;
+            }
+        }
         if (v == Keep || v->Pins) /* a reader copies out of it now */
             continue;
         if (!v->Dirty) {
@@ -148,7 +167,8 @@ PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index)
         CcpFreeCount--;
         data = v->Data;
     } else {
-        v = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*v), CC_TAG);
+        v = IsListEmpty(&CcpSpareViews) ? ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*v), CC_TAG)
+                                        : CONTAINING_RECORD(RemoveHeadList(&CcpSpareViews), CC_VIEW, Lru);
         data = v ? ExAllocatePoolWithTag(NonPagedPool, CC_VIEW_SIZE, CC_TAG) : NULL;
         /* the pool is short: give back cached memory, free views first */
         while (v && !data && (CcpReleaseFreeView() || CcpReclaimOne(NULL)))
@@ -156,14 +176,16 @@ PCC_VIEW CcpGetView(PSHARED_CACHE_MAP Map, ULONG Index)
     }
     if (!data) {
         if (v)
-            ExFreePoolWithTag(v, CC_TAG);
+            InsertHeadList(&CcpSpareViews, &v->Lru);
         return NULL;
     }
-    v->Map = Map;
+    /* Pins is left alone: a reader holding a stale hint may have a pin on the record now. Map
+     * goes last, so a reader that sees it sees this incarnation's Index and empty Valid. */
+    v->Data = data;
     v->Index = Index;
     v->Valid = v->Dirty = 0;
-    v->Pins = 0;
-    v->Data = data;
+    v->Referenced = FALSE;
+    __atomic_store_n(&v->Map, Map, __ATOMIC_RELEASE);
     InsertTailList(&CcpLru, &v->Lru);
     Map->Views[Index] = v;
     CcpStats.ResidentViews++;

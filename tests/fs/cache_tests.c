@@ -231,3 +231,159 @@ KTEST_EX(cache, a_view_purged_while_a_read_copies_out_of_it_keeps_its_bytes, 0, 
     ZwClose(CtPinOther);
     ZwClose(a);
 }
+
+static PPRIVATE_CACHE_MAP CtPrivate(HANDLE H)
+{
+    PFILE_OBJECT fo;
+    if (!NT_SUCCESS(ObReferenceObjectByHandle(H, 0, *IoFileObjectType, KernelMode, (PVOID *)&fo, NULL)))
+        return NULL;
+    PPRIVATE_CACHE_MAP priv = fo->PrivateCacheMap;
+    ObDereferenceObject(fo);
+    return priv;
+}
+
+/* Reads at 4 KiB into a view, never where the last read ended: no read-ahead makes views. */
+static BOOLEAN CtReadMatches(HANDLE H, ULONG64 Offset, const UCHAR *Expected)
+{
+    ULONG done = 0;
+    RtlFillMemory(CtBack, 4096, 0xEE);
+    return NT_SUCCESS(FsReadAt(H, (LONGLONG)Offset, CtBack, 4096, &done)) && done == 4096 &&
+           RtlEqualMemory(CtBack, Expected, 4096);
+}
+
+/* A file object remembers the view it read last and reads it again without the cache lock.
+ * That view may have left the cache since, and its record (records are reused, never freed)
+ * may hold another file's view or another view of the same file: each is a miss, and the read
+ * gets its own bytes through the locked path. Which record each view got is checked, so the
+ * stale case really happens. */
+KTEST_EX(cache, a_file_objects_last_view_gone_stale_is_a_miss_that_reads_the_right_bytes, 0, "ccwslimit=128")
+{
+    CC_STATISTICS s0, s1;
+    HANDLE a1, a2, b;
+    PFILE_OBJECT fa;
+    FsPattern(CtBuf, 2 * CC_VIEW_SIZE, 23);                 /* A: two views */
+    FsPattern(CtBuf + 2 * CC_VIEW_SIZE, CC_VIEW_SIZE, 24);  /* B: one */
+    KT_STATUS(FsWriteFile(L"\\HINTA.BIN", CtBuf, 2 * CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsWriteFile(L"\\HINTB.BIN", CtBuf + 2 * CC_VIEW_SIZE, CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\HINTA.BIN", FILE_OPEN, 0, &a1, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\HINTA.BIN", FILE_OPEN, 0, &a2, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\HINTB.BIN", FILE_OPEN, 0, &b, NULL), STATUS_SUCCESS);
+    KT_STATUS(ObReferenceObjectByHandle(a1, 0, *IoFileObjectType, KernelMode, (PVOID *)&fa, NULL), STATUS_SUCCESS);
+    KT_ASSERT(CtReadMatches(a1, 4096, CtBuf + 4096));       /* locked: A's view 0 comes in */
+    PPRIVATE_CACHE_MAP p1 = CtPrivate(a1), p2, pb;          /* the first read set the cache up */
+    KT_ASSERT(p1);
+    CcQueryStatistics(&s0);
+    KT_ASSERT(CtReadMatches(a1, 16384, CtBuf + 16384));     /* the same view, without the lock */
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.UnlockedCopyReads - s0.UnlockedCopyReads, 1);
+    PCC_VIEW record = p1->Hint;
+
+    /* another file's view in the record */
+    KT_ASSERT(CcPurgeCacheSection(fa->SectionObjectPointer, NULL, 0, FALSE));
+    KT_ASSERT(CtReadMatches(b, 4096, CtBuf + 2 * CC_VIEW_SIZE + 4096));
+    KT_ASSERT((pb = CtPrivate(b)) && pb->Hint == record);                          /* B's view took A's old record */
+    CcQueryStatistics(&s0);
+    KT_ASSERT(CtReadMatches(a1, 16384, CtBuf + 16384));     /* A's bytes, not B's */
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.UnlockedCopyReads, s0.UnlockedCopyReads);
+    KT_EQ(s1.PagingReads - s0.PagingReads, 1);              /* from the disk */
+    record = p1->Hint;
+
+    /* another view of the same file in the record */
+    KT_ASSERT(CcPurgeCacheSection(fa->SectionObjectPointer, NULL, 0, FALSE));
+    KT_ASSERT(CtReadMatches(a2, CC_VIEW_SIZE + 4096, CtBuf + CC_VIEW_SIZE + 4096));
+    KT_ASSERT((p2 = CtPrivate(a2)) && p2->Hint == record);                          /* A's view 1 took view 0's record */
+    CcQueryStatistics(&s0);
+    KT_ASSERT(CtReadMatches(a1, 16384, CtBuf + 16384));     /* view 0's bytes, not view 1's */
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.UnlockedCopyReads, s0.UnlockedCopyReads);
+    ObDereferenceObject(fa);
+    ZwClose(b);
+    ZwClose(a2);
+    ZwClose(a1);
+}
+
+/* The same view, resident, but a page of it not valid: a write past the end made the view and
+ * filled only its third page. The view's memory is reused (the free list), so its first page
+ * still holds an older file's bytes; a read of that page without the lock must not copy them,
+ * it goes to the locked path, which reads the page (zeros: the file grew over it). */
+KTEST_EX(cache, a_page_not_valid_in_the_last_view_read_is_read_not_copied_stale, 0, "ccwslimit=128")
+{
+    CC_STATISTICS s0, s1;
+    HANDLE h;
+    ULONG done;
+    static const UCHAR zeros[4096];
+    FsPattern(CtBuf, 2 * CC_VIEW_SIZE, 25);
+    KT_STATUS(FsWriteFile(L"\\HINTOLD.BIN", CtBuf, 2 * CC_VIEW_SIZE), STATUS_SUCCESS); /* views to reuse */
+    KT_STATUS(FsOpen(L"\\HINTV.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsWriteAt(h, 8192, CtBuf, 4096, &done), STATUS_SUCCESS); /* page 2 only */
+    KT_ASSERT(CtReadMatches(h, 8192, CtBuf));
+    PPRIVATE_CACHE_MAP p = CtPrivate(h);
+    KT_ASSERT(p && p->Hint && !(p->Hint->Valid & 1));
+    KT_ASSERT(!RtlEqualMemory(p->Hint->Data, zeros, sizeof(zeros))); /* stale bytes there */
+    CcQueryStatistics(&s0);
+    KT_ASSERT(CtReadMatches(h, 0, zeros));
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.UnlockedCopyReads, s0.UnlockedCopyReads);
+    KT_EQ(s1.PagingReads - s0.PagingReads, 1);
+    ZwClose(h);
+}
+
+/* Reads without the lock do not move a view in the LRU list; they mark it, and reclaim gives a
+ * marked view a second chance. Room for two views: X's and Y's come in (X oldest), X is read
+ * again without the lock, Z's view needs room: Y's goes, X's stays. */
+KTEST_EX(cache, a_view_read_only_without_the_lock_is_not_the_one_reclaim_takes, 0, "ccwslimit=128")
+{
+    CC_STATISTICS s0, s1, s2;
+    HANDLE x, y, z;
+    for (ULONG i = 0; i < 3; i++)
+        FsPattern(CtBuf + i * CC_VIEW_SIZE, CC_VIEW_SIZE, 26 + i);
+    KT_STATUS(FsWriteFile(L"\\LRUX.BIN", CtBuf, CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsWriteFile(L"\\LRUY.BIN", CtBuf + CC_VIEW_SIZE, CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsWriteFile(L"\\LRUZ.BIN", CtBuf + 2 * CC_VIEW_SIZE, CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\LRUX.BIN", FILE_OPEN, 0, &x, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\LRUY.BIN", FILE_OPEN, 0, &y, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\LRUZ.BIN", FILE_OPEN, 0, &z, NULL), STATUS_SUCCESS);
+    KT_ASSERT(CtReadMatches(x, 4096, CtBuf + 4096));
+    KT_ASSERT(CtReadMatches(y, 4096, CtBuf + CC_VIEW_SIZE + 4096));
+    CcQueryStatistics(&s0);
+    KT_ASSERT(CtReadMatches(x, 16384, CtBuf + 16384));      /* X again, without the lock */
+    KT_ASSERT(CtReadMatches(z, 4096, CtBuf + 2 * CC_VIEW_SIZE + 4096)); /* needs room */
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.UnlockedCopyReads - s0.UnlockedCopyReads, 1);
+    KT_EQ(s1.CleanEvictions - s0.CleanEvictions, 1);
+    KT_ASSERT(CtReadMatches(x, 32768, CtBuf + 32768));      /* X's view stayed: no paging read */
+    CcQueryStatistics(&s2);
+    KT_EQ(s2.PagingReads, s1.PagingReads);
+    KT_ASSERT(CtReadMatches(y, 32768, CtBuf + CC_VIEW_SIZE + 32768)); /* Y's went: read again */
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.PagingReads - s2.PagingReads, 1);
+    ZwClose(z);
+    ZwClose(y);
+    ZwClose(x);
+}
+
+/* Read-ahead is the locked path's: a reader that turns sequential in the middle of a view it
+ * already reads without the lock must still get the next view read ahead. */
+KTEST(cache, a_reader_turning_sequential_inside_a_view_still_gets_read_ahead)
+{
+    CC_STATISTICS s0, s1;
+    HANDLE h;
+    FsPattern(CtBuf, 3 * CC_VIEW_SIZE, 29);
+    KT_STATUS(FsWriteFile(L"\\RAMID.BIN", CtBuf, 3 * CC_VIEW_SIZE), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\RAMID.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
+    KT_ASSERT(CtReadMatches(h, 8192, CtBuf + 8192));        /* not where a sequential read starts */
+    CcQueryStatistics(&s0);
+    KT_EQ(s0.ReadAheads, 0);
+    KT_ASSERT(CtReadMatches(h, 20480, CtBuf + 20480));      /* random, without the lock */
+    KT_ASSERT(CtReadMatches(h, 24576, CtBuf + 24576));      /* sequential now */
+    CcQueryStatistics(&s1);
+    KT_EQ(s1.UnlockedCopyReads - s0.UnlockedCopyReads, 1);
+    KT_EQ(s1.ReadAheads - s0.ReadAheads, 1);                /* view 1 came in ahead */
+    KT_ASSERT(CtReadMatches(h, 28672, CtBuf + 28672));      /* and is not asked for again */
+    KT_ASSERT(CtReadMatches(h, CC_VIEW_SIZE + 4096, CtBuf + CC_VIEW_SIZE + 4096));
+    CcQueryStatistics(&s0);
+    KT_EQ(s0.PagingReads, s1.PagingReads);                  /* view 1 was there */
+    KT_EQ(s0.UnlockedCopyReads - s1.UnlockedCopyReads, 1);
+    ZwClose(h);
+}
