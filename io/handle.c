@@ -3,19 +3,65 @@
 #include "iop.h"
 
 #define OBP_MAX_HANDLES 256
-typedef struct _OBP_HANDLE_ENTRY { PVOID Object; ACCESS_MASK Access; } OBP_HANDLE_ENTRY;
+/* An entry's Object has bit 0 set while a thread works on the entry (Windows' handle entry
+ * lock): a reference or a close locks the entry alone, so looking a handle up costs no IRQL
+ * change and no table lock. The table lock only serialises finding a free entry. */
+#define OBP_ENTRY_LOCKED ((ULONG_PTR)1)
+typedef struct _OBP_HANDLE_ENTRY { volatile ULONG_PTR Object; ACCESS_MASK Access; } OBP_HANDLE_ENTRY;
 static OBP_HANDLE_ENTRY ObpHandles[OBP_MAX_HANDLES];
 static KSPIN_LOCK ObpHandleLock;
 
 /* Handles look like Windows kernel handles: multiples of 4, never 0. */
 #define OBP_INDEX_TO_HANDLE(i) ((HANDLE)(ULONG_PTR)(((i) + 1) * 4))
-static LONG ObpHandleToIndex(HANDLE h)
+FORCEINLINE LONG ObpHandleToIndex(HANDLE h)
 {
     ULONG_PTR v = (ULONG_PTR)h;
     if (!v || (v & 3) || v / 4 > OBP_MAX_HANDLES)
         return -1;
     return (LONG)(v / 4 - 1);
 }
+
+/* Another thread holds the entry for a few instructions. It may be preempted meanwhile, or
+ * wait for this processor, so below DISPATCH_LEVEL give it the processor and time to run
+ * (as Windows blocks on a locked entry); at DISPATCH_LEVEL (a caller breaking the PASSIVE_LEVEL
+ * rule with Verifier off) only spin. */
+static DECLSPEC_NOINLINE VOID ObpWaitForEntry(ULONG Spins)
+{
+    LARGE_INTEGER tick = { .QuadPart = -10000 };
+    if (Spins < 64 || KeGetCurrentIrql() >= DISPATCH_LEVEL)
+        _mm_pause();
+    else
+        KeDelayExecutionThread(KernelMode, FALSE, &tick);
+}
+
+static DECLSPEC_NOINLINE ULONG_PTR ObpLockEntryContended(OBP_HANDLE_ENTRY *Entry)
+{
+    for (ULONG spins = 0;; spins++) {
+        ULONG_PTR v = Entry->Object;
+        if (!v)
+            return 0;
+        if (!(v & OBP_ENTRY_LOCKED) &&
+            __atomic_compare_exchange_n(&Entry->Object, &v, v | OBP_ENTRY_LOCKED, FALSE, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return v;
+        ObpWaitForEntry(spins);
+    }
+}
+
+/* Inside a critical region (a kernel APC on this thread must not meet its own locked entry).
+ * The entry's object, locked, or 0 for a free entry. */
+FORCEINLINE ULONG_PTR ObpLockEntry(OBP_HANDLE_ENTRY *Entry)
+{
+    ULONG_PTR v = Entry->Object & ~OBP_ENTRY_LOCKED; /* expect it unlocked: the exchange checks */
+    if (v && __atomic_compare_exchange_n(&Entry->Object, &v, v | OBP_ENTRY_LOCKED, FALSE, __ATOMIC_ACQUIRE,
+                                         __ATOMIC_RELAXED))
+        return v;
+    return ObpLockEntryContended(Entry);
+}
+
+/* Tests only: runs inside ObReferenceObjectByHandle with the handle's entry locked, so a test
+ * can close the handle from another thread there (tests/io/ob_tests.c). */
+VOID (*ObpTestEntryLockedHook)(HANDLE Handle);
 
 /* IRQL <= DISPATCH_LEVEL. Takes its own reference on Object. */
 NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle)
@@ -24,10 +70,10 @@ NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle)
     KeAcquireSpinLock(&ObpHandleLock, &old);
     for (ULONG i = 0; i < OBP_MAX_HANDLES; i++) {
         if (!ObpHandles[i].Object) {
-            ObpHandles[i].Object = Object;
             ObpHandles[i].Access = Access;
             __atomic_add_fetch(&OBJECT_TO_OBJECT_HEADER(Object)->HandleCount, 1, __ATOMIC_SEQ_CST);
             ObReferenceObject(Object);
+            __atomic_store_n(&ObpHandles[i].Object, (ULONG_PTR)Object, __ATOMIC_RELEASE);
             KeReleaseSpinLock(&ObpHandleLock, old);
             *Handle = OBP_INDEX_TO_HANDLE(i);
             return STATUS_SUCCESS;
@@ -37,31 +83,38 @@ NTSTATUS ObCreateHandle(PVOID Object, ACCESS_MASK Access, PHANDLE Handle)
     return STATUS_INSUFFICIENT_RESOURCES;
 }
 
-/* IRQL <= DISPATCH_LEVEL. ObjectType is a POBJECT_TYPE or NULL for any. */
+/* PASSIVE_LEVEL (Verifier: 0xC4/0x2001B above it). ObjectType is a POBJECT_TYPE or NULL for
+ * any. The entry is locked while its object is referenced, so a close cannot free it between. */
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVOID ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation)
 {
     VF_DDI_CHECK(ObReferenceObjectByHandle);
     LONG i = ObpHandleToIndex(Handle);
-    KIRQL old;
+    NTSTATUS st = STATUS_SUCCESS;
     UNREFERENCED_PARAMETER(DesiredAccess);
     UNREFERENCED_PARAMETER(AccessMode);
     UNREFERENCED_PARAMETER(HandleInformation);
     if (i < 0)
         return STATUS_INVALID_HANDLE;
-    KeAcquireSpinLock(&ObpHandleLock, &old);
-    PVOID o = ObpHandles[i].Object;
-    if (o && ObjectType && !ObIsObjectOfType(o, ObjectType)) {
-        KeReleaseSpinLock(&ObpHandleLock, old);
-        return STATUS_OBJECT_TYPE_MISMATCH;
-    }
-    if (o)
-        ObReferenceObject(o);
-    KeReleaseSpinLock(&ObpHandleLock, old);
+    PKTHREAD t = KiEnterCriticalRegionThread();
+    ULONG_PTR v = ObpLockEntry(&ObpHandles[i]);
+    PVOID o = (PVOID)v;
+    if (ObpTestEntryLockedHook)
+        ObpTestEntryLockedHook(Handle);
+    /* the handle's own reference keeps the object while its entry is locked */
+    POBJECT_HEADER h = o ? OBJECT_TO_OBJECT_HEADER(o) : NULL;
     if (!o)
-        return STATUS_INVALID_HANDLE;
-    *Object = o;
-    return STATUS_SUCCESS;
+        st = STATUS_INVALID_HANDLE;
+    else if (ObjectType && h->Type != ObjectType)
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    else
+        __atomic_add_fetch(&h->PointerCount, 1, __ATOMIC_RELAXED);
+    if (o)
+        __atomic_store_n(&ObpHandles[i].Object, v, __ATOMIC_RELEASE);
+    KiLeaveCriticalRegionThread(t);
+    if (NT_SUCCESS(st))
+        *Object = o;
+    return st;
 }
 
 /* PASSIVE_LEVEL. Closing a file handle sends IRP_MJ_CLEANUP when it was the last handle;
@@ -70,13 +123,13 @@ NTSTATUS ZwClose(HANDLE Handle)
 {
     VF_DDI_CHECK(ZwClose);
     LONG i = ObpHandleToIndex(Handle);
-    KIRQL old;
     if (i < 0)
         return STATUS_INVALID_HANDLE;
-    KeAcquireSpinLock(&ObpHandleLock, &old);
-    PVOID o = ObpHandles[i].Object;
-    ObpHandles[i].Object = NULL;
-    KeReleaseSpinLock(&ObpHandleLock, old);
+    PKTHREAD t = KiEnterCriticalRegionThread();
+    PVOID o = (PVOID)ObpLockEntry(&ObpHandles[i]);
+    if (o)
+        __atomic_store_n(&ObpHandles[i].Object, 0, __ATOMIC_RELEASE);
+    KiLeaveCriticalRegionThread(t);
     if (!o)
         return STATUS_INVALID_HANDLE;
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(o);
@@ -91,6 +144,6 @@ ULONG ObpHandleCount(void)
 {
     ULONG n = 0;
     for (ULONG i = 0; i < OBP_MAX_HANDLES; i++)
-        n += ObpHandles[i].Object != NULL;
+        n += ObpHandles[i].Object != 0;
     return n;
 }

@@ -156,6 +156,7 @@ NTSTATUS FatWriteFile(PFAT_FCB Fcb, ULONG64 Offset, const VOID *Buffer, ULONG Le
 NTSTATUS FatSetEndOfFile(PFAT_FCB Fcb, ULONG64 NewSize);
 NTSTATUS FatQueryFileInformation(PFAT_FCB Fcb, PFAT_FILE_INFO Info);
 VOID FatQueryFileSizes(PFAT_FCB Fcb, PULONG64 FileSize, PULONG64 AllocationSize); /* deleted ones too */
+ULONG64 FatQueryFileSize(PFAT_FCB Fcb); /* the size alone: one aligned word, readable without the lock */
 /* Change READ_ONLY/HIDDEN/SYSTEM/ARCHIVE; the directory bit cannot be changed. */
 NTSTATUS FatSetFileAttributes(PFAT_FCB Fcb, UCHAR Attributes);
 /* Set raw DOS time stamps; pass 0xFFFF to leave a field unchanged. */

@@ -301,6 +301,11 @@ VOID FatQueryFileSizes(PFAT_FCB Fcb, PULONG64 FileSize, PULONG64 AllocationSize)
         *AllocationSize = (ULONG64)Fcb->Clusters * Vol->BytesPerCluster;
 }
 
+ULONG64 FatQueryFileSize(PFAT_FCB Fcb)
+{
+    return Fcb->IsDirectory ? 0 : __atomic_load_n(&Fcb->FileSize, __ATOMIC_RELAXED);
+}
+
 NTSTATUS FatQueryFileInformation(PFAT_FCB Fcb, PFAT_FILE_INFO Info)
 {
     if (Fcb->Deleted)

@@ -57,6 +57,8 @@ VOID FatFsdNoteDiskCompletion(void);
 /* The cache (fsdcache.c). Cc is never called with the volume lock held: paging I/O takes it. */
 BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
                    PVOID Buffer, PIO_STATUS_BLOCK Iosb);
+BOOLEAN FatFsdCachedRead(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
+                         PVOID Buffer, PIO_STATUS_BLOCK Iosb); /* fast I/O, cache map set up, no lock */
 VOID FatFsdInvalidateCache(PFSD_FCB Fcb);            /* volume lock held: the size changed */
 VOID FatFsdUpdateCacheSizes(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb); /* lock not held */
 VOID FatFsdCoherentNonCached(PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Write);

@@ -42,6 +42,8 @@ FORCEINLINE BOOLEAN FatFsdpFastCopy(PFILE_OBJECT FileObject, PLARGE_INTEGER File
     if (fcb->Header.IsFastIoPossible == FastIoIsQuestionable &&
         !FatFsdpFastIoCheckIfPossible(FileObject, FileOffset, Length, Wait, LockKey, !Write, IoStatus, DeviceObject))
         return FALSE;
+    if (!Write)
+        return FatFsdCachedRead(DeviceObject->DeviceExtension, FileObject, fcb, FileOffset, Length, Wait, Buffer, IoStatus);
     return FatFsdCopy(DeviceObject->DeviceExtension, FileObject, Write, FileOffset, Length, Wait, Buffer, IoStatus);
 }
 

@@ -129,7 +129,8 @@ static VOID KipCheckRegionIrql(ULONG Code)
         KeBugCheckEx(BUGPARAMS_C4_REGION_ABOVE_APC(Code, irql));
 }
 
-static VOID KipApcsMayRunAgain(PKTHREAD t)
+/* IRQL <= APC_LEVEL: a region was left and APCs may be queued; the APC interrupt delivers them. */
+VOID KiCheckForKernelApcDelivery(PKTHREAD t)
 {
     KIRQL irql = KiAcquireDispatcherDatabase();
     if (KiApcDeliverable(t))
@@ -159,7 +160,7 @@ VOID KeLeaveCriticalRegion(void)
      * IPI, ke/apc.c KeInsertQueueApc), which finds the region left; one inserted before it is
      * seen here, on this processor or after the IPI that announced it. */
     if (--t->KernelApcDisable == 0 && __atomic_load_n(&t->ApcListHead.Flink, __ATOMIC_SEQ_CST) != &t->ApcListHead)
-        KipApcsMayRunAgain(t);
+        KiCheckForKernelApcDelivery(t);
 }
 
 /* IRQL <= APC_LEVEL. All kernel APCs, special ones included, wait. */
@@ -171,7 +172,7 @@ VOID KeLeaveGuardedRegion(void)
     VF_DDI_CHECK(KeLeaveGuardedRegion);
     PKTHREAD t = KeGetCurrentThread();
     if (--t->SpecialApcDisable == 0)
-        KipApcsMayRunAgain(t);
+        KiCheckForKernelApcDelivery(t);
 }
 
 /* IRQL: any. TRUE inside a critical or guarded region. */

@@ -266,6 +266,24 @@ BOOLEAN MmIsAddressPageable(PVOID Address);           /* pageable code or paged 
 /* Threads and the dispatcher (kernel/ke/kthread.h). */
 #include "kthread.h"
 
+/* The kernel's own critical regions, inline as NT's KeEnterCriticalRegionThread: no Verifier
+ * checks (the caller is the kernel). Leaving the last one delivers what waited (ke/apc.c). */
+VOID KiCheckForKernelApcDelivery(PKTHREAD Thread);
+FORCEINLINE PKTHREAD KiEnterCriticalRegionThread(void)
+{
+    PKTHREAD t = KeGetCurrentThread();
+    t->KernelApcDisable++;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    return t;
+}
+FORCEINLINE VOID KiLeaveCriticalRegionThread(PKTHREAD Thread)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (--Thread->KernelApcDisable == 0 &&
+        __atomic_load_n(&Thread->ApcListHead.Flink, __ATOMIC_SEQ_CST) != &Thread->ApcListHead)
+        KiCheckForKernelApcDelivery(Thread);
+}
+
 /* Exceptions: a __try frame of the faulting code takes it (rtl/seh.c); the debugger stop. */
 BOOLEAN KiDispatchSehException(PKTRAP_FRAME TrapFrame, NTSTATUS Code);
 VOID KdBreakPointTrap(PKTRAP_FRAME TrapFrame);

@@ -4,6 +4,7 @@
 #include "fsutil.h"
 #include <ntifs.h>
 #include "../../drivers/filter/filter.h"
+#include "../../drivers/fat/fsd.h"
 
 static UCHAR FtBuf[3 * CC_VIEW_SIZE], FtBack[65536];
 
@@ -202,4 +203,58 @@ KTEST(fastio, fast_io_writes_grow_the_file_and_read_back)
     RtlZeroMemory(FtBuf + 3 * 65536, 65536);
     KT_STATUS(FsReadFile(L"\\GROW.BIN", FtBuf + 3 * 65536, 65536, &done), STATUS_SUCCESS);
     KT_ASSERT(RtlEqualMemory(FtBuf + 3 * 65536, FtBuf, 65536));
+}
+
+static PFSD_VCB FtVcb(void)
+{
+    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
+        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
+            return d->DeviceExtension;
+    return NULL;
+}
+
+/* A cached fast read needs only the file's size and its deleted bit, which it reads without
+ * FAT's volume lock: with the lock held elsewhere (here by this thread) a Wait FALSE read is
+ * still done, and a read at the end still answers STATUS_END_OF_FILE, a read across it the
+ * bytes up to it. A write still needs the lock: Wait FALSE, it falls back. */
+KTEST(fastio, a_cached_read_needs_no_volume_lock_and_still_stops_at_the_end)
+{
+    IO_STATUS_BLOCK iosb;
+    HANDLE h;
+    ULONG done;
+    LARGE_INTEGER at;
+    FsPattern(FtBuf, 8192, 31);
+    KT_STATUS(FsWriteFile(L"\\NOLOCK.BIN", FtBuf, 8192), STATUS_SUCCESS);
+    KT_STATUS(FsOpen(L"\\NOLOCK.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
+    KT_STATUS(FsReadAt(h, 0, FtBack, 512, &done), STATUS_SUCCESS); /* the IRP that starts caching */
+    PFILE_OBJECT fo = FtFile(h);
+    PFSD_VCB vcb = FtVcb();
+    KT_ASSERT(fo && fo->PrivateCacheMap && vcb);
+    PDEVICE_OBJECT top = IoGetRelatedDeviceObject(fo);
+    PFAST_IO_DISPATCH fio = top->DriverObject->FastIoDispatch;
+    FatFsdLock(vcb);
+    at.QuadPart = 4096;
+    RtlZeroMemory(FtBack, 1000);
+    BOOLEAN read = fio->FastIoRead(fo, &at, 1000, FALSE, 0, FtBack, &iosb, top);
+    NTSTATUS readStatus = iosb.Status;
+    at.QuadPart = 8192;
+    BOOLEAN atEnd = fio->FastIoRead(fo, &at, 10, FALSE, 0, FtBack + 1000, &iosb, top);
+    NTSTATUS endStatus = iosb.Status;
+    at.QuadPart = 8000;
+    BOOLEAN across = fio->FastIoRead(fo, &at, 1000, FALSE, 0, FtBack + 2000, &iosb, top);
+    ULONG_PTR acrossBytes = iosb.Information;
+    at.QuadPart = 0;
+    BOOLEAN wrote = fio->FastIoWrite(fo, &at, 10, FALSE, 0, FtBack, &iosb, top);
+    FatFsdUnlock(vcb);
+    KT_ASSERT(read);
+    KT_STATUS(readStatus, STATUS_SUCCESS);
+    KT_ASSERT(RtlEqualMemory(FtBack, FtBuf + 4096, 1000));
+    KT_ASSERT(atEnd);
+    KT_STATUS(endStatus, STATUS_END_OF_FILE);
+    KT_ASSERT(across);
+    KT_EQ(acrossBytes, 192);
+    KT_ASSERT(RtlEqualMemory(FtBack + 2000, FtBuf + 8000, 192));
+    KT_ASSERT(!wrote);
+    ObDereferenceObject(fo);
+    ZwClose(h);
 }

@@ -375,3 +375,61 @@ KTEST(ob, connect_interrupt_checks_vector_class)
     KtIoRaiseInterrupt(NULL);
     KT_EQ(KtIsrCount, isr + 1);
 }
+
+/* A lookup holds its handle's entry from reading it to referencing its object, so a close on
+ * another thread cannot drop the handle's reference (and free the object) in between: here
+ * the test hook runs inside the lookup, starts a thread that closes the handle, and lets it
+ * run for 20 ms of virtual time; the close must still be waiting when the lookup goes on. */
+extern VOID (*ObpTestEntryLockedHook)(HANDLE Handle);
+static HANDLE OtTarget, OtCloserThread;
+static volatile LONG OtClosed, OtClosedDuringLookup = -1;
+static NTSTATUS OtCloseStatus;
+
+static VOID OtExit(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static VOID OtCloser(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    OtCloseStatus = ZwClose(OtTarget);
+    InterlockedExchange(&OtClosed, 1);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static VOID OtHoldEntry(HANDLE Handle)
+{
+    LARGE_INTEGER tick = { .QuadPart = -10000 }; /* 1 ms */
+    UNREFERENCED_PARAMETER(Handle);
+    ObpTestEntryLockedHook = NULL;
+    if (!NT_SUCCESS(PsCreateSystemThread(&OtCloserThread, 0, NULL, NULL, NULL, OtCloser, NULL)))
+        return;
+    for (ULONG i = 0; i < 20; i++)
+        KeDelayExecutionThread(KernelMode, FALSE, &tick);
+    OtClosedDuringLookup = OtClosed;
+}
+
+KTEST(ob, a_close_waits_for_a_lookup_that_holds_the_handles_entry)
+{
+    PKTHREAD target, closer;
+    LARGE_INTEGER to = { .QuadPart = -10000LL * 5000 };
+    KT_STATUS(PsCreateSystemThread(&OtTarget, 0, NULL, NULL, NULL, OtExit, NULL), STATUS_SUCCESS);
+    ObpTestEntryLockedHook = OtHoldEntry;
+    KT_STATUS(ObReferenceObjectByHandle(OtTarget, 0, *PsThreadType, KernelMode, (PVOID *)&target, NULL), STATUS_SUCCESS);
+    ObpTestEntryLockedHook = NULL;
+    KT_EQ(OtClosedDuringLookup, 0);                     /* the close waited for the entry */
+    KT_ASSERT(OtCloserThread != NULL);
+    KT_STATUS(ObReferenceObjectByHandle(OtCloserThread, 0, *PsThreadType, KernelMode, (PVOID *)&closer, NULL),
+              STATUS_SUCCESS);
+    KT_STATUS(KeWaitForSingleObject(closer, Executive, KernelMode, FALSE, &to), STATUS_SUCCESS);
+    KT_EQ(OtClosed, 1);                                 /* ... and then closed it */
+    KT_STATUS(OtCloseStatus, STATUS_SUCCESS);
+    PVOID again;
+    KT_STATUS(ObReferenceObjectByHandle(OtTarget, 0, *PsThreadType, KernelMode, &again, NULL), STATUS_INVALID_HANDLE);
+    KT_EQ(target->Header.Type, ThreadObject);           /* the lookup's reference kept the thread */
+    ObDereferenceObject(closer);
+    ObDereferenceObject(target);
+    ZwClose(OtCloserThread);
+}
