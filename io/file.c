@@ -1,7 +1,8 @@
 /* io/file.c - file objects and the Zw file calls kernel code uses: each builds an IRP for
  * the top of the file's device stack (mounting a volume first if needed), sends it and
  * waits if it was pended. Every call is synchronous for its caller. */
-#include "iop.h"
+#include "fastio.h"
+#include "obhandle.h"
 
 static VOID IopCloseFile(PVOID Object, LONG HandlesLeft);
 static VOID IopDeleteFile(PVOID Object);
@@ -380,12 +381,12 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
     return st;
 }
 
-static NTSTATUS IopFileFromHandle(HANDLE Handle, PFILE_OBJECT *File, HANDLE Event, PIO_APC_ROUTINE Apc)
+FORCEINLINE NTSTATUS IopFileFromHandle(HANDLE Handle, PFILE_OBJECT *File, HANDLE Event, PIO_APC_ROUTINE Apc)
 {
     VF_DDI_CHECK(ZwReadFile);
     if (Event || Apc)
         return STATUS_NOT_SUPPORTED; /* every Zw call here is synchronous */
-    return ObReferenceObjectByHandle(Handle, 0, *IoFileObjectType, KernelMode, (PVOID *)File, NULL);
+    return ObpReferenceObjectByHandle(Handle, &IopFileType, (PVOID *)File);
 }
 
 static NTSTATUS IopReadWrite(UCHAR Major, HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
@@ -397,7 +398,7 @@ static NTSTATUS IopReadWrite(UCHAR Major, HANDLE FileHandle, HANDLE Event, PIO_A
     if (!NT_SUCCESS(st))
         return st;
     if (IopFastIoReadWrite(f, Major, Buffer, Length, ByteOffset, Key ? *Key : 0, IoStatusBlock)) {
-        ObDereferenceObject(f);
+        ObpDereferenceObject(f);
         return IoStatusBlock->Status;
     }
     PDEVICE_OBJECT target = IoGetRelatedDeviceObject(f);

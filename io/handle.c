@@ -1,25 +1,9 @@
 /* io/handle.c - the kernel handle table: a handle names a referenced object; ZwClose drops
  * the handle (the type's close procedure runs: files send IRP_MJ_CLEANUP) and the reference. */
-#include "iop.h"
+#include "obhandle.h"
 
-#define OBP_MAX_HANDLES 256
-/* An entry's Object has bit 0 set while a thread works on the entry (Windows' handle entry
- * lock): a reference or a close locks the entry alone, so looking a handle up costs no IRQL
- * change and no table lock. The table lock only serialises finding a free entry. */
-#define OBP_ENTRY_LOCKED ((ULONG_PTR)1)
-typedef struct _OBP_HANDLE_ENTRY { volatile ULONG_PTR Object; ACCESS_MASK Access; } OBP_HANDLE_ENTRY;
-static OBP_HANDLE_ENTRY ObpHandles[OBP_MAX_HANDLES];
+OBP_HANDLE_ENTRY ObpHandles[OBP_MAX_HANDLES];
 static KSPIN_LOCK ObpHandleLock;
-
-/* Handles look like Windows kernel handles: multiples of 4, never 0. */
-#define OBP_INDEX_TO_HANDLE(i) ((HANDLE)(ULONG_PTR)(((i) + 1) * 4))
-FORCEINLINE LONG ObpHandleToIndex(HANDLE h)
-{
-    ULONG_PTR v = (ULONG_PTR)h;
-    if (!v || (v & 3) || v / 4 > OBP_MAX_HANDLES)
-        return -1;
-    return (LONG)(v / 4 - 1);
-}
 
 /* Another thread holds the entry for a few instructions. It may be preempted meanwhile, or
  * wait for this processor, so below DISPATCH_LEVEL give it the processor and time to run
@@ -34,7 +18,8 @@ static DECLSPEC_NOINLINE VOID ObpWaitForEntry(ULONG Spins)
         KeDelayExecutionThread(KernelMode, FALSE, &tick);
 }
 
-static DECLSPEC_NOINLINE ULONG_PTR ObpLockEntryContended(OBP_HANDLE_ENTRY *Entry)
+/* The entry was locked (or changed) at the first look: try again, letting its holder run. */
+ULONG_PTR ObpLockEntryContended(OBP_HANDLE_ENTRY *Entry)
 {
     for (ULONG spins = 0;; spins++) {
         ULONG_PTR v = Entry->Object;
@@ -46,17 +31,6 @@ static DECLSPEC_NOINLINE ULONG_PTR ObpLockEntryContended(OBP_HANDLE_ENTRY *Entry
             return v;
         ObpWaitForEntry(spins);
     }
-}
-
-/* Inside a critical region (a kernel APC on this thread must not meet its own locked entry).
- * The entry's object, locked, or 0 for a free entry. */
-FORCEINLINE ULONG_PTR ObpLockEntry(OBP_HANDLE_ENTRY *Entry)
-{
-    ULONG_PTR v = Entry->Object & ~OBP_ENTRY_LOCKED; /* expect it unlocked: the exchange checks */
-    if (v && __atomic_compare_exchange_n(&Entry->Object, &v, v | OBP_ENTRY_LOCKED, FALSE, __ATOMIC_ACQUIRE,
-                                         __ATOMIC_RELAXED))
-        return v;
-    return ObpLockEntryContended(Entry);
 }
 
 /* Tests only: runs inside ObReferenceObjectByHandle with the handle's entry locked, so a test
@@ -89,32 +63,10 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVO
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation)
 {
     VF_DDI_CHECK(ObReferenceObjectByHandle);
-    LONG i = ObpHandleToIndex(Handle);
-    NTSTATUS st = STATUS_SUCCESS;
     UNREFERENCED_PARAMETER(DesiredAccess);
     UNREFERENCED_PARAMETER(AccessMode);
     UNREFERENCED_PARAMETER(HandleInformation);
-    if (i < 0)
-        return STATUS_INVALID_HANDLE;
-    PKTHREAD t = KiEnterCriticalRegionThread();
-    ULONG_PTR v = ObpLockEntry(&ObpHandles[i]);
-    PVOID o = (PVOID)v;
-    if (ObpTestEntryLockedHook)
-        ObpTestEntryLockedHook(Handle);
-    /* the handle's own reference keeps the object while its entry is locked */
-    POBJECT_HEADER h = o ? OBJECT_TO_OBJECT_HEADER(o) : NULL;
-    if (!o)
-        st = STATUS_INVALID_HANDLE;
-    else if (ObjectType && h->Type != ObjectType)
-        st = STATUS_OBJECT_TYPE_MISMATCH;
-    else
-        __atomic_add_fetch(&h->PointerCount, 1, __ATOMIC_RELAXED);
-    if (o)
-        __atomic_store_n(&ObpHandles[i].Object, v, __ATOMIC_RELEASE);
-    KiLeaveCriticalRegionThread(t);
-    if (NT_SUCCESS(st))
-        *Object = o;
-    return st;
+    return ObpReferenceObjectByHandle(Handle, ObjectType, Object);
 }
 
 /* PASSIVE_LEVEL. Closing a file handle sends IRP_MJ_CLEANUP when it was the last handle;

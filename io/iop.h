@@ -25,6 +25,17 @@ typedef struct _OBJECT_HEADER {
     ULONG64 Body[];
 } OBJECT_HEADER, *POBJECT_HEADER;
 #define OBJECT_TO_OBJECT_HEADER(o) CONTAINING_RECORD((o), OBJECT_HEADER, Body)
+VOID ObpLastReferenceGone(PVOID Object, LONG Count); /* io/ob.c */
+/* ObDereferenceObject inline, for the I/O manager's hot paths: the same checks and stops. */
+FORCEINLINE VOID ObpDereferenceObject(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    LONG n;
+    if (h->Magic != OB_HEADER_MAGIC)
+        ObfDereferenceObject(Object); /* the 0x18 stop */
+    else if ((n = __atomic_sub_fetch(&h->PointerCount, 1, __ATOMIC_SEQ_CST)) <= 0)
+        ObpLastReferenceGone(Object, n);
+}
 
 NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PCUNICODE_STRING Name, PVOID *Object);
 NTSTATUS ObInsertObjectName(PVOID Object);     /* enter its name in the namespace */
@@ -133,9 +144,7 @@ VOID IopInitializeTrace(void); /* connects the kernel's ISR and DPC spans */
 VOID IopReleaseIoOwnedIrp(PIRP Irp);
 VOID IopFreeMdlChain(PIRP Irp);
 BOOLEAN IopSetupTransfer(PIRP Irp, PDEVICE_OBJECT Device, ULONG Major, PVOID Buffer, ULONG Length);
-/* Fast I/O first (fastio.c), PASSIVE_LEVEL: TRUE when it did the work. */
-BOOLEAN IopFastIoReadWrite(PFILE_OBJECT File, UCHAR Major, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
-                           ULONG Key, PIO_STATUS_BLOCK Iosb);
+/* Fast I/O first (fastio.h, fastio.c), PASSIVE_LEVEL: TRUE when it did the work. */
 BOOLEAN IopFastIoQuery(PFILE_OBJECT File, ULONG Class, PVOID Buffer, ULONG Length, PIO_STATUS_BLOCK Iosb);
 VOID IopFinishRequest(PIRP Irp);
 VOID IoInitSystem(void);

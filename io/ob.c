@@ -117,10 +117,17 @@ VOID ObfDereferenceObject(PVOID Object)
     if (h->Magic != OB_HEADER_MAGIC)
         KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, 0, (ULONG_PTR)Object, 0, 0);
     LONG n = __atomic_sub_fetch(&h->PointerCount, 1, __ATOMIC_SEQ_CST);
-    if (n < 0)
-        KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, 0, (ULONG_PTR)Object, 0, (ULONG_PTR)n);
-    if (n)
-        return;
+    if (n <= 0)
+        ObpLastReferenceGone(Object, n);
+}
+
+/* IRQL <= DISPATCH_LEVEL. A dereference left Count references: below zero is the 0x18 stop,
+ * zero runs the type's delete procedure and frees. */
+VOID ObpLastReferenceGone(PVOID Object, LONG Count)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (Count < 0)
+        KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, 0, (ULONG_PTR)Object, 0, (ULONG_PTR)Count);
     ObMakeTemporaryObject(Object);
     if (h->Type->DeleteProcedure)
         h->Type->DeleteProcedure(Object);

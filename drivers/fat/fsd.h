@@ -57,8 +57,6 @@ VOID FatFsdNoteDiskCompletion(void);
 /* The cache (fsdcache.c). Cc is never called with the volume lock held: paging I/O takes it. */
 BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
                    PVOID Buffer, PIO_STATUS_BLOCK Iosb);
-BOOLEAN FatFsdCachedRead(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
-                         PVOID Buffer, PIO_STATUS_BLOCK Iosb); /* fast I/O, cache map set up, no lock */
 VOID FatFsdInvalidateCache(PFSD_FCB Fcb);            /* volume lock held: the size changed */
 VOID FatFsdUpdateCacheSizes(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb); /* lock not held */
 VOID FatFsdCoherentNonCached(PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Write);
@@ -100,6 +98,17 @@ VOID FatFsdDeleteVolume(PFSD_VCB Vcb);
 /* The volume lock. IRQL == PASSIVE_LEVEL. Critical region: no normal kernel APC may suspend a
  * lock holder. As a FAST_MUTEX does: one interlocked decrement when the lock is free, the event
  * only when someone holds it. Inline: every warm cached read takes it. */
+/* Where a cached read or write starts: the file pointer, the end of the file (a write's
+ * FILE_WRITE_TO_END_OF_FILE), or the offset given. */
+FORCEINLINE LONGLONG FatFsdCopyOffset(PFILE_OBJECT Fo, PLARGE_INTEGER Requested, ULONG64 Size, BOOLEAN Write)
+{
+    if (!Requested || (Requested->HighPart == -1 && Requested->LowPart == FILE_USE_FILE_POINTER_POSITION))
+        return Fo->CurrentByteOffset.QuadPart;
+    if (Write && Requested->HighPart == -1 && Requested->LowPart == FILE_WRITE_TO_END_OF_FILE)
+        return (LONGLONG)Size;
+    return Requested->QuadPart;
+}
+
 FORCEINLINE VOID FatFsdLock(PFSD_VCB Vcb)
 {
     KeEnterCriticalRegion();

@@ -66,15 +66,6 @@ VOID FatFsdCoherentNonCached(PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, 
         CcPurgeCacheSection(&Fcb->Sop, Offset, Length, FALSE);
 }
 
-static LONGLONG FatFsdpCopyOffset(PFILE_OBJECT Fo, PLARGE_INTEGER Requested, ULONG64 Size, BOOLEAN Write)
-{
-    if (!Requested || (Requested->HighPart == -1 && Requested->LowPart == FILE_USE_FILE_POINTER_POSITION))
-        return Fo->CurrentByteOffset.QuadPart;
-    if (Write && Requested->HighPart == -1 && Requested->LowPart == FILE_WRITE_TO_END_OF_FILE)
-        return (LONGLONG)Size;
-    return Requested->QuadPart;
-}
-
 /* IRQL == PASSIVE_LEVEL. A cached read or write, for the IRP path (Wait TRUE) and fast I/O.
  * Under the volume lock: checks, the size, and for a write past the end the file's growth
  * (clusters now, the directory entry at flush or close, as FastFat extends before CcCopyWrite
@@ -97,7 +88,7 @@ BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER 
         return FALSE;
     FatFsdFileSizes(fcb, &sizes);
     oldSize = (ULONG64)sizes.FileSize.QuadPart;
-    offset = FatFsdpCopyOffset(Fo, Offset, oldSize, Write);
+    offset = FatFsdCopyOffset(Fo, Offset, oldSize, Write);
     if (offset < 0)
         status = STATUS_INVALID_PARAMETER;
     else if (fcb->Deleted)
@@ -160,36 +151,3 @@ BOOLEAN FatFsdCopy(PFSD_VCB Vcb, PFILE_OBJECT Fo, BOOLEAN Write, PLARGE_INTEGER 
     return TRUE;
 }
 
-/* IRQL == PASSIVE_LEVEL, volume lock not held: fast I/O's read of a file whose cache map is set
- * up. A read needs only the file's size and whether it is deleted, each one aligned word that
- * the lock's holders write whole, so it reads them without the lock (FatFsdCopy's read drops
- * the lock before its copy too): a read racing a truncation or a delete sees the file as it
- * was before or after. It writes nothing of the FCB's, so the header stays the locked paths'.
- * FALSE (Wait FALSE only): the data is not resident; take the IRP path. */
-BOOLEAN FatFsdCachedRead(PFSD_VCB Vcb, PFILE_OBJECT Fo, PFSD_FCB Fcb, PLARGE_INTEGER Offset, ULONG Length, BOOLEAN Wait,
-                         PVOID Buffer, PIO_STATUS_BLOCK Iosb)
-{
-    ULONG64 size = FatQueryFileSize(Fcb->File);
-    LONGLONG offset = FatFsdpCopyOffset(Fo, Offset, size, FALSE);
-    NTSTATUS status = STATUS_SUCCESS;
-    if (offset < 0)
-        status = STATUS_INVALID_PARAMETER;
-    else if (__atomic_load_n(&Fcb->Deleted, __ATOMIC_ACQUIRE))
-        status = STATUS_FILE_DELETED;
-    else if (Length && (ULONG64)offset >= size)
-        status = STATUS_END_OF_FILE;
-    if (!NT_SUCCESS(status) || !Length) {
-        Iosb->Status = status;
-        Iosb->Information = 0;
-        return TRUE;
-    }
-    if ((ULONG64)offset + Length > size)
-        Length = (ULONG)(size - (ULONG64)offset);
-    LARGE_INTEGER at = { .QuadPart = offset };
-    if (!CcCopyRead(Fo, &at, Length, Wait, Buffer, Iosb))
-        return FALSE;
-    __atomic_add_fetch(&Vcb->CachedReads, 1, __ATOMIC_RELAXED);
-    if (NT_SUCCESS(Iosb->Status))
-        Fo->CurrentByteOffset.QuadPart = offset + (LONGLONG)Iosb->Information;
-    return TRUE;
-}

@@ -32,36 +32,58 @@ static BOOLEAN FatFsdpFastIoCheckIfPossible(PFILE_OBJECT FileObject, PLARGE_INTE
     return CheckForReadOperation ? FileObject->ReadAccess : FileObject->WriteAccess;
 }
 
-FORCEINLINE BOOLEAN FatFsdpFastCopy(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
-                               ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject,
-                               BOOLEAN Write)
-{
-    PFSD_FCB fcb = FatFsdpFastFcb(FileObject, DeviceObject, TRUE);
-    if (!fcb)
-        return FALSE;
-    if (fcb->Header.IsFastIoPossible == FastIoIsQuestionable &&
-        !FatFsdpFastIoCheckIfPossible(FileObject, FileOffset, Length, Wait, LockKey, !Write, IoStatus, DeviceObject))
-        return FALSE;
-    if (!Write)
-        return FatFsdCachedRead(DeviceObject->DeviceExtension, FileObject, fcb, FileOffset, Length, Wait, Buffer, IoStatus);
-    return FatFsdCopy(DeviceObject->DeviceExtension, FileObject, Write, FileOffset, Length, Wait, Buffer, IoStatus);
-}
-
-/* FAST_IO_READ, PASSIVE_LEVEL. FALSE: not cached yet, or (Wait FALSE) the data or the lock is
- * not to be had without waiting; the I/O manager then sends an IRP. */
+/* FAST_IO_READ, PASSIVE_LEVEL, FsRtlCopyRead's shape. A read needs only the file's size and
+ * whether it is deleted, each one aligned word that the volume lock's holders write whole, so
+ * it reads them without the lock (the locked path, FatFsdCopy, drops the lock before its copy
+ * too): a read racing a truncation or a delete sees the file as it was before or after. It
+ * writes nothing of the FCB's, so the header stays the locked paths'. FALSE: not cached yet,
+ * or (Wait FALSE) the data is not resident; the I/O manager then sends an IRP. */
 static BOOLEAN FatFsdpFastIoRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
                                  ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject)
 {
-    return FatFsdpFastCopy(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, DeviceObject, FALSE);
+    PFSD_FCB fcb = FatFsdpFastFcb(FileObject, DeviceObject, TRUE);
+    if (!fcb || (fcb->Header.IsFastIoPossible == FastIoIsQuestionable &&
+                 !FatFsdpFastIoCheckIfPossible(FileObject, FileOffset, Length, Wait, LockKey, TRUE, IoStatus,
+                                               DeviceObject)))
+        return FALSE;
+    ULONG64 size = FatQueryFileSize(fcb->File);
+    LONGLONG offset = FatFsdCopyOffset(FileObject, FileOffset, size, FALSE);
+    NTSTATUS status = STATUS_SUCCESS;
+    if (offset < 0)
+        status = STATUS_INVALID_PARAMETER;
+    else if (__atomic_load_n(&fcb->Deleted, __ATOMIC_ACQUIRE))
+        status = STATUS_FILE_DELETED;
+    else if (Length && (ULONG64)offset >= size)
+        status = STATUS_END_OF_FILE;
+    if (!NT_SUCCESS(status) || !Length) {
+        IoStatus->Status = status;
+        IoStatus->Information = 0;
+        return TRUE;
+    }
+    if ((ULONG64)offset + Length > size)
+        Length = (ULONG)(size - (ULONG64)offset);
+    LARGE_INTEGER at = { .QuadPart = offset };
+    if (!CcCopyRead(FileObject, &at, Length, Wait, Buffer, IoStatus))
+        return FALSE;
+    __atomic_add_fetch(&((PFSD_VCB)DeviceObject->DeviceExtension)->CachedReads, 1, __ATOMIC_RELAXED);
+    if (NT_SUCCESS(IoStatus->Status))
+        FileObject->CurrentByteOffset.QuadPart = offset + (LONGLONG)IoStatus->Information;
+    return TRUE;
 }
 
-/* FAST_IO_WRITE, PASSIVE_LEVEL. A write past the end grows the file first, only when Wait. */
+/* FAST_IO_WRITE, PASSIVE_LEVEL. A write past the end grows the file first, only when Wait:
+ * that and the size need the volume lock (FatFsdCopy). */
 static BOOLEAN FatFsdpFastIoWrite(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait,
                                   ULONG LockKey, PVOID Buffer, PIO_STATUS_BLOCK IoStatus, PDEVICE_OBJECT DeviceObject)
 {
     if (!FileObject->WriteAccess)
         return FALSE; /* the IRP path gives the proper answer */
-    return FatFsdpFastCopy(FileObject, FileOffset, Length, Wait, LockKey, Buffer, IoStatus, DeviceObject, TRUE);
+    PFSD_FCB fcb = FatFsdpFastFcb(FileObject, DeviceObject, TRUE);
+    if (!fcb || (fcb->Header.IsFastIoPossible == FastIoIsQuestionable &&
+                 !FatFsdpFastIoCheckIfPossible(FileObject, FileOffset, Length, Wait, LockKey, FALSE, IoStatus,
+                                               DeviceObject)))
+        return FALSE;
+    return FatFsdCopy(DeviceObject->DeviceExtension, FileObject, TRUE, FileOffset, Length, Wait, Buffer, IoStatus);
 }
 
 typedef NTSTATUS (*FSD_QUERY)(PFSD_FCB Fcb, PVOID Buffer);

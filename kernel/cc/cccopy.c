@@ -78,9 +78,7 @@ FORCEINLINE BOOLEAN CcpCopyReadHit(PFILE_OBJECT FileObject, PPRIVATE_CACHE_MAP P
         if (!v->Referenced)
             v->Referenced = TRUE;
         Priv->NextRead = Off + Length;
-        CcpCount(CopyReads);
-        CcpCount(CopyReadHits);
-        CcpCount(UnlockedCopyReads);
+        CcpCount(UnlockedCopyReads); /* CcQueryStatistics counts these in CopyReads and CopyReadHits too */
         IoStatus->Information = Length;
         if (CcpTestPinnedCopyHook)
             CcpTestPinnedCopyHook(FileObject);
@@ -90,22 +88,13 @@ FORCEINLINE BOOLEAN CcpCopyReadHit(PFILE_OBJECT FileObject, PPRIVATE_CACHE_MAP P
     return hit;
 }
 
-/* IRQL < DISPATCH_LEVEL (APC_LEVEL when Wait is FALSE is fine too). Copies Length bytes of the
- * cached file at FileOffset into Buffer; the caller has clipped the range to the file size.
- * Wait FALSE: returns FALSE, copying nothing, unless every byte is resident now. A miss reads
- * the whole view (the read granularity); IoStatus gets the status and the bytes copied. */
-BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait, PVOID Buffer,
-                   PIO_STATUS_BLOCK IoStatus)
+/* CcCopyRead's locked path: views looked up (and read in) under the cache lock, the last one
+ * copied with the lock released. */
+static DECLSPEC_NOINLINE BOOLEAN CcpCopyReadLocked(PPRIVATE_CACHE_MAP priv, ULONG64 off, ULONG Length, BOOLEAN Wait,
+                                                   PVOID Buffer, PIO_STATUS_BLOCK IoStatus)
 {
-    ULONG64 off = (ULONG64)FileOffset->QuadPart, end = off + Length;
+    ULONG64 end = off + Length;
     PUCHAR out = Buffer;
-    PPRIVATE_CACHE_MAP priv = FileObject->PrivateCacheMap;
-    IoStatus->Status = STATUS_SUCCESS;
-    IoStatus->Information = 0;
-    if (!priv)
-        return FALSE;
-    if (CcpCopyReadHit(FileObject, priv, off, Length, Buffer, IoStatus))
-        return TRUE;
     if (!CcpAcquire(Wait))
         return FALSE;
     PSHARED_CACHE_MAP map = priv->Map;
@@ -168,11 +157,28 @@ BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Len
     ExReleaseFastMutex(&CcpLock);
     if (last) {
         if (CcpTestPinnedCopyHook)
-            CcpTestPinnedCopyHook(FileObject);
+            CcpTestPinnedCopyHook(priv->FileObject);
         RtlCopyMemory(out, last->Data + lastIn, lastLength);
         CcpUnpinView(last);
     }
     return TRUE;
+}
+
+/* IRQL < DISPATCH_LEVEL (APC_LEVEL when Wait is FALSE is fine too). Copies Length bytes of the
+ * cached file at FileOffset into Buffer; the caller has clipped the range to the file size.
+ * Wait FALSE: returns FALSE, copying nothing, unless every byte is resident now. A miss reads
+ * the whole view (the read granularity); IoStatus gets the status and the bytes copied. */
+BOOLEAN CcCopyRead(PFILE_OBJECT FileObject, PLARGE_INTEGER FileOffset, ULONG Length, BOOLEAN Wait, PVOID Buffer,
+                   PIO_STATUS_BLOCK IoStatus)
+{
+    PPRIVATE_CACHE_MAP priv = FileObject->PrivateCacheMap;
+    IoStatus->Status = STATUS_SUCCESS;
+    IoStatus->Information = 0;
+    if (!priv)
+        return FALSE;
+    if (CcpCopyReadHit(FileObject, priv, (ULONG64)FileOffset->QuadPart, Length, Buffer, IoStatus))
+        return TRUE;
+    return CcpCopyReadLocked(priv, (ULONG64)FileOffset->QuadPart, Length, Wait, Buffer, IoStatus);
 }
 
 /* IRQL < DISPATCH_LEVEL. Copies Buffer into the cache at FileOffset and marks the pages dirty;

@@ -243,6 +243,9 @@ VOID CcQueryStatistics(PCC_STATISTICS Statistics)
     *Statistics = CcpStats;
     if (CcpInitialized)
         ExReleaseFastMutex(&CcpLock);
+    /* a read without the lock counts once, as itself: it was a copy read, and a hit */
+    Statistics->CopyReads += Statistics->UnlockedCopyReads;
+    Statistics->CopyReadHits += Statistics->UnlockedCopyReads;
 }
 
 /* IRQL <= APC_LEVEL. Zeroes the event counters; the gauges (resident, dirty, maps) stay. */

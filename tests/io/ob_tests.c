@@ -433,3 +433,49 @@ KTEST(ob, a_close_waits_for_a_lookup_that_holds_the_handles_entry)
     ObDereferenceObject(target);
     ZwClose(OtCloserThread);
 }
+
+/* The lookup runs in a critical region of its own (the kernel's inline one), so a normal
+ * kernel APC queued to the thread during the lookup waits for its end, and runs as the region
+ * is left, before the lookup returns to its caller. */
+static KAPC OtApc;
+static volatile LONG OtApcRuns, OtApcRunsInLookup = -1;
+static VOID OtApcKernel(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *Arg1, PVOID *Arg2)
+{
+    UNREFERENCED_PARAMETER(Apc);
+    UNREFERENCED_PARAMETER(Normal);
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Arg1);
+    UNREFERENCED_PARAMETER(Arg2);
+}
+static VOID OtApcNormal(PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Arg1);
+    UNREFERENCED_PARAMETER(Arg2);
+    InterlockedIncrement(&OtApcRuns);
+}
+static VOID OtQueueApcInLookup(HANDLE Handle)
+{
+    UNREFERENCED_PARAMETER(Handle);
+    ObpTestEntryLockedHook = NULL;
+    KeInitializeApc(&OtApc, KeGetCurrentThread(), OriginalApcEnvironment, OtApcKernel, NULL, OtApcNormal, KernelMode,
+                    NULL);
+    KeInsertQueueApc(&OtApc, NULL, NULL, 0);
+    OtApcRunsInLookup = OtApcRuns;
+}
+
+KTEST(ob, a_normal_apc_queued_during_a_handle_lookup_runs_as_the_lookup_ends)
+{
+    HANDLE th;
+    PKTHREAD t;
+    KT_STATUS(PsCreateSystemThread(&th, 0, NULL, NULL, NULL, OtExit, NULL), STATUS_SUCCESS);
+    OtApcRuns = 0;
+    ObpTestEntryLockedHook = OtQueueApcInLookup;
+    KT_STATUS(ObReferenceObjectByHandle(th, 0, *PsThreadType, KernelMode, (PVOID *)&t, NULL), STATUS_SUCCESS);
+    LONG after = OtApcRuns;
+    ObpTestEntryLockedHook = NULL;
+    KT_EQ(OtApcRunsInLookup, 0); /* held by the lookup's region */
+    KT_EQ(after, 1);             /* delivered as it was left */
+    ObDereferenceObject(t);
+    ZwClose(th);
+}
