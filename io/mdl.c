@@ -5,25 +5,6 @@
 
 #define IOP_MDL_TAG 'ldMI'
 
-/* IRQL: any. Physical address of a mapped kernel virtual address, or ~0 if not present. */
-static ULONG64 IopVirtualToPhysical(ULONG64 Va)
-{
-    ULONG64 table = __readcr3() & 0x000FFFFFFFFFF000ULL;
-    static const ULONG shifts[4] = { 39, 30, 21, 12 };
-    for (ULONG level = 0; level < 4; level++) {
-        ULONG64 e = ((PULONG64)HalPhysicalToVirtual(table))[(Va >> shifts[level]) & 511];
-        if (!(e & 1))
-            return ~0ULL;
-        ULONG64 frame = e & 0x000FFFFFFFFFF000ULL;
-        if (level == 3 || (level > 0 && (e & 0x80))) {
-            ULONG64 pageMask = (1ULL << shifts[level]) - 1;
-            return (frame & ~pageMask) | (Va & pageMask);
-        }
-        table = frame;
-    }
-    return ~0ULL;
-}
-
 /* IRQL: any. */
 SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length)
 {
@@ -100,15 +81,51 @@ VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress, ULO
         TargetMdl->MappedSystemVa = (PUCHAR)SourceMdl->MappedSystemVa + (va - base);
 }
 
+/* The page-table page that maps Va (its 4 KiB entries), or NULL; a 2 MiB or 1 GiB page gives
+ * its frame-aligned base in *Large instead. */
+static PULONG64 IopPageTableOf(ULONG64 Va, PULONG64 Large, PULONG64 LargeMask)
+{
+    ULONG64 table = __readcr3() & 0x000FFFFFFFFFF000ULL;
+    static const ULONG shifts[3] = { 39, 30, 21 };
+    *Large = ~0ULL;
+    for (ULONG level = 0; level < 3; level++) {
+        ULONG64 e = ((PULONG64)HalPhysicalToVirtual(table))[(Va >> shifts[level]) & 511];
+        if (!(e & 1))
+            return NULL;
+        table = e & 0x000FFFFFFFFFF000ULL;
+        if (level > 0 && (e & 0x80)) {
+            *LargeMask = (1ULL << shifts[level]) - 1;
+            *Large = table & ~*LargeMask;
+            return NULL;
+        }
+    }
+    return HalPhysicalToVirtual(table);
+}
+
+/* Every page's frame: one walk per 2 MiB of the buffer, then that page table's entries in turn
+ * (an MDL of a 256 KiB view is 64 frames; a walk each cost four table reads a page). */
 static BOOLEAN IopFillPfns(PMDL Mdl)
 {
     PPFN_NUMBER pfn = MmGetMdlPfnArray(Mdl);
     ULONG pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl), Mdl->ByteCount);
-    for (ULONG i = 0; i < pages; i++) {
-        ULONG64 pa = IopVirtualToPhysical((ULONG64)Mdl->StartVa + (ULONG64)i * PAGE_SIZE);
-        if (pa == ~0ULL)
+    ULONG64 va = (ULONG64)Mdl->StartVa;
+    for (ULONG i = 0; i < pages;) {
+        ULONG64 large, mask = 0;
+        PULONG64 pt = IopPageTableOf(va, &large, &mask);
+        if (!pt && large == ~0ULL)
             return FALSE;
-        pfn[i] = pa >> PAGE_SHIFT;
+        do { /* the pages this table (or large page) maps */
+            if (pt) {
+                ULONG64 e = pt[(va >> 12) & 511];
+                if (!(e & 1))
+                    return FALSE;
+                pfn[i] = (e & 0x000FFFFFFFFFF000ULL) >> PAGE_SHIFT;
+            } else {
+                pfn[i] = (large | (va & mask)) >> PAGE_SHIFT;
+            }
+            i++;
+            va += PAGE_SIZE;
+        } while (i < pages && (va & ((2ULL << 20) - 1)) && (pt || (va & mask)));
     }
     return TRUE;
 }

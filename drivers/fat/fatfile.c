@@ -159,14 +159,13 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
         return Length ? STATUS_END_OF_FILE : STATUS_SUCCESS;
     if (Length > Fcb->FileSize - Offset)
         Length = (ULONG)(Fcb->FileSize - Offset);
-    while (Done < Length) {
-        ULONG At = (ULONG)Offset + Done, Cluster, InCluster = At % Bpc;
+    /* One seek to the first cluster, then the chain is followed: a range costs one FAT entry
+     * per cluster beyond the first, not a seek each. */
+    ULONG Index = (ULONG)(Offset / Bpc), Cluster;
+    Status = FatSeekCluster(Vol, Fcb->FirstCluster, Index, &Fcb->Cursor, &Cluster);
+    while (NT_SUCCESS(Status)) {
+        ULONG At = (ULONG)Offset + Done, InCluster = At % Bpc;
         ULONG Chunk = Bpc - InCluster < Length - Done ? Bpc - InCluster : Length - Done;
-        Status = FatSeekCluster(Vol, Fcb->FirstCluster, At / Bpc, &Fcb->Cursor, &Cluster);
-        if (Status == STATUS_END_OF_FILE)
-            Status = STATUS_DISK_CORRUPT_ERROR;
-        if (!NT_SUCCESS(Status))
-            return Status;
         ULONG64 Disk = FatClusterOffset(Vol, Cluster) + InCluster;
         if (Disk > Vol->DiskLength || Chunk > Vol->DiskLength - Disk)
             return STATUS_DISK_CORRUPT_ERROR;
@@ -180,7 +179,18 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
             N++;
         }
         Done += Chunk;
+        if (Done == Length)
+            break;
+        Status = FatNextCluster(Vol, Cluster, &Cluster);
+        if (NT_SUCCESS(Status)) { /* the cursor follows: the next range starts here */
+            Fcb->Cursor.Index = ++Index;
+            Fcb->Cursor.Cluster = Cluster;
+        }
     }
+    if (Status == STATUS_END_OF_FILE) /* the chain ends before the size: the entry lies */
+        Status = STATUS_DISK_CORRUPT_ERROR;
+    if (!NT_SUCCESS(Status))
+        return Status;
     *RunCount = N;
     *Mapped = Length;
     return STATUS_SUCCESS;
