@@ -2,9 +2,7 @@
 # tools/itrace.sh - where one call's instructions go: boots the kernel stopped under gdb, lets
 # FUNC be entered SKIP times (warm-up), then single-steps the next call to its return and writes
 # the trace with a count per function (tools/gdb/itrace.py). Slow (a few ms an instruction):
-# for calls of thousands of instructions, not for whole workloads. QEMU's stub keeps interrupts
-# masked while it steps; ITRACE_IRQS=1 lets them in (a call that waits for the disk's interrupt
-# needs it, and its trace then holds the interrupt, the DPC and the completion too).
+# for calls of thousands of instructions, not for whole workloads.
 # usage: tools/itrace.sh FUNC SKIP OUT "KERNEL OPTIONS" [extra QEMU arguments, e.g. -initrd IMG]
 set -uo pipefail
 if [ $# -lt 4 ]; then
@@ -21,7 +19,5 @@ qemu-system-x86_64 -machine pc -cpu max -m 512M -smp 1 -no-reboot -display none 
 qemu=$!
 trap 'kill $qemu 2>/dev/null' EXIT
 sleep 0.5
-sstep=()
-[ "${ITRACE_IRQS:-0}" = 1 ] && sstep=(-ex "maintenance packet Qqemu.sstep=0x1")
-timeout 600 gdb -q -batch "$B/kernel.elf" -x "$here/gdb/itrace.py" -ex "target remote :$port" "${sstep[@]}" \
+timeout 600 gdb -q -batch "$B/kernel.elf" -x "$here/gdb/itrace.py" -ex "target remote :$port" \
     -ex "hbreak $func" -ex "ignore 1 $skip" -ex continue -ex delete -ex "itrace $out"
