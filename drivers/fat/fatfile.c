@@ -159,13 +159,18 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
         return Length ? STATUS_END_OF_FILE : STATUS_SUCCESS;
     if (Length > Fcb->FileSize - Offset)
         Length = (ULONG)(Fcb->FileSize - Offset);
-    /* One seek to the first cluster, then the chain is followed: a range costs one FAT entry
-     * per cluster beyond the first, not a seek each. */
+    /* One seek to the first cluster, then the chain is followed a run of clusters that lie one
+     * after another at a time: a run is one disk piece, whatever its length. */
     ULONG Index = (ULONG)(Offset / Bpc), Cluster;
     Status = FatSeekCluster(Vol, Fcb->FirstCluster, Index, &Fcb->Cursor, &Cluster);
     while (NT_SUCCESS(Status)) {
-        ULONG At = (ULONG)Offset + Done, InCluster = At % Bpc;
-        ULONG Chunk = Bpc - InCluster < Length - Done ? Bpc - InCluster : Length - Done;
+        ULONG InCluster = (ULONG)((Offset + Done) % Bpc), Count, Next;
+        ULONG Wanted = (ULONG)(((ULONG64)InCluster + (Length - Done) + Bpc - 1) / Bpc);
+        Status = FatContiguousRun(Vol, Cluster, Wanted, &Count, &Next);
+        if (!NT_SUCCESS(Status))
+            break;
+        ULONG64 RunBytes = (ULONG64)Count * Bpc - InCluster;
+        ULONG Chunk = RunBytes < Length - Done ? (ULONG)RunBytes : Length - Done;
         ULONG64 Disk = FatClusterOffset(Vol, Cluster) + InCluster;
         if (Disk > Vol->DiskLength || Chunk > Vol->DiskLength - Disk)
             return STATUS_DISK_CORRUPT_ERROR;
@@ -179,13 +184,17 @@ NTSTATUS FatMapFileRange(PFAT_FCB Fcb, ULONG64 Offset, ULONG Length, PFAT_RUN Ru
             N++;
         }
         Done += Chunk;
+        /* the cursor follows (the next range starts about here): the run's last cluster */
+        Fcb->Cursor.Index = Index + Count - 1;
+        Fcb->Cursor.Cluster = Cluster + Count - 1;
         if (Done == Length)
             break;
-        Status = FatNextCluster(Vol, Cluster, &Cluster);
-        if (NT_SUCCESS(Status)) { /* the cursor follows: the next range starts here */
-            Fcb->Cursor.Index = ++Index;
-            Fcb->Cursor.Cluster = Cluster;
+        if (!Next) {
+            Status = STATUS_END_OF_FILE;
+            break;
         }
+        Index += Count;
+        Cluster = Next;
     }
     if (Status == STATUS_END_OF_FILE) /* the chain ends before the size: the entry lies */
         Status = STATUS_DISK_CORRUPT_ERROR;

@@ -135,6 +135,10 @@ BOOLEAN FatIsValidCluster(PFAT_VOLUME Vol, ULONG Cluster);
 /* Next cluster of a chain: STATUS_SUCCESS with *Next, STATUS_END_OF_FILE at end of chain,
  * STATUS_DISK_CORRUPT_ERROR for free/bad/out-of-range links. */
 NTSTATUS FatNextCluster(PFAT_VOLUME Vol, ULONG Cluster, PULONG Next);
+/* From Cluster of a chain: *Count clusters (at least 1, at most Max) that follow one another on
+ * the disk, Cluster first, and *Next, the link after the last of them (0 at end of chain);
+ * STATUS_DISK_CORRUPT_ERROR for a free/bad/out-of-range link. */
+NTSTATUS FatContiguousRun(PFAT_VOLUME Vol, ULONG Cluster, ULONG Max, PULONG Count, PULONG Next);
 /* Cluster number Index (0-based) of the chain starting at First; STATUS_END_OF_FILE if the
  * chain is shorter. Cursor may be NULL. */
 NTSTATUS FatSeekCluster(PFAT_VOLUME Vol, ULONG First, ULONG Index, PFAT_CHAIN_CURSOR Cursor,

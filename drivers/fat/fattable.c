@@ -103,6 +103,28 @@ NTSTATUS FatNextCluster(PFAT_VOLUME Vol, ULONG Cluster, PULONG Next)
     return STATUS_SUCCESS;
 }
 
+NTSTATUS FatContiguousRun(PFAT_VOLUME Vol, ULONG Cluster, ULONG Max, PULONG Count, PULONG Next)
+{
+    ULONG N = 1, C = Cluster;
+    for (;;) {
+        ULONG V = FatGetEntry(Vol, C);
+        if (FatpIsEndOfChain(Vol, V)) {
+            *Next = 0;
+            break;
+        }
+        if (!FatIsValidCluster(Vol, V))
+            return STATUS_DISK_CORRUPT_ERROR;
+        if (V != C + 1 || N == Max) {
+            *Next = V;
+            break;
+        }
+        C = V;
+        N++;
+    }
+    *Count = N;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS FatSeekCluster(PFAT_VOLUME Vol, ULONG First, ULONG Index, PFAT_CHAIN_CURSOR Cursor,
                         PULONG Cluster)
 {
