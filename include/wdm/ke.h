@@ -40,6 +40,9 @@ typedef struct _KDPC {
 } KDPC, *PKDPC, *PRKDPC;
 
 VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
+/* IRQL: any. The routine (a CustomThreadedDpc) runs at PASSIVE_LEVEL on a priority-31 thread,
+ * or at DISPATCH_LEVEL when threaded DPCs are off: it must be right at both. */
+VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
 BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
 BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc);
 VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);

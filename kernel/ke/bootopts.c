@@ -51,6 +51,8 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
               "end the boot (QEMU status 39) once it has run S seconds of guest time: hang detection in virtual time"),
     KI_NUMBER("hz", 10, 10000, "clock interrupt rate in Hz (default 1000)"),
     KI_NUMBER("quantum", 1, 1000, "scheduler quantum in clock ticks (default 2)"),
+    KI_CHOICE("threadeddpc", "on,off",
+              "threaded DPCs (default on): off runs them as ordinary DPCs, as Windows with ThreadDpcEnable 0"),
     KI_NUMBER("dpcwatchdog", 0, 600000,
               "DPC watchdog: a DPC running longer than MS milliseconds stops with 0x133 (default 20000, 0: off)"),
     KI_FLAG("ramdisk.sync", "the RAM disk completes in its dispatch routine (PASSIVE_LEVEL), no interrupt"),

@@ -23,7 +23,7 @@ VOID KiInitializeClock(void)
 VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
 {
     PKPRCB prcb = KeGetCurrentPrcb();
-    if (prcb->DpcQueueDepth) /* deferred DPCs another processor queued here */
+    if (prcb->DpcQueueDepth || prcb->ThreadedDpcDepth) /* deferred DPCs another processor queued here */
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
     KiDpcWatchdogTick(); /* each processor's running DPC, on that processor's own clock */
     if (prcb->Number == 0) {

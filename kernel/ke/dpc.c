@@ -57,10 +57,13 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
     KIRQL old = KiRaiseIrqlRaw(HIGH_LEVEL);
     PKPRCB me = KeGetCurrentPrcb(), prcb = KipDpcTarget(Dpc, me);
     PVOID expected = NULL;
+    /* A threaded DPC goes on the processor's threaded list, which its DPC interrupt hands to
+     * the processor's threaded-DPC thread; with threaded DPCs off it is an ordinary DPC. */
+    BOOLEAN threaded = Dpc->Type == KI_THREADED_DPC_OBJECT && prcb->ThreadedDpcThread;
+    PLIST_ENTRY list = threaded ? &prcb->ThreadedDpcListHead : &prcb->DpcListHead;
     KiAcquireSpinLockRaw(&prcb->DpcLock);
     /* DpcData claims the DPC: two processors queueing it at once cannot both succeed. */
-    if (!__atomic_compare_exchange_n(&Dpc->DpcData, &expected, &prcb->DpcListHead, FALSE, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE)) {
+    if (!__atomic_compare_exchange_n(&Dpc->DpcData, &expected, list, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         KiReleaseSpinLockRaw(&prcb->DpcLock);
         KiLowerIrqlRaw(old);
         return FALSE;
@@ -68,10 +71,10 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
     Dpc->SystemArgument1 = SystemArgument1;
     Dpc->SystemArgument2 = SystemArgument2;
     if (Dpc->Importance == HighImportance)
-        InsertHeadList(&prcb->DpcListHead, &Dpc->DpcListEntry);
+        InsertHeadList(list, &Dpc->DpcListEntry);
     else
-        InsertTailList(&prcb->DpcListHead, &Dpc->DpcListEntry);
-    ULONG depth = ++prcb->DpcQueueDepth;
+        InsertTailList(list, &Dpc->DpcListEntry);
+    ULONG depth = threaded ? ++prcb->ThreadedDpcDepth : ++prcb->DpcQueueDepth;
     KiReleaseSpinLockRaw(&prcb->DpcLock);
     if (prcb == me)
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
@@ -89,12 +92,18 @@ BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
     PLIST_ENTRY head = __atomic_load_n((PLIST_ENTRY *)&Dpc->DpcData, __ATOMIC_ACQUIRE);
     BOOLEAN queued = FALSE;
     if (head) {
-        PKPRCB prcb = CONTAINING_RECORD(head, KPRCB, DpcListHead);
+        /* the list is a processor's ordinary or threaded one */
+        PKPRCB prcb = KiProcessorBlock;
+        while (&prcb->DpcListHead != head && &prcb->ThreadedDpcListHead != head)
+            prcb++;
         KiAcquireSpinLockRaw(&prcb->DpcLock);
         if (Dpc->DpcData == head) { /* not run (or moved) since we looked */
             RemoveEntryList(&Dpc->DpcListEntry);
             Dpc->DpcData = NULL;
-            prcb->DpcQueueDepth--;
+            if (head == &prcb->ThreadedDpcListHead)
+                prcb->ThreadedDpcDepth--;
+            else
+                prcb->DpcQueueDepth--;
             queued = TRUE;
         }
         KiReleaseSpinLockRaw(&prcb->DpcLock);
@@ -120,6 +129,8 @@ VOID KiRetireDpcList(PKPRCB Prcb)
         if (IsListEmpty(&Prcb->DpcListHead)) {
             KiReleaseSpinLockRaw(&Prcb->DpcLock);
             _enable();
+            if (Prcb->ThreadedDpcDepth)
+                KiWakeThreadedDpcThread(Prcb);
             return;
         }
         PKDPC dpc = CONTAINING_RECORD(RemoveHeadList(&Prcb->DpcListHead), KDPC, DpcListEntry);

@@ -1,5 +1,6 @@
 /* ke/dpcflush.c - KeFlushQueuedDpcs: returns once every DPC queued before the call has run,
- * on every processor, so a driver may free a DPC (or a timer's) after cancelling it. */
+ * threaded ones too, on every processor, so a driver may free a DPC (or a timer's) after
+ * cancelling it. */
 #include "ki.h"
 
 /* IRQL: PASSIVE_LEVEL. A DPC queued on this processor runs at the latest when IRQL passes
@@ -16,7 +17,9 @@ VOID KeFlushQueuedDpcs(void)
         if (!(KiActiveProcessors & ((KAFFINITY)1 << n)))
             continue;
         while (__atomic_load_n(&prcb->DpcQueueDepth, __ATOMIC_ACQUIRE) ||
-               __atomic_load_n(&prcb->DpcRoutineActive, __ATOMIC_ACQUIRE))
+               __atomic_load_n(&prcb->DpcRoutineActive, __ATOMIC_ACQUIRE) ||
+               __atomic_load_n(&prcb->ThreadedDpcDepth, __ATOMIC_ACQUIRE) ||
+               __atomic_load_n(&prcb->ThreadedDpcActive, __ATOMIC_ACQUIRE))
             KiYieldThread();
     }
 }

@@ -105,6 +105,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     KiInitializeThreads(); /* the boot context becomes the initial thread; idle, workers */
     KiStartApplicationProcessors();
     IoInitSystem(); /* built-in drivers, in their registered order */
+    KiInitializeThreadedDpcs(); /* after the drivers' threads, so their numbering stays as it was */
     VfInitialize(); /* fault= rules (kernel/vf) arm now: the workload is faulted, not the boot */
 
     if (KiBootOptionPresent("ktest") || KiBootOptionPresent("kbench") || KiBootOptionPresent("experiment"))

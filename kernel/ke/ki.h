@@ -42,6 +42,10 @@ typedef struct _KPRCB {
     volatile ULONG DpcCount;
     volatile BOOLEAN DpcRoutineActive;
     ULONG DpcTimeCount;         /* clock ticks the running DPC has taken (the DPC watchdog) */
+    LIST_ENTRY ThreadedDpcListHead; /* threaded DPCs queued here, under DpcLock (ke/threadeddpc.c) */
+    volatile ULONG ThreadedDpcDepth;
+    volatile BOOLEAN ThreadedDpcActive;
+    struct _KTHREAD *ThreadedDpcThread; /* runs them at PASSIVE_LEVEL, priority 31; NULL: they run as DPCs */
     PKSPIN_LOCK HeldQueuedLocks[KI_MAX_HELD_QUEUED_LOCKS];
     ULONG HeldQueuedLockCount;
     KSPIN_LOCK_QUEUE LockQueue[KI_NUMBER_QUEUED_LOCKS];
@@ -160,6 +164,10 @@ VOID KiHandleException(PKTRAP_FRAME TrapFrame);
 BOOLEAN KiPageFault(PKTRAP_FRAME TrapFrame, ULONG64 Address); /* Mm's: TRUE if resolved */
 VOID KiDispatchInterruptVector(ULONG Vector, PKTRAP_FRAME TrapFrame);
 VOID KiRetireDpcList(PKPRCB Prcb);
+/* Threaded DPCs (ke/threadeddpc.c). */
+#define KI_THREADED_DPC_OBJECT 0x18 /* ThreadedDpcObject */
+VOID KiInitializeThreadedDpcs(void);        /* PASSIVE_LEVEL, once every processor runs */
+VOID KiWakeThreadedDpcThread(PKPRCB Prcb);  /* DISPATCH_LEVEL, from the DPC interrupt */
 VOID KiDeliverApcInterrupt(PKTRAP_FRAME TrapFrame);
 extern VOID (*KiApcInterruptHook)(PKTRAP_FRAME TrapFrame);
 extern VOID (*KiDispatchInterruptHook)(KIRQL InterruptedIrql); /* after DPCs drain: the scheduler's turn */

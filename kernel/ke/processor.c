@@ -15,6 +15,7 @@ VOID KiInitializeProcessorBlock(ULONG Number)
     prcb->Self = prcb;
     prcb->Number = Number;
     InitializeListHead(&prcb->DpcListHead);
+    InitializeListHead(&prcb->ThreadedDpcListHead);
     KeInitializeSpinLock(&prcb->DpcLock);
     __writemsr(0xC0000101 /* IA32_GS_BASE */, (ULONG64)prcb);
 }

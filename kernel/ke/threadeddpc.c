@@ -1,0 +1,69 @@
+/* ke/threadeddpc.c - threaded DPCs: each processor's queue of them is run by that processor's
+ * own thread at PASSIVE_LEVEL and priority 31, so ordinary DPCs preempt them and threads do not. */
+#include "ki.h"
+
+/* Woken by the processor's DPC interrupt when its threaded list is not empty. */
+static KEVENT KipThreadedDpcEvent[KI_MAX_PROCESSORS];
+
+/* IRQL: any. Threaded DPCs are queued with KeInsertQueueDpc and removed with KeRemoveQueueDpc
+ * like ordinary ones; `threadeddpc=off` runs them as ordinary DPCs (Windows' ThreadDpcEnable 0). */
+VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
+{
+    KeInitializeDpc(Dpc, DeferredRoutine, DeferredContext);
+    Dpc->Type = KI_THREADED_DPC_OBJECT;
+}
+
+/* The processor's threaded-DPC thread: each DPC is unlinked and marked not queued under the
+ * queue's lock at HIGH_LEVEL (as KeInsertQueueDpc touches it), then run at PASSIVE_LEVEL. */
+static VOID KipThreadedDpcThread(PVOID Context)
+{
+    PKPRCB prcb = Context;
+    for (;;) {
+        KeWaitForSingleObject(&KipThreadedDpcEvent[prcb->Number], Executive, KernelMode, FALSE, NULL);
+        for (;;) {
+            KIRQL old = KiRaiseIrqlRaw(HIGH_LEVEL);
+            KiAcquireSpinLockRaw(&prcb->DpcLock);
+            if (IsListEmpty(&prcb->ThreadedDpcListHead)) {
+                KiReleaseSpinLockRaw(&prcb->DpcLock);
+                KiLowerIrqlRaw(old);
+                break;
+            }
+            PKDPC dpc = CONTAINING_RECORD(RemoveHeadList(&prcb->ThreadedDpcListHead), KDPC, DpcListEntry);
+            PKDEFERRED_ROUTINE routine = dpc->DeferredRoutine;
+            PVOID ctx = dpc->DeferredContext, a1 = dpc->SystemArgument1, a2 = dpc->SystemArgument2;
+            prcb->ThreadedDpcDepth--;
+            prcb->ThreadedDpcActive = TRUE;
+            __atomic_store_n(&dpc->DpcData, NULL, __ATOMIC_RELEASE);
+            KiReleaseSpinLockRaw(&prcb->DpcLock);
+            KiLowerIrqlRaw(old);
+            routine(dpc, ctx, a1, a2);
+            __atomic_store_n(&prcb->ThreadedDpcActive, FALSE, __ATOMIC_RELEASE);
+        }
+    }
+}
+
+/* DISPATCH_LEVEL, from the processor's DPC interrupt: its thread runs what is queued. */
+VOID KiWakeThreadedDpcThread(PKPRCB Prcb)
+{
+    if (Prcb->ThreadedDpcThread)
+        KeSetEvent(&KipThreadedDpcEvent[Prcb->Number], IO_NO_INCREMENT, FALSE);
+}
+
+/* PASSIVE_LEVEL, once at boot after every processor started: a thread per processor, bound to
+ * it at priority 31 (HIGH_PRIORITY), unless `threadeddpc=off`. */
+VOID KiInitializeThreadedDpcs(void)
+{
+    PCSTR option = KiGetBootOption("threadeddpc");
+    if (option && !strncmp(option, "off", 3))
+        return;
+    for (ULONG n = 0; n < KI_MAX_PROCESSORS; n++) {
+        PKTHREAD t;
+        if (!(KiActiveProcessors & ((KAFFINITY)1 << n)))
+            continue;
+        KeInitializeEvent(&KipThreadedDpcEvent[n], SynchronizationEvent, FALSE);
+        if (!NT_SUCCESS(KiCreateSystemThreadEx(KipThreadedDpcThread, &KiProcessorBlock[n], HIGH_PRIORITY,
+                                               "threaded-dpc", (KAFFINITY)1 << n, &t)))
+            KeBugCheckEx(0x32 /* PHASE1_INITIALIZATION_FAILED */, STATUS_INSUFFICIENT_RESOURCES, n, 0, 0);
+        __atomic_store_n(&KiProcessorBlock[n].ThreadedDpcThread, t, __ATOMIC_RELEASE);
+    }
+}
