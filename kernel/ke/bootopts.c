@@ -53,6 +53,8 @@ static const KI_BOOT_OPTION KiBootOptions[] = {
     KI_NUMBER("quantum", 1, 1000, "scheduler quantum in clock ticks (default 2)"),
     KI_CHOICE("threadeddpc", "on,off",
               "threaded DPCs (default on): off runs them as ordinary DPCs, as Windows with ThreadDpcEnable 0"),
+    KI_NUMBER("dpcwatchdogperiod", 0, 600000,
+              "DPC watchdog period: a processor at DISPATCH_LEVEL or above for MS milliseconds stops with 0x133 P1 1 (default 120000, 0: off)"),
     KI_NUMBER("dpcwatchdog", 0, 600000,
               "DPC watchdog: a DPC running longer than MS milliseconds stops with 0x133 (default 20000, 0: off)"),
     KI_FLAG("ramdisk.sync", "the RAM disk completes in its dispatch routine (PASSIVE_LEVEL), no interrupt"),

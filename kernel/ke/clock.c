@@ -25,7 +25,7 @@ VOID KiClockInterrupt(PKTRAP_FRAME TrapFrame)
     PKPRCB prcb = KeGetCurrentPrcb();
     if (prcb->DpcQueueDepth || prcb->ThreadedDpcDepth) /* deferred DPCs another processor queued here */
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
-    KiDpcWatchdogTick(); /* each processor's running DPC, on that processor's own clock */
+    KiDpcWatchdogTick(TrapFrame); /* each processor's running DPC, on that processor's own clock */
     if (prcb->Number == 0) {
         KiTickCount++;
         KiDeadlineTick();

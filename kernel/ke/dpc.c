@@ -156,24 +156,43 @@ VOID KiRetireDpcList(PKPRCB Prcb)
     }
 }
 
-/* The DPC watchdog, in clock ticks (so in virtual time under -icount): a single DPC routine
- * still running after the limit stops the system with DPC_WATCHDOG_VIOLATION, P1 = 0 (one
- * DPC exceeded its allotment), P2 = its time count, P3 = the allotment, both in ticks. */
-static ULONG KipDpcWatchdogLimit;
+/* The DPC watchdog, in clock ticks (so in virtual time under -icount), two limits as on
+ * Windows. A single DPC routine still running after its allotment stops the system with
+ * DPC_WATCHDOG_VIOLATION, P1 = 0 (one DPC exceeded its allotment), P2 = its time count, P3 =
+ * the allotment, both in ticks. A processor that every tick for the watchdog period has found
+ * at DISPATCH_LEVEL or above (DPCs back to back, a spin lock held, a raised section) stops it
+ * with P1 = 1 (the system cumulatively spent an extended period of time at DISPATCH_LEVEL or
+ * above), P2 = the period in ticks, P3 = the triage block, P4 = 0. */
+static ULONG KipDpcWatchdogLimit, KipDpcWatchdogPeriod;
+KI_DPC_WATCHDOG_TRIAGE KiDpcWatchdogTriage;
 
-/* Once at boot, when the clock rate is known. 20 s by default, as Windows' single-DPC limit. */
+static ULONG KipMsToTicks(ULONG64 Ms, ULONG ClockHz)
+{
+    ULONG ticks = (ULONG)(Ms * ClockHz / 1000);
+    return Ms && !ticks ? 1 : ticks;
+}
+
+/* Once at boot, when the clock rate is known: 20 s for one DPC and 120 s in all by default,
+ * Windows' limits (`dpcwatchdog=MS`, `dpcwatchdogperiod=MS`, 0 turns one off). */
 VOID KiInitializeDpcWatchdog(ULONG ClockHz)
 {
-    ULONG64 ms = KiGetBootOptionNumber("dpcwatchdog", 20000);
-    KipDpcWatchdogLimit = (ULONG)(ms * ClockHz / 1000);
-    if (ms && !KipDpcWatchdogLimit)
-        KipDpcWatchdogLimit = 1;
+    KipDpcWatchdogLimit = KipMsToTicks(KiGetBootOptionNumber("dpcwatchdog", 20000), ClockHz);
+    KipDpcWatchdogPeriod = KipMsToTicks(KiGetBootOptionNumber("dpcwatchdogperiod", 120000), ClockHz);
 }
 
 /* CLOCK_LEVEL. */
-VOID KiDpcWatchdogTick(void)
+VOID KiDpcWatchdogTick(PKTRAP_FRAME TrapFrame)
 {
     PKPRCB prcb = KeGetCurrentPrcb();
+    if (prcb->ClockInterruptedIrql < DISPATCH_LEVEL)
+        prcb->DpcWatchdogCount = 0;
+    else if (KipDpcWatchdogPeriod && ++prcb->DpcWatchdogCount > KipDpcWatchdogPeriod) {
+        KiDpcWatchdogTriage.Processor = prcb->Number;
+        KiDpcWatchdogTriage.Ticks = prcb->DpcWatchdogCount;
+        KiDpcWatchdogTriage.Rip = TrapFrame->Rip;
+        KiDpcWatchdogTriage.Irql = prcb->ClockInterruptedIrql;
+        KeBugCheckEx(DPC_WATCHDOG_VIOLATION, 1, KipDpcWatchdogPeriod, (ULONG_PTR)&KiDpcWatchdogTriage, 0);
+    }
     if (!prcb->DpcRoutineActive || !KipDpcWatchdogLimit)
         return;
     if (++prcb->DpcTimeCount > KipDpcWatchdogLimit)

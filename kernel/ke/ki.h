@@ -42,6 +42,8 @@ typedef struct _KPRCB {
     volatile ULONG DpcCount;
     volatile BOOLEAN DpcRoutineActive;
     ULONG DpcTimeCount;         /* clock ticks the running DPC has taken (the DPC watchdog) */
+    ULONG DpcWatchdogCount;     /* clock ticks in a row that found this processor at DISPATCH_LEVEL or up */
+    KIRQL ClockInterruptedIrql; /* the IRQL the clock interrupt found */
     LIST_ENTRY ThreadedDpcListHead; /* threaded DPCs queued here, under DpcLock (ke/threadeddpc.c) */
     volatile ULONG ThreadedDpcDepth;
     volatile BOOLEAN ThreadedDpcActive;
@@ -102,7 +104,12 @@ ULONG64 KiGetBootOptionNumber(PCSTR Name, ULONG64 Default);
 BOOLEAN KiBootOptionHasWord(PCSTR Name, PCSTR Word); /* Name=a,b,c contains Word */
 VOID KiValidateBootOptions(void); /* ke/bootopts.c: refuses a bad command line */
 VOID KiInitializeDpcWatchdog(ULONG ClockHz); /* ke/dpc.c: boot option dpcwatchdog=MS */
-VOID KiDpcWatchdogTick(void);                /* ke/dpc.c: from the clock interrupt */
+VOID KiDpcWatchdogTick(PKTRAP_FRAME TrapFrame); /* ke/dpc.c: from the clock interrupt */
+/* What the cumulative DPC watchdog's stop (0x133, P1 = 1) points to in P3 (Windows:
+ * DPC_WATCHDOG_GLOBAL_TRIAGE_BLOCK): the processor, its ticks at DISPATCH_LEVEL and up, and
+ * where the last tick found it. */
+typedef struct _KI_DPC_WATCHDOG_TRIAGE { ULONG Processor; ULONG Ticks; ULONG64 Rip; KIRQL Irql; } KI_DPC_WATCHDOG_TRIAGE;
+extern KI_DPC_WATCHDOG_TRIAGE KiDpcWatchdogTriage;
 VOID KiInitializeDeadline(void);
 VOID KiDeadlineTick(void);
 

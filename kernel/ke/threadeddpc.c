@@ -15,7 +15,7 @@ VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVO
 
 /* The processor's threaded-DPC thread: each DPC is unlinked and marked not queued under the
  * queue's lock at HIGH_LEVEL (as KeInsertQueueDpc touches it), then run at PASSIVE_LEVEL. */
-static VOID KipThreadedDpcThread(PVOID Context)
+static VOID KipDpcThread(PVOID Context)
 {
     PKPRCB prcb = Context;
     for (;;) {
@@ -61,7 +61,7 @@ VOID KiInitializeThreadedDpcs(void)
         if (!(KiActiveProcessors & ((KAFFINITY)1 << n)))
             continue;
         KeInitializeEvent(&KipThreadedDpcEvent[n], SynchronizationEvent, FALSE);
-        if (!NT_SUCCESS(KiCreateSystemThreadEx(KipThreadedDpcThread, &KiProcessorBlock[n], HIGH_PRIORITY,
+        if (!NT_SUCCESS(KiCreateSystemThreadEx(KipDpcThread, &KiProcessorBlock[n], HIGH_PRIORITY,
                                                "threaded-dpc", (KAFFINITY)1 << n, &t)))
             KeBugCheckEx(0x32 /* PHASE1_INITIALIZATION_FAILED */, STATUS_INSUFFICIENT_RESOURCES, n, 0, 0);
         __atomic_store_n(&KiProcessorBlock[n].ThreadedDpcThread, t, __ATOMIC_RELEASE);

@@ -32,6 +32,7 @@ static VOID KipInterrupt(PKTRAP_FRAME tf)
     } else if (v == IPI_VECTOR) {
         KiIpiInterrupt(tf);
     } else if (v == CLOCK_VECTOR) {
+        prcb->ClockInterruptedIrql = old; /* the DPC watchdog's period counts time at DISPATCH_LEVEL and up */
         KiClockInterrupt(tf);
     } else {
         KiDispatchInterruptVector(v, tf);

@@ -248,3 +248,34 @@ KTEST_EX(dpc, watchdog_allotment_is_per_dpc_routine, 0, "dpcwatchdog=50")
     KeLowerIrql(old);
     KT_ASSERT(KiTickCount - t0 >= 60); /* both ran, 60 ticks in all, no stop */
 }
+
+/* The watchdog's second limit: a processor every clock tick has found at DISPATCH_LEVEL or
+ * above for the whole period (here a raised section, no DPC) stops with 0x133, P1 = 1, P2 =
+ * the period in ticks, P3 = the triage block, P4 = 0. */
+KTEST_EX(dpc, dispatch_level_held_past_the_watchdog_period_stops_with_0x133_1, DPC_WATCHDOG_VIOLATION,
+         "dpcwatchdogperiod=100")
+{
+    KIRQL old;
+    KtExpectBugCheck(1, 100, (ULONG_PTR)&KiDpcWatchdogTriage, 0);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    for (;;)
+        KeStallExecutionProcessor(1000); /* the clock still interrupts: CLOCK_LEVEL > DISPATCH */
+}
+
+/* The period counts ticks in a row: 60 ms raised, a tick at PASSIVE_LEVEL, three times over
+ * (180 ms at DISPATCH_LEVEL in all) stays inside a 100 ms period. */
+KTEST_EX(dpc, a_tick_below_dispatch_level_starts_the_watchdog_period_again, 0, "dpcwatchdogperiod=100")
+{
+    ULONG64 t0 = KeQueryInterruptTime(); /* the TSC's time, as the stalls': lost ticks cannot shorten it */
+    LARGE_INTEGER tick = { .QuadPart = -10000 }; /* 1 ms */
+    for (ULONG round = 0; round < 3; round++) {
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        for (ULONG ms = 0; ms < 60; ms++)
+            KeStallExecutionProcessor(1000);
+        KeLowerIrql(old);
+        KeDelayExecutionThread(KernelMode, FALSE, &tick);
+    }
+    KT_ASSERT(KeQueryInterruptTime() - t0 >= 180 * 10000ULL); /* 180 ms raised in all */
+    KT_EQ(KiDpcWatchdogTriage.Ticks, 0); /* no stop was prepared */
+}
