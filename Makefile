@@ -35,12 +35,10 @@ SRCS := $(shell find boot kernel io drivers tests -path drivers/samples -prune -
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 
 # SMP=N: processors. `make run` boots two unless told (the demo then shows a completion routine
-# on the other processor); bench, gdb and kd boot SMP (default 1). `make test` boots every suite
-# on one processor under -icount and again on two processors (SUITE@smp2; `SMP=N` for N, `SMP=1`
-# for the one-processor boots alone): QEMU 7.2's -icount starves a processor when there are
-# several (docs/smp.md), so the multiprocessor boots run round-robin TCG with bounds that hold
-# by construction. Campaign and lab boots are one processor under -icount, and the
-# multiprocessor tests boot with their own smp=N.
+# on the other processor); bench, gdb and kd boot SMP (default 1). Test, campaign and lab boots
+# are one processor under -icount (QEMU 7.2's -icount starves a processor when there are
+# several: docs/smp.md), the multiprocessor tests boot with their own smp=N, and
+# `make test SMP=N` boots every suite again on N processors (SUITE@smpN).
 SMP ?= 1
 QSMP = $(SMP)
 QEMU_FLAGS = -machine pc -cpu max -m 512M -smp $(QSMP) -no-reboot -display none \
@@ -95,12 +93,11 @@ $(B)/kernel.bin: $(B)/kernel.elf
 # Test boots run in virtual time: under -icount every guest instruction advances the clocks by
 # 2^shift ns and sleep=off skips idle time, so no timing result depends on how loaded the host is.
 ICOUNT ?= -icount shift=4,sleep=off -rtc clock=vm
-TEST_SMP := $(if $(filter command line environment,$(origin SMP)),$(SMP),2)
 test: QSMP = 1
 test: tools $(B)/kernel.bin
 	@tools/need.sh prove perl
 	$(PYTHON) tools/ktest.py --kernel $(B)/kernel.bin --qemu "$(QEMU) $(QEMU_FLAGS) -accel tcg $(ICOUNT)" \
-	  $(if $(filter-out 1,$(TEST_SMP)),--smp $(TEST_SMP))
+	  $(if $(filter-out 1,$(SMP)),--smp $(SMP))
 
 # The file-system workload runs on a 64 MiB FAT16 volume, as ../shared/peer does for Linux.
 $(B)/bench-fat16.img:
