@@ -176,6 +176,10 @@ static BOOLEAN KtpSyncRoutine(PVOID Context)
 
 KTEST_EX(smpdpc, synchronize_execution_excludes_the_isr_on_another_processor, 0, "smp=2")
 {
+    /* On processor 0 throughout: run from processor 1, the routine would send the interrupt to
+     * its own processor, masked at DIRQL, and never see processor 1 inside it. */
+    KAFFINITY previous = KeSetSystemAffinityThreadEx(1);
+    KT_EQ(KeGetCurrentProcessorNumberEx(NULL), 0);
     KeInitializeInterrupt(&KtpInterrupt, KtpIsr, NULL, NULL, KT_SYNC_VECTOR, 6, 6, Latched);
     KT_ASSERT(KeConnectInterrupt(&KtpInterrupt));
     KtpIsrRuns = 0;
@@ -184,6 +188,7 @@ KTEST_EX(smpdpc, synchronize_execution_excludes_the_isr_on_another_processor, 0,
     KT_ASSERT(KeSynchronizeExecution(&KtpInterrupt, KtpSyncRoutine, NULL));
     KT_SPIN_UNTIL(KtpIsrRuns != 0, 1000);
     KeDisconnectInterrupt(&KtpInterrupt);
+    KeRevertToUserAffinityThreadEx(previous);
     KT_EQ(KtpSyncNestingSeen, 1); /* processor 1 was in the interrupt meanwhile */
     KT_EQ(KtpSyncIsrDuring, 0);
     KT_EQ(KtpIsrRuns, 1);
