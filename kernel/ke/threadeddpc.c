@@ -56,6 +56,9 @@ VOID KiInitializeThreadedDpcs(void)
     PCSTR option = KiGetBootOption("threadeddpc");
     if (option && !strncmp(option, "off", 3))
         return;
+    /* Each new thread preempts the booting one for a moment; bound here, the booting thread
+     * (the tests' and the demo's) is not picked up by another processor meanwhile. */
+    KAFFINITY previous = KeSetSystemAffinityThreadEx((KAFFINITY)1 << KeGetCurrentPrcb()->Number);
     for (ULONG n = 0; n < KI_MAX_PROCESSORS; n++) {
         PKTHREAD t;
         if (!(KiActiveProcessors & ((KAFFINITY)1 << n)))
@@ -66,4 +69,5 @@ VOID KiInitializeThreadedDpcs(void)
             KeBugCheckEx(0x32 /* PHASE1_INITIALIZATION_FAILED */, STATUS_INSUFFICIENT_RESOURCES, n, 0, 0);
         __atomic_store_n(&KiProcessorBlock[n].ThreadedDpcThread, t, __ATOMIC_RELEASE);
     }
+    KeRevertToUserAffinityThreadEx(previous);
 }
