@@ -124,29 +124,24 @@ VOID (*KiTraceEndHook)(UCHAR Kind, PVOID Routine, ULONG Begin);
 VOID KiRetireDpcList(PKPRCB Prcb)
 {
     for (;;) {
+        KI_DPC_CALL call;
         _disable();
         KiAcquireSpinLockRaw(&Prcb->DpcLock);
-        if (IsListEmpty(&Prcb->DpcListHead)) {
-            KiReleaseSpinLockRaw(&Prcb->DpcLock);
-            _enable();
+        PKDPC dpc = KiDequeueDpc(&Prcb->DpcListHead, &Prcb->DpcQueueDepth, &call);
+        KiReleaseSpinLockRaw(&Prcb->DpcLock);
+        _enable();
+        if (!dpc) {
             if (Prcb->ThreadedDpcDepth)
                 KiWakeThreadedDpcThread(Prcb);
             return;
         }
-        PKDPC dpc = CONTAINING_RECORD(RemoveHeadList(&Prcb->DpcListHead), KDPC, DpcListEntry);
-        PKDEFERRED_ROUTINE routine = dpc->DeferredRoutine;
-        PVOID ctx = dpc->DeferredContext, a1 = dpc->SystemArgument1, a2 = dpc->SystemArgument2;
-        Prcb->DpcQueueDepth--;
-        __atomic_store_n(&dpc->DpcData, NULL, __ATOMIC_RELEASE);
-        KiReleaseSpinLockRaw(&Prcb->DpcLock);
-        _enable();
-
+        PKDEFERRED_ROUTINE routine = call.Routine;
         Prcb->DpcTimeCount = 0;
         Prcb->DpcRoutineActive = TRUE;
         ULONG begin = KiTraceBeginHook ? KiTraceBeginHook() : 0;
         if (VfSiteArmed(VfSiteDelayDpc)) /* fault=delay (kernel/vf): a seeded stall first */
             VfDelay(VfSiteDelayDpc, (PVOID)routine);
-        routine(dpc, ctx, a1, a2);
+        routine(dpc, call.Context, call.Argument1, call.Argument2);
         if (KiTraceEndHook)
             KiTraceEndHook(5 /* IO_TRACE_DPC */, (PVOID)routine, begin);
         Prcb->DpcRoutineActive = FALSE;

@@ -171,6 +171,20 @@ VOID KiHandleException(PKTRAP_FRAME TrapFrame);
 BOOLEAN KiPageFault(PKTRAP_FRAME TrapFrame, ULONG64 Address); /* Mm's: TRUE if resolved */
 VOID KiDispatchInterruptVector(ULONG Vector, PKTRAP_FRAME TrapFrame);
 VOID KiRetireDpcList(PKPRCB Prcb);
+/* DpcLock held. Unlinks the first DPC of List (a queue of Prcb's), counts it off and marks it
+ * not queued, so its routine may queue it again; what the routine gets is read before the lock
+ * drops, since a requeue may change the arguments. NULL: the list is empty. */
+typedef struct _KI_DPC_CALL { PKDEFERRED_ROUTINE Routine; PVOID Context, Argument1, Argument2; } KI_DPC_CALL;
+FORCEINLINE PKDPC KiDequeueDpc(PLIST_ENTRY List, volatile ULONG *Depth, KI_DPC_CALL *Call)
+{
+    if (IsListEmpty(List))
+        return NULL;
+    PKDPC dpc = CONTAINING_RECORD(RemoveHeadList(List), KDPC, DpcListEntry);
+    *Call = (KI_DPC_CALL){ dpc->DeferredRoutine, dpc->DeferredContext, dpc->SystemArgument1, dpc->SystemArgument2 };
+    (*Depth)--;
+    __atomic_store_n(&dpc->DpcData, NULL, __ATOMIC_RELEASE);
+    return dpc;
+}
 /* Threaded DPCs (ke/threadeddpc.c). */
 #define KI_THREADED_DPC_OBJECT 0x18 /* ThreadedDpcObject */
 VOID KiInitializeThreadedDpcs(void);        /* PASSIVE_LEVEL, once every processor runs */

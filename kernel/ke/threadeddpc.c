@@ -21,22 +21,17 @@ static VOID KipDpcThread(PVOID Context)
     for (;;) {
         KeWaitForSingleObject(&KipThreadedDpcEvent[prcb->Number], Executive, KernelMode, FALSE, NULL);
         for (;;) {
+            KI_DPC_CALL call;
             KIRQL old = KiRaiseIrqlRaw(HIGH_LEVEL);
             KiAcquireSpinLockRaw(&prcb->DpcLock);
-            if (IsListEmpty(&prcb->ThreadedDpcListHead)) {
-                KiReleaseSpinLockRaw(&prcb->DpcLock);
-                KiLowerIrqlRaw(old);
-                break;
-            }
-            PKDPC dpc = CONTAINING_RECORD(RemoveHeadList(&prcb->ThreadedDpcListHead), KDPC, DpcListEntry);
-            PKDEFERRED_ROUTINE routine = dpc->DeferredRoutine;
-            PVOID ctx = dpc->DeferredContext, a1 = dpc->SystemArgument1, a2 = dpc->SystemArgument2;
-            prcb->ThreadedDpcDepth--;
-            prcb->ThreadedDpcActive = TRUE;
-            __atomic_store_n(&dpc->DpcData, NULL, __ATOMIC_RELEASE);
+            PKDPC dpc = KiDequeueDpc(&prcb->ThreadedDpcListHead, &prcb->ThreadedDpcDepth, &call);
+            if (dpc)
+                prcb->ThreadedDpcActive = TRUE;
             KiReleaseSpinLockRaw(&prcb->DpcLock);
             KiLowerIrqlRaw(old);
-            routine(dpc, ctx, a1, a2);
+            if (!dpc)
+                break;
+            call.Routine(dpc, call.Context, call.Argument1, call.Argument2);
             __atomic_store_n(&prcb->ThreadedDpcActive, FALSE, __ATOMIC_RELEASE);
         }
     }

@@ -14,14 +14,6 @@ static VOID CtSector(PUCHAR Sector, ULONG Seed)
     FsPattern(Sector, 512, Seed * 7919 + 17);
 }
 
-static PFSD_VCB CtVcb(void)
-{
-    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
-        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
-            return d->DeviceExtension;
-    return NULL;
-}
-
 KTEST(cache, cached_and_noncached_handles_see_the_same_data)
 {
     HANDLE c, n;
@@ -64,7 +56,7 @@ KTEST(cache, lazy_writer_writes_dirty_data_back_within_its_delay)
     PFSD_VCB vcb;
     CtSector(sector, 1);
     KT_STATUS(FsOpen(L"\\LAZY.BIN", FILE_OVERWRITE_IF, 0, &h, NULL), STATUS_SUCCESS);
-    vcb = CtVcb();
+    vcb = FsMountedVcb();
     KT_ASSERT(vcb != NULL);
     ULONG acquires = vcb->LazyWriteAcquires;
     CcQueryStatistics(&before);

@@ -205,14 +205,6 @@ KTEST(fastio, fast_io_writes_grow_the_file_and_read_back)
     KT_ASSERT(RtlEqualMemory(FtBuf + 3 * 65536, FtBuf, 65536));
 }
 
-static PFSD_VCB FtVcb(void)
-{
-    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
-        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
-            return d->DeviceExtension;
-    return NULL;
-}
-
 /* A cached fast read needs only the file's size and its deleted bit, which it reads without
  * FAT's volume lock: with the lock held elsewhere (here by this thread) a Wait FALSE read is
  * still done, and a read at the end still answers STATUS_END_OF_FILE, a read across it the
@@ -228,7 +220,7 @@ KTEST(fastio, a_cached_read_needs_no_volume_lock_and_still_stops_at_the_end)
     KT_STATUS(FsOpen(L"\\NOLOCK.BIN", FILE_OPEN, 0, &h, NULL), STATUS_SUCCESS);
     KT_STATUS(FsReadAt(h, 0, FtBack, 512, &done), STATUS_SUCCESS); /* the IRP that starts caching */
     PFILE_OBJECT fo = FtFile(h);
-    PFSD_VCB vcb = FtVcb();
+    PFSD_VCB vcb = FsMountedVcb();
     KT_ASSERT(fo && fo->PrivateCacheMap && vcb);
     PDEVICE_OBJECT top = IoGetRelatedDeviceObject(fo);
     PFAST_IO_DISPATCH fio = top->DriverObject->FastIoDispatch;

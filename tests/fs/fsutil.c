@@ -2,6 +2,7 @@
  * RAM disk's device name in front, as a Windows path names its volume device. */
 #include "fsutil.h"
 #include "../../kernel/ke/ki.h"
+#include "../../drivers/fat/fsd.h"
 
 NTSTATUS FsOpen(PCWSTR Path, ULONG Disposition, ULONG Options, PHANDLE Handle, PULONG_PTR Information)
 {
@@ -252,4 +253,12 @@ BOOLEAN FsDiskHoldsSector(const VOID *Sector)
     }
     ObDereferenceObject(fo);
     return found;
+}
+
+struct _FSD_VCB *FsMountedVcb(void)
+{
+    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
+        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
+            return d->DeviceExtension;
+    return NULL;
 }

@@ -20,3 +20,4 @@ NTSTATUS FsDiskControl(ULONG IoControlCode, PVOID Output, ULONG OutputLength); /
 NTSTATUS FsOpenVolume(PHANDLE Handle); /* the volume itself: no file name, data rights */
 BOOLEAN FsDiskHoldsSector(const VOID *Sector); /* the raw disk, below FAT and the cache */
 NTSTATUS FsDismount(void);             /* FSCTL_DISMOUNT_VOLUME on a volume handle, then close it */
+struct _FSD_VCB *FsMountedVcb(void);   /* FAT's mounted volume (not a dismounted one), or NULL */

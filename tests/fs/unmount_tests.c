@@ -42,14 +42,6 @@ static ULONG UmFilterVolumeDevices(void)
 }
 
 /* The mounted volume's VCB (the FAT device that is not the control device), or NULL. */
-static PFSD_VCB UmVcb(void)
-{
-    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
-        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
-            return d->DeviceExtension;
-    return NULL;
-}
-
 static NTSTATUS UmEnsureUnmounted(void)
 {
     return UmMounted() ? FsDismount() : STATUS_SUCCESS;
@@ -261,7 +253,7 @@ KTEST(fsunmount, every_irp_is_freed_and_finally_completed_exactly_once)
     ULONG64 size, total = 0;
 
     KT_STATUS(FsReadFile(L"\\HELLO.TXT", back, 100, &done), STATUS_SUCCESS); /* mounted before the window */
-    PFSD_VCB vcb = UmVcb();
+    PFSD_VCB vcb = FsMountedVcb();
     KT_ASSERT(vcb != NULL);
     ULONG reads0 = vcb->ReadIrps, writes0 = vcb->WriteIrps;
     RtlZeroMemory(UmExpected, sizeof(UmExpected));

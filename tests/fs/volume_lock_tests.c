@@ -16,14 +16,6 @@ typedef struct _LT_WORK {
     ULONG Written, ReadBack;
 } LT_WORK;
 
-static PFSD_VCB LtVcb(void)
-{
-    for (PDEVICE_OBJECT d = FatControlDevice->DriverObject->DeviceObject; d; d = d->NextDevice)
-        if (d != FatControlDevice && !((PFSD_VCB)d->DeviceExtension)->Dismounted)
-            return d->DeviceExtension;
-    return NULL;
-}
-
 /* The contending thread: a 64 KiB write and its read-back, each a request that takes the lock. */
 static VOID LtWorker(PVOID Context)
 {
@@ -42,7 +34,7 @@ KTEST(fatlock, request_waits_for_the_volume_lock_another_thread_holds_and_gets_i
     FsPattern(LtData, LT_BYTES, 77);
     RtlZeroMemory(LtBack, LT_BYTES);
     KT_STATUS(FsOpen(L"\\LOCKWAIT.BIN", FILE_OVERWRITE_IF, 0, &w.File, NULL), STATUS_SUCCESS);
-    PFSD_VCB vcb = LtVcb();
+    PFSD_VCB vcb = FsMountedVcb();
     KT_ASSERT(vcb != NULL);
     KT_EQ(vcb->LockCount, 1); /* free */
     FatFsdLock(vcb);          /* this thread holds it, as a request in FAT would */
